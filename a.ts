@@ -1,0 +1,14 @@
+import { PGlite } from '@electric-sql/pglite';
+import { ltree } from '@electric-sql/pglite/contrib/ltree';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+const t0 = Date.now();
+const db = await PGlite.create({ extensions: { ltree, pg_trgm, pgcrypto } });
+console.log('init ms', Date.now() - t0);
+await db.exec('create extension ltree; create extension pg_trgm; create extension pgcrypto;');
+console.log((await db.query("select 'a.b.c'::ltree <@ 'a.b' as x, similarity('幸福路垃圾','幸福路的垃圾') s, gen_random_uuid() u")).rows);
+const t1 = Date.now(); const dump = await db.dumpDataDir('gzip'); console.log('dump', dump.size, Date.now()-t1);
+const t2 = Date.now(); const db2 = await PGlite.create({ loadDataDir: dump, extensions: { ltree, pg_trgm, pgcrypto } }); console.log('load ms', Date.now()-t2, (await db2.query("select 'x'::ltree")).rows);
+const j = Jieba.withDict(dict); console.log(j.cut('幸福路和建设街交叉口的垃圾堆了好几天没人清理'));

@@ -1,0 +1,90 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { permissionsOf, type Actor } from '../access/permissions.ts';
+import type { Deps } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { decoyHash, verifyPassword } from './passwords.ts';
+import { createAuthStore } from './store.ts';
+
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const invalidCredentials = () => new AppError(401, 'auth.invalid_credentials', 'username or password is wrong');
+
+export function createAuthService(deps: Deps) {
+  const store = createAuthStore();
+  const { db, clock, config, audit } = deps;
+
+  /** Lock for 1 min after the threshold, doubling with each further failure, capped at an hour. */
+  function lockFor(failures: number): number {
+    const over = failures - config.LOGIN_LOCKOUT_THRESHOLD;
+    return over < 0 ? 0 : Math.min(60 * 60_000, 60_000 * 2 ** over);
+  }
+
+  return {
+    async login(username: string, password: string, meta: { ip?: string; requestId?: string }) {
+      const now = clock.now();
+      const user = await store.findUserByUsername(db, username.trim().toLowerCase());
+      if (!user) {
+        await verifyPassword(await decoyHash(), password);
+        throw invalidCredentials();
+      }
+      if (user.locked_until && user.locked_until > now) {
+        const retryAfter = Math.ceil((user.locked_until.getTime() - now.getTime()) / 1000);
+        throw new AppError(423, 'auth.locked', `too many failed logins; try again in ${retryAfter} s`, { retryAfter });
+      }
+      const ok = await verifyPassword(user.password_hash, password);
+      if (!ok || user.disabled) {
+        if (!ok) {
+          const ms = lockFor(user.failed_logins + 1);
+          await store.recordFailure(db, user.id, ms > 0 ? new Date(now.getTime() + ms) : null);
+          deps.logger.warn({ username: user.username, failures: user.failed_logins + 1 }, 'login failed');
+        }
+        throw invalidCredentials();
+      }
+      const token = randomBytes(32).toString('base64url');
+      const expiresAt = new Date(now.getTime() + config.TOKEN_TTL_HOURS * 3_600_000);
+      await db.transaction().execute(async (tx) => {
+        if (user.failed_logins > 0 || user.locked_until) await store.resetFailures(tx, user.id);
+        await store.createSession(tx, { token_hash: tokenHash(token), user_id: user.id, created_at: now, expires_at: expiresAt, revoked_at: null, ip: meta.ip ?? null });
+        await audit.append(tx, {
+          at: now,
+          actorId: user.id,
+          actor: user.username,
+          action: 'auth.login',
+          targetType: 'user',
+          targetId: user.id,
+          requestId: meta.requestId,
+          detail: { ip: meta.ip ?? null },
+        });
+      });
+      return { token, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** Resolves a bearer token to the acting user, or null when it is unknown, expired or revoked. */
+    async authenticate(token: string): Promise<(Actor & { displayName: string; expiresAt: Date }) | null> {
+      const row = await store.findLiveSession(db, tokenHash(token), clock.now());
+      if (!row) return null;
+      return {
+        id: row.id,
+        username: row.username,
+        displayName: row.display_name,
+        roles: row.roles,
+        scopePath: row.scope_path,
+        departmentCode: row.department_code,
+        permissions: permissionsOf(row.roles),
+        expiresAt: row.expires_at,
+      };
+    },
+
+    async logout(actor: Actor, token: string) {
+      const now = clock.now();
+      await db.transaction().execute(async (tx) => {
+        await store.revokeSession(tx, tokenHash(token), now);
+        await audit.append(tx, { at: now, actorId: actor.id, actor: actor.username, action: 'auth.logout', targetType: 'user', targetId: actor.id ?? '', requestId: actor.requestId });
+      });
+    },
+
+    revokeUserSessions: (tx: typeof db, userId: string) => store.revokeUserSessions(tx, userId, clock.now()),
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

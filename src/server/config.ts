@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  /** PGlite data directory, used when DATABASE_URL is not set */
+  CIVICGRID_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** unset: demo city on a fresh data dir; false: production (no default accounts) */
+  CIVICGRID_DEMO: bool.optional(),
+  CIVICGRID_DEMO_PASSWORD: z.string().min(8).default('demo-pass-2026'),
+  /** 32-byte key (hex or base64) for field-level encryption of PII; demo derives one when unset */
+  CIVICGRID_SECRET_KEY: z.string().optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MQTT_URL: z.string().optional(),
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  TZ_OFFSET: z.string().default('+08:00'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Parses configuration once at boot. Throws a one-line, human-readable error on the first bad value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
+  // An empty variable means "not set", as people write `FOO=` in env files to clear a value.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`configuration: ${issue.path.join('.')} ${issue.message}`);
+  }
+  return { ...parsed.data, ...overrides };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

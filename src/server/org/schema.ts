@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { roles } from '../access/permissions.ts';
+import { pageQuery } from '../http/paging.ts';
+
+export const areaLevel = z.enum(['city', 'district', 'street', 'community', 'grid']);
+export const areaCode = z.string().regex(/^[0-9]{6}([0-9]{3}){0,3}$/, 'area codes are 6, 9, 12 or 15 digits');
+
+export const area = z.object({
+  code: z.string(),
+  name: z.string(),
+  level: areaLevel,
+  path: z.string(),
+  parentCode: z.string().nullable(),
+});
+
+export const areaQuery = pageQuery.extend({
+  level: areaLevel.optional(),
+  parent: areaCode.optional(),
+  q: z.string().trim().min(1).max(50).optional(),
+});
+
+export const newArea = z.object({ code: areaCode, name: z.string().trim().min(1).max(100), parentCode: areaCode });
+
+export const department = z.object({
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  kind: z.enum(['functional', 'utility', 'territorial']),
+  areaCode: z.string().nullable(),
+  active: z.boolean(),
+});
+
+export const departmentBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  nameEn: z.string().trim().max(200).optional(),
+  kind: z.enum(['functional', 'utility', 'territorial']),
+  areaCode: areaCode.nullable().optional(),
+  active: z.boolean().optional(),
+});
+export const departmentCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'department codes are upper-case letters, digits and _');
+
+const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'usernames are 2-64 characters: letters, digits, . _ -');
+
+export const user = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.string()),
+  scope: z.string(),
+  departmentCode: z.string().nullable(),
+  disabled: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const newUser = z.object({
+  username,
+  displayName: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(256),
+  roles: z.array(z.enum(roles)).min(1),
+  scopeArea: areaCode,
+  departmentCode: departmentCode.nullable().optional(),
+});
+
+export const userPatch = z
+  .object({
+    displayName: z.string().trim().min(1).max(100),
+    roles: z.array(z.enum(roles)).min(1),
+    scopeArea: areaCode,
+    departmentCode: departmentCode.nullable(),
+    disabled: z.boolean(),
+    password: z.string().min(1).max(256),
+  })
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');
+
+export const userQuery = pageQuery.extend({
+  role: z.enum(roles).optional(),
+  department: departmentCode.optional(),
+  q: z.string().trim().min(1).max(50).optional(),
+});

@@ -1,0 +1,110 @@
+import { sql, type Generated, type Selectable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { UserTable } from '../auth/store.ts';
+
+export type AreaLevel = 'city' | 'district' | 'street' | 'community' | 'grid';
+
+export interface AreaTable {
+  code: string;
+  name: string;
+  level: AreaLevel;
+  path: string;
+  parent_code: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface DepartmentTable {
+  code: string;
+  name: string;
+  name_en: Generated<string>;
+  kind: 'functional' | 'utility' | 'territorial';
+  area_code: string | null;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+declare module '../db/tables.ts' {
+  interface Tables {
+    areas: AreaTable;
+    departments: DepartmentTable;
+  }
+}
+
+export type AreaRow = Selectable<AreaTable>;
+export type DepartmentRow = Selectable<DepartmentTable>;
+
+/** `path <@ scope`: the one predicate that applies a user's data scope, kept here so no caller forgets it. */
+/** Escapes LIKE wildcards so a search for "100%" finds that text, not everything. */
+export const likeText = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export const withinScope = (column: string, scopePath: string) => sql<boolean>`${sql.ref(column)} <@ ${scopePath}::ltree`;
+
+const userColumns = [
+  'id',
+  'username',
+  'display_name',
+  'roles',
+  'scope_path',
+  'department_code',
+  'disabled',
+  'locked_until',
+  'created_at',
+  'updated_at',
+] as const;
+
+export function createOrgStore() {
+  return {
+    // ---- areas
+    listAreas(db: Db, scopePath: string, filter: { level?: AreaLevel; parent?: string; q?: string }, page: number, pageSize: number) {
+      let q = db.selectFrom('areas').where(withinScope('path', scopePath));
+      if (filter.level) q = q.where('level', '=', filter.level);
+      if (filter.parent) q = q.where('parent_code', '=', filter.parent);
+      if (filter.q) q = q.where((eb) => eb.or([eb('name', 'like', `%${likeText(filter.q!)}%`), eb('code', 'like', `${likeText(filter.q!)}%`)]));
+      return Promise.all([
+        q.selectAll().orderBy('path').limit(pageSize).offset((page - 1) * pageSize).execute(),
+        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
+      ]);
+    },
+    findArea: (db: Db, code: string, scopePath: string) =>
+      db.selectFrom('areas').selectAll().where('code', '=', code).where(withinScope('path', scopePath)).executeTakeFirst(),
+    findAreaAnywhere: (db: Db, code: string) => db.selectFrom('areas').selectAll().where('code', '=', code).executeTakeFirst(),
+    rootArea: (db: Db) => db.selectFrom('areas').selectAll().where('level', '=', 'city').orderBy('code').limit(1).executeTakeFirst(),
+    async insertArea(db: Db, a: Omit<AreaRow, 'created_at'>) {
+      await db.insertInto('areas').values(a).execute();
+    },
+
+    // ---- departments
+    listDepartments: (db: Db) => db.selectFrom('departments').selectAll().orderBy('code').execute(),
+    findDepartment: (db: Db, code: string) => db.selectFrom('departments').selectAll().where('code', '=', code).executeTakeFirst(),
+    async upsertDepartment(db: Db, d: { code: string; name: string; name_en: string; kind: DepartmentRow['kind']; area_code: string | null; active?: boolean }) {
+      await db
+        .insertInto('departments')
+        .values(d)
+        .onConflict((oc) => oc.column('code').doUpdateSet({ name: d.name, name_en: d.name_en, kind: d.kind, area_code: d.area_code, active: d.active ?? true }))
+        .execute();
+    },
+
+    // ---- users
+    listUsers(db: Db, scopePath: string, filter: { role?: string; q?: string; department?: string }, page: number, pageSize: number) {
+      let q = db.selectFrom('users').where(withinScope('scope_path', scopePath));
+      if (filter.role) q = q.where(sql<boolean>`${filter.role} = any(roles)`);
+      if (filter.department) q = q.where('department_code', '=', filter.department);
+      if (filter.q) q = q.where((eb) => eb.or([eb('username', 'like', `%${likeText(filter.q!)}%`), eb('display_name', 'like', `%${likeText(filter.q!)}%`)]));
+      return Promise.all([
+        q.select(userColumns).orderBy('username').limit(pageSize).offset((page - 1) * pageSize).execute(),
+        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
+      ]);
+    },
+    findUser: (db: Db, id: string, scopePath: string) =>
+      db.selectFrom('users').select(userColumns).where('id', '=', id).where(withinScope('scope_path', scopePath)).executeTakeFirst(),
+    usernameTaken: async (db: Db, username: string) =>
+      (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined,
+    insertUser: (db: Db, u: Omit<UserTable, 'id' | 'disabled' | 'failed_logins' | 'created_at' | 'updated_at' | 'locked_until'> & { disabled?: boolean }) =>
+      db.insertInto('users').values(u).returning(userColumns).executeTakeFirstOrThrow(),
+    updateUser: (db: Db, id: string, patch: Partial<Pick<UserTable, 'display_name' | 'roles' | 'scope_path' | 'department_code' | 'password_hash'>> & { disabled?: boolean; updated_at: Date }) =>
+      db.updateTable('users').set(patch).where('id', '=', id).returning(userColumns).executeTakeFirstOrThrow(),
+  };
+}
+
+export type OrgStore = ReturnType<typeof createOrgStore>;
+export type UserView = Awaited<ReturnType<OrgStore['findUser']>> & {};

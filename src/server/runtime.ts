@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import { createAuditStore } from './audit/store.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Deps } from './context.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { createLogger } from './logger.ts';
+import { seedDemo, seedProduction } from './seed/demo.ts';
+import { getSetting, type DeploymentMode } from './settings.ts';
+import { loadTaxonomy, type Taxonomy } from './taxonomy/taxonomy.ts';
+
+export interface Runtime {
+  deps: Deps;
+  database: Database;
+  taxonomy: Taxonomy;
+  mode: DeploymentMode;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies migrations and, on a fresh database, seeds it: the demo city unless demo mode
+ * is switched off, in which case only the reference departments (no account, no default password).
+ */
+export async function openRuntime(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean } = {}): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.CIVICGRID_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  const deps: Deps = { db: database.db, dbKind: database.kind, clock: opts.clock ?? systemClock, config, logger, audit: createAuditStore() };
+  const taxonomy = loadTaxonomy();
+  try {
+    if (opts.migrate !== false) {
+      const applied = await migrate(database.db);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+    }
+    let mode = await getSetting<DeploymentMode>(database.db, 'mode');
+    if (!mode) {
+      if (config.CIVICGRID_DEMO === false) {
+        await seedProduction(deps, taxonomy);
+        mode = 'production';
+        logger.info('fresh database: production mode; create the first admin with `npx civicgrid admin create`');
+      } else {
+        await seedDemo(deps, taxonomy, config.CIVICGRID_DEMO_PASSWORD);
+        mode = 'demo';
+        logger.warn('fresh database: demo city seeded with demo accounts; never use demo mode in production');
+      }
+    }
+    return { deps, database, taxonomy, mode, close: () => database.close() };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,92 @@
+import { systemActor } from '../access/permissions.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import type { Deps } from '../context.ts';
+import { createOrgStore } from '../org/store.ts';
+import { putSetting } from '../settings.ts';
+import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+
+/** 示范市: a fictional city (code 990100; province 99 does not exist in GB/T 2260, so it can't be mistaken for a real one). */
+export const demoCity = { code: '990100', name: '示范市', nameEn: 'Demo City' };
+
+export const demoDistricts = [
+  { code: '990102', name: '东城区' },
+  { code: '990105', name: '西湖区' },
+  { code: '990106', name: '南山区' },
+];
+
+/** Accounts named in PRODUCT.md's fixed contracts, plus a few that make every role reachable in the demo. */
+export const demoAccounts = [
+  { username: 'admin', displayName: '系统管理员', roles: ['admin'], scope: demoCity.code, department: null },
+  { username: 'dispatcher', displayName: '指挥中心派遣员', roles: ['dispatcher'], scope: demoCity.code, department: null },
+  { username: 'clerk', displayName: '12345受理员', roles: ['clerk'], scope: demoCity.code, department: null },
+  { username: 'handler.sz', displayName: '市政设施处置员', roles: ['handler'], scope: demoCity.code, department: 'SZ' },
+  { username: 'gridworker', displayName: '网格员', roles: ['gridworker'], scope: 'firstGrid', department: null },
+  { username: 'leader', displayName: '分管领导', roles: ['leader'], scope: demoCity.code, department: null },
+  { username: 'dataadmin', displayName: '数据管理员', roles: ['dataadmin'], scope: demoCity.code, department: null },
+  { username: 'dispatcher.east', displayName: '东城区派遣员', roles: ['dispatcher'], scope: '990102', department: null },
+] as const;
+
+/**
+ * The admin hierarchy of the demo city. Until the grid generator lands this is a minimal skeleton:
+ * one street, community and grid per district.
+ */
+export function demoAreas() {
+  const areas: { code: string; name: string; level: 'city' | 'district' | 'street' | 'community' | 'grid'; path: string; parent_code: string | null }[] = [
+    { code: demoCity.code, name: demoCity.name, level: 'city', path: demoCity.code, parent_code: null },
+  ];
+  for (const d of demoDistricts) {
+    const dPath = `${demoCity.code}.${d.code}`;
+    const street = `${d.code}001`;
+    const community = `${street}001`;
+    const grid = `${community}001`;
+    areas.push(
+      { code: d.code, name: d.name, level: 'district', path: dPath, parent_code: demoCity.code },
+      { code: street, name: `${d.name}第一街道`, level: 'street', path: `${dPath}.${street}`, parent_code: d.code },
+      { code: community, name: `${d.name}第一社区`, level: 'community', path: `${dPath}.${street}.${community}`, parent_code: street },
+      { code: grid, name: `${d.name}第一社区1号网格`, level: 'grid', path: `${dPath}.${street}.${community}.${grid}`, parent_code: community },
+    );
+  }
+  return areas;
+}
+
+/** Seeds departments from the taxonomy, the demo city and the demo accounts, in one transaction. */
+export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string): Promise<void> {
+  const store = createOrgStore();
+  const now = deps.clock.now();
+  const actor = systemActor(demoCity.code, 'seed');
+  const areas = demoAreas();
+  const firstGrid = areas.find((a) => a.level === 'grid')!;
+  const passwordHash = await hashPassword(password);
+
+  await deps.db.transaction().execute(async (tx) => {
+    for (const a of areas) await store.insertArea(tx, a);
+    for (const d of taxonomy.departments) {
+      await store.upsertDepartment(tx, { code: d.code, name: d.zh, name_en: d.en, kind: d.kind, area_code: null });
+    }
+    for (const acc of demoAccounts) {
+      const scope = acc.scope === 'firstGrid' ? firstGrid.path : areas.find((a) => a.code === acc.scope)!.path;
+      await store.insertUser(tx, {
+        username: acc.username,
+        display_name: acc.displayName,
+        password_hash: passwordHash,
+        roles: [...acc.roles],
+        scope_path: scope,
+        department_code: acc.department,
+      });
+    }
+    await putSetting(tx, 'mode', 'demo', now);
+    await putSetting(tx, 'city', { code: demoCity.code, name: demoCity.name }, now);
+    await deps.audit.append(tx, { at: now, actorId: null, actor: actor.username, action: 'seed.demo', targetType: 'city', targetId: demoCity.code, detail: { areas: areas.length, accounts: demoAccounts.length } });
+  });
+}
+
+/** Departments from the taxonomy and the deployment mode for a production install. */
+export async function seedProduction(deps: Deps, taxonomy: Taxonomy): Promise<void> {
+  const store = createOrgStore();
+  await deps.db.transaction().execute(async (tx) => {
+    for (const d of taxonomy.departments) {
+      await store.upsertDepartment(tx, { code: d.code, name: d.zh, name_en: d.en, kind: d.kind, area_code: null });
+    }
+    await putSetting(tx, 'mode', 'production', deps.clock.now());
+  });
+}
