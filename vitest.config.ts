@@ -1,10 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+const shared = {
+  pool: 'forks' as const,
+  testTimeout: 30_000,
+  hookTimeout: 120_000,
+  globalSetup: ['test/support/global-setup.ts'],
+};
+
+// Every run proves PGlite; when TEST_DATABASE_URL is set (CI does), the database-backed tests run again
+// on real PostgreSQL as a second project.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      { test: { ...shared, name: 'pglite', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], env: { CIVICGRID_TEST_DB: 'pglite' } } },
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ test: { ...shared, name: 'postgres', include: ['test/**/*.test.ts', 'src/**/*.db.test.ts'], env: { CIVICGRID_TEST_DB: 'postgres' } } }]
+        : []),
+    ],
   },
 });

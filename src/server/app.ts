@@ -37,7 +37,6 @@ export async function buildApp({ deps, taxonomy }: AppOptions): Promise<FastifyI
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    disableRequestLogging: false,
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -96,6 +95,7 @@ export async function buildApp({ deps, taxonomy }: AppOptions): Promise<FastifyI
   await app.register(orgRoutes(createOrgService(deps)));
   await app.register(auditRoutes(deps));
   await app.register(taxonomyRoutes(taxonomy));
+  // capability routes (one register line per capability, below)
 
   return app;
 }

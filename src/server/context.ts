@@ -3,6 +3,7 @@ import type { AuditStore } from './audit/store.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
+import type { PiiCipher } from './privacy/pii.ts';
 
 /**
  * What services need from the outside world, passed to factory functions. Everything with a side effect sits
@@ -15,4 +16,6 @@ export interface Deps {
   config: Config;
   logger: Logger;
   audit: AuditStore;
+  /** field-level encryption for PII */
+  pii: PiiCipher;
 }

@@ -6,6 +6,8 @@ import type { Deps } from './context.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
+import { createPiiCipher, demoSecretKey, parseSecretKey } from './privacy/pii.ts';
+import { ConfigError } from './config.ts';
 import { seedDemo, seedProduction } from './seed/demo.ts';
 import { getSetting, type DeploymentMode } from './settings.ts';
 import { loadTaxonomy, type Taxonomy } from './taxonomy/taxonomy.ts';
@@ -25,7 +27,9 @@ export interface Runtime {
 export async function openRuntime(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean } = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.CIVICGRID_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
-  const deps: Deps = { db: database.db, dbKind: database.kind, clock: opts.clock ?? systemClock, config, logger, audit: createAuditStore() };
+  const deps: Deps = { db: database.db, dbKind: database.kind, clock: opts.clock ?? systemClock, config, logger, audit: createAuditStore(),
+    pii: createPiiCipher(config.CIVICGRID_SECRET_KEY ? parseSecretKey(config.CIVICGRID_SECRET_KEY) : demoSecretKey()),
+  };
   const taxonomy = loadTaxonomy();
   try {
     if (opts.migrate !== false) {
@@ -43,6 +47,10 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; logger?
         mode = 'demo';
         logger.warn('fresh database: demo city seeded with demo accounts; never use demo mode in production');
       }
+    }
+    // The demo key is public knowledge (it is in this source file); real PII needs a real key.
+    if (mode === 'production' && !config.CIVICGRID_SECRET_KEY) {
+      throw new ConfigError('configuration: CIVICGRID_SECRET_KEY is required in production mode (64 hex characters)');
     }
     return { deps, database, taxonomy, mode, close: () => database.close() };
   } catch (err) {

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { createAuditStore } from '../../src/server/audit/store.ts';
+import { ManualClock } from '../../src/server/clock.ts';
+import { loadConfig } from '../../src/server/config.ts';
+import type { Deps } from '../../src/server/context.ts';
+import { openPglite, openPostgres, type Database } from '../../src/server/db/database.ts';
+import { migrate } from '../../src/server/db/migrate.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import { createPiiCipher, demoSecretKey } from '../../src/server/privacy/pii.ts';
+import { seedDemo } from '../../src/server/seed/demo.ts';
+import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
+import { TEST_START } from './constants.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplate: string;
+    postgresTemplate: string;
+    runId: string;
+  }
+}
+
+async function prepare(database: Database) {
+  await migrate(database.db);
+  const deps: Deps = {
+    db: database.db,
+    dbKind: database.kind,
+    clock: new ManualClock(TEST_START),
+    config: loadConfig({}),
+    logger: createLogger('silent'),
+    audit: createAuditStore(),
+    pii: createPiiCipher(demoSecretKey()),
+  };
+  await seedDemo(deps, loadTaxonomy(), 'demo-pass-2026');
+}
+
+/**
+ * Migrating and seeding once per run, then cloning, is what keeps the suite fast: PGlite's initdb costs
+ * seconds, a load of a dumped data dir about one.
+ */
+export default async function setup(project: TestProject) {
+  const runId = `${process.pid}_${Date.now().toString(36)}`;
+  const dir = mkdtempSync(join(tmpdir(), 'civicgrid-test-'));
+  const lite = await openPglite();
+  await prepare(lite);
+  const dump = await lite.pglite!.dumpDataDir('gzip');
+  await lite.close();
+  const templatePath = join(dir, 'template.tar.gz');
+  writeFileSync(templatePath, Buffer.from(await dump.arrayBuffer()));
+  project.provide('pgliteTemplate', templatePath);
+  project.provide('runId', runId);
+
+  const url = process.env.TEST_DATABASE_URL;
+  let templateDb = '';
+  if (url) {
+    templateDb = `cg_tpl_${runId}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create database ${templateDb}`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = `/${templateDb}`;
+    const database = await openPostgres(u.toString(), 2);
+    await prepare(database);
+    await database.close();
+  }
+  project.provide('postgresTemplate', templateDb);
+
+  return async () => {
+    rmSync(dir, { recursive: true, force: true });
+    if (url) {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`cg_%${runId}%`]);
+      for (const r of rows) await admin.query(`drop database if exists ${r.datname} with (force)`);
+      await admin.end();
+    }
+  };
+}

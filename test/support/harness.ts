@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/server/app.ts';
+import { createAuditStore } from '../../src/server/audit/store.ts';
+import { ManualClock } from '../../src/server/clock.ts';
+import { loadConfig, type Config } from '../../src/server/config.ts';
+import type { Deps } from '../../src/server/context.ts';
+import { openPglite, openPostgres, type Database } from '../../src/server/db/database.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import { createPiiCipher, demoSecretKey } from '../../src/server/privacy/pii.ts';
+import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
+import { DEMO_PASSWORD, TEST_START } from './constants.ts';
+
+export type TestDbKind = 'pglite' | 'postgres';
+
+/** Which database this test project runs on; the postgres project sets CIVICGRID_TEST_DB=postgres. */
+export const testDbKind: TestDbKind = process.env.CIVICGRID_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+/** A fresh database cloned from the migrated, demo-seeded template of this run. */
+export async function openTestDatabase(): Promise<Database> {
+  if (testDbKind === 'pglite') {
+    const bytes = readFileSync(inject('pgliteTemplate'));
+    return openPglite({ loadDataDir: new Blob([bytes]) });
+  }
+  const url = process.env.TEST_DATABASE_URL!;
+  const name = `cg_t_${inject('runId')}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const database = await openPostgres(u.toString(), 5);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: Deps;
+  clock: ManualClock;
+  database: Database;
+  /** signs in and returns a bearer token */
+  login(username: string, password?: string): Promise<string>;
+  /** an HTTP call through the real Fastify stack (no socket) with an optional bearer token */
+  call(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; payload?: string | Buffer }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const clock = new ManualClock(TEST_START);
+  const config = loadConfig({}, { LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT_PER_MINUTE: 10_000, ...overrides });
+  const deps: Deps = { db: database.db, dbKind: database.kind, clock, config, logger: createLogger('silent'), audit: createAuditStore(), pii: createPiiCipher(demoSecretKey()) };
+  const app = await buildApp({ deps, taxonomy: loadTaxonomy() });
+  await app.ready();
+
+  const call: TestApp['call'] = (method, url, opts = {}) =>
+    app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+      ...(opts.payload !== undefined ? { payload: opts.payload } : opts.body !== undefined ? { payload: opts.body as object } : {}),
+    });
+
+  return {
+    app,
+    deps,
+    clock,
+    database,
+    call,
+    async login(username, password = DEMO_PASSWORD) {
+      const res = await call('POST', '/api/v1/auth/login', { body: { username, password } });
+      if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+      return res.json<{ token: string }>().token;
+    },
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
