@@ -43,6 +43,12 @@ export async function buildApp({ deps, taxonomy }: AppOptions): Promise<FastifyI
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+  // Kept so a test can prove the OpenAPI document lists every route the server really has.
+  const routeList: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routeList.push({ method, url: r.url });
+  });
+  app.decorate('routeList', routeList);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

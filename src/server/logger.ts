@@ -45,7 +45,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
       serializers: {
         err: (err: Error) => ({ type: err.name, message: scrubText(err.message), stack: err.stack ? scrubText(err.stack) : undefined }),
-        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: scrubText(req.url), id: req.id }),
+        // Only method, path and id: headers carry tokens and query strings carry search terms.
+        req: (req: { method?: string; url?: string; id?: string }) => ({ method: req.method, url: typeof req.url === 'string' ? scrubText(req.url) : undefined, id: req.id }),
       },
     },
     destination,

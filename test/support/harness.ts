@@ -20,10 +20,10 @@ export type TestDbKind = 'pglite' | 'postgres';
 export const testDbKind: TestDbKind = process.env.CIVICGRID_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
 /** A fresh database cloned from the migrated, demo-seeded template of this run. */
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(opts: { dataDir?: string } = {}): Promise<Database & { url?: string }> {
   if (testDbKind === 'pglite') {
     const bytes = readFileSync(inject('pgliteTemplate'));
-    return openPglite({ loadDataDir: new Blob([bytes]) });
+    return openPglite({ loadDataDir: new Blob([bytes]), dataDir: opts.dataDir });
   }
   const url = process.env.TEST_DATABASE_URL!;
   const name = `cg_t_${inject('runId')}_${randomBytes(4).toString('hex')}`;
@@ -36,6 +36,7 @@ export async function openTestDatabase(): Promise<Database> {
   const database = await openPostgres(u.toString(), 5);
   return {
     ...database,
+    url: u.toString(),
     async close() {
       await database.close();
       const c = new pg.Client({ connectionString: url });
