@@ -1,0 +1,141 @@
+/**
+ * `npm run bench:intake`: cases created per second through the real HTTP API (listening server on loopback,
+ * concurrent clients; each request authenticates, locates the point in the grid index, runs the duplicate
+ * check and writes case + event + audit entry), printed beside the raw single-row INSERT rate of the same
+ * database in the same run. PGlite always; PostgreSQL too when TEST_DATABASE_URL or DATABASE_URL is set.
+ * Prints figures, asserts nothing.
+ */
+import { sql } from 'kysely';
+import pg from 'pg';
+import { buildApp } from '../src/server/app.ts';
+import { createAuditStore } from '../src/server/audit/store.ts';
+import { systemClock } from '../src/server/clock.ts';
+import { loadConfig } from '../src/server/config.ts';
+import type { Deps } from '../src/server/context.ts';
+import { openPglite, openPostgres, type Database } from '../src/server/db/database.ts';
+import { migrate } from '../src/server/db/migrate.ts';
+import { createLogger } from '../src/server/logger.ts';
+import { createPiiCipher, demoSecretKey } from '../src/server/privacy/pii.ts';
+import { seedDemo } from '../src/server/seed/demo.ts';
+import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const TIME_LIMIT_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
+const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+
+interface Figures {
+  db: string;
+  requests: number;
+  errors: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  rawPerSecond: number;
+  /** CPU of this Node process (server and load generator together) per created case */
+  cpuMsPerCase: number;
+}
+
+/** Runs `task` from `CONCURRENCY` workers until `total` are done or the time limit passes. */
+async function pump(total: number, task: (i: number) => Promise<boolean>): Promise<{ done: number; errors: number; ms: number; latencies: number[] }> {
+  let next = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  const start = performance.now();
+  const worker = async () => {
+    while (next < total && performance.now() - start < TIME_LIMIT_MS) {
+      const i = next++;
+      const t0 = performance.now();
+      if (!(await task(i))) errors++;
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { done: latencies.length, errors, ms: performance.now() - start, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function rawInsertRate(database: Database, total: number): Promise<number> {
+  await sql`create table if not exists bench_raw (id bigint generated always as identity primary key, code text not null, body text not null, lon float8, lat float8, created_at timestamptz not null)`.execute(database.db);
+  const r = await pump(total, async (i) => {
+    await sql`insert into bench_raw (code, body, lon, lat, created_at) values (${`raw${i}`}, ${'幸福路的垃圾堆了好几天没人清理'}, ${120.5}, ${31.0}, ${new Date()})`.execute(database.db);
+    return true;
+  });
+  await sql`drop table bench_raw`.execute(database.db);
+  return (r.done / r.ms) * 1000;
+}
+
+async function run(label: string, database: Database, total: number): Promise<Figures> {
+  const config = loadConfig({}, { LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT_PER_MINUTE: 10_000 });
+  const deps: Deps = { db: database.db, dbKind: database.kind, clock: systemClock, config, logger: createLogger('silent'), audit: createAuditStore(), pii: createPiiCipher(demoSecretKey()) };
+  const taxonomy = loadTaxonomy();
+  await migrate(database.db);
+  await seedDemo(deps, taxonomy, 'demo-pass-2026');
+  const app = await buildApp({ deps, taxonomy });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const token = ((await (await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clerk', password: 'demo-pass-2026' }) })).json()) as { token: string }).token;
+    const grids = (await sql<{ lon: number; lat: number }>`select center_lon as lon, center_lat as lat from area_geometries g join areas a on a.code = g.area_code where a.level = 'grid' order by a.code`.execute(database.db)).rows;
+    const examples = taxonomy.examples;
+    const body = (i: number) => {
+      const ex = examples[i % examples.length]!;
+      const g = grids[(i * 7) % grids.length]!;
+      return JSON.stringify({ channel: 'hotline', text: ex.text, category: ex.category, nature: ex.nature, lon: g.lon, lat: g.lat, ...(i % 3 === 0 ? { reporter: { name: '测试', phone: `138${String(10_000_000 + i).slice(-8)}` } } : {}) });
+    };
+    // warm-up: JIT, connection pool, grid index
+    for (let i = 0; i < 20; i++) await fetch(`${base}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body(i) });
+    const cpu0 = process.cpuUsage();
+    const r = await pump(total, async (i) => {
+      const res = await fetch(`${base}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body(i + 20) });
+      await res.arrayBuffer();
+      return res.status === 201;
+    });
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMsPerCase = (cpu.user + cpu.system) / 1000 / Math.max(1, r.done);
+    const raw = await rawInsertRate(database, total);
+    return { db: label, requests: r.done, errors: r.errors, perSecond: (r.done / r.ms) * 1000, p50: r.latencies[Math.floor(r.done * 0.5)] ?? 0, p99: r.latencies[Math.floor(r.done * 0.99)] ?? 0, rawPerSecond: raw, cpuMsPerCase };
+  } finally {
+    await app.close();
+  }
+}
+
+const results: Figures[] = [];
+{
+  const lite = await openPglite();
+  try {
+    results.push(await run('PGlite (in-memory)', lite, Number(process.env.BENCH_PGLITE_CASES ?? 3000)));
+  } finally {
+    await lite.close();
+  }
+}
+if (pgUrl) {
+  const name = `cg_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const u = new URL(pgUrl);
+  u.pathname = `/${name}`;
+  const database = await openPostgres(u.toString(), Number(process.env.DATABASE_POOL_SIZE ?? 20));
+  try {
+    results.push(await run('PostgreSQL', database, Number(process.env.BENCH_PG_CASES ?? 10000)));
+  } finally {
+    await database.close();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+} else {
+  console.log('PostgreSQL skipped: set TEST_DATABASE_URL or DATABASE_URL to include it');
+}
+
+console.log(`\nintake through HTTP, ${CONCURRENCY} concurrent clients (grid lookup + duplicate check + case/event/audit rows)`);
+console.table(
+  results.map((r) => ({
+    database: r.db,
+    'cases created': r.requests - r.errors,
+    errors: r.errors,
+    'cases/s': Math.round(r.perSecond),
+    'p50 ms': r.p50.toFixed(1),
+    'p99 ms': r.p99.toFixed(1),
+    'node CPU ms/case': r.cpuMsPerCase.toFixed(2),
+    'raw INSERT/s': Math.round(r.rawPerSecond),
+    'share of raw': `${((r.perSecond / r.rawPerSecond) * 100).toFixed(0)} %`,
+  })),
+);

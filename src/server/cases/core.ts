@@ -1,0 +1,159 @@
+import type { Actor } from '../access/permissions.ts';
+import { createCalendarService } from '../calendar/service.ts';
+import { parseOffset, type WorkingCalendar } from '../calendar/working-time.ts';
+import type { Deps } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { createDispatchService, type DispatchService } from '../dispatch/service.ts';
+import { AppError, notFound } from '../errors.ts';
+import { createGeoService, type LocatedGrid } from '../geo/service.ts';
+import { createOrgStore } from '../org/store.ts';
+import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import { createLocalBlobStore, type BlobStore } from '../storage/blob-store.ts';
+import { busFor, type CaseChange, type CaseEventBus } from './event-bus.ts';
+import { notificationStore, type NewNotification } from './notifications.ts';
+import { createCaseStore, type CaseEventTable, type CaseRow } from './store.ts';
+import type { CaseState } from './state-machine.ts';
+import { join } from 'node:path';
+
+/** What triage answers for a text; injected so the case service does not depend on the model. */
+export type Classifier = (text: string) => { category: { code: string; confidence: number }; nature: { code: string }; urgent: boolean } | null;
+
+export interface CaseServiceOptions {
+  taxonomy: Taxonomy;
+  /** point → grid; defaults to the geo service's index */
+  locate?: (lon: number, lat: number) => Promise<LocatedGrid | null>;
+  /** auto-classification when intake has no category; null → the dispatcher decides */
+  classify?: Classifier | null;
+  /** the working-time calendar; defaults to the calendar service's cached one */
+  calendar?: () => Promise<WorkingCalendar>;
+  bus?: CaseEventBus;
+  blobs?: BlobStore;
+  dispatch?: DispatchService;
+}
+
+export interface EventInput {
+  action: CaseEventTable['action'];
+  from: CaseState | null;
+  to: CaseState;
+  reason?: string | null;
+  attachments?: string[];
+  payload?: Record<string, unknown>;
+}
+
+/** Categories whose closure must be seen on site: a check needs a photo (groups 01–07: streets, facilities, safety). */
+export const onSiteGroups = new Set(['01', '02', '03', '04', '05', '06', '07']);
+
+/** Shared internals of the case workflow: stores, the event+audit writer and the feed. */
+export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
+  const { db, clock, audit, config } = deps;
+  const store = createCaseStore();
+  const org = createOrgStore();
+  const geo = createGeoService(deps);
+  const calendarService = createCalendarService(deps);
+  const offsetMinutes = parseOffset(config.TZ_OFFSET);
+  const bus = opts.bus ?? busFor(db);
+  let cityPath: string | null = null;
+
+  return {
+    deps,
+    taxonomy: opts.taxonomy,
+    store,
+    org,
+    bus,
+    dispatch: opts.dispatch ?? createDispatchService(deps, opts.taxonomy),
+    blobs: opts.blobs ?? createLocalBlobStore(join(config.CIVICGRID_DATA_DIR, 'attachments')),
+    classify: opts.classify ?? null,
+    locate: opts.locate ?? ((lon: number, lat: number) => geo.locate(lon, lat)),
+    calendar: opts.calendar ?? (() => calendarService.current()),
+
+    /** The city root path: the scope of cases whose place is unknown (only city-wide staff see them). */
+    async cityPath(): Promise<string> {
+      if (cityPath) return cityPath;
+      const root = await org.rootArea(db);
+      if (!root) throw new AppError(503, 'case.no_city', 'no city has been set up yet');
+      cityPath = root.path;
+      return cityPath;
+    },
+
+    /** `YYYYMMDD` of the city-local day, the first half of a public case code. */
+    localDay(at: Date): string {
+      return new Date(at.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10).replace(/-/g, '');
+    },
+
+    /** Writes the event row and its audit entry in the caller's transaction. */
+    async recordEvent(tx: Db, c: Pick<CaseRow, 'id' | 'code'>, actor: Actor, e: EventInput): Promise<number> {
+      const at = clock.now();
+      const id = await store.insertEvent(tx, {
+        case_id: c.id,
+        at,
+        actor_id: actor.id,
+        actor: actor.username,
+        action: e.action,
+        from_state: e.from,
+        to_state: e.to,
+        reason: e.reason ?? null,
+        attachments: e.attachments ?? [],
+        payload: e.payload ?? {},
+      });
+      await audit.append(tx, {
+        at,
+        actorId: actor.id,
+        actor: actor.username,
+        action: `case.${e.action}`,
+        targetType: 'case',
+        targetId: c.code,
+        requestId: actor.requestId,
+        detail: { event: id, from: e.from, to: e.to, reason: e.reason ?? null, attachments: e.attachments ?? [], ...(e.payload ?? {}) },
+      });
+      return id;
+    },
+
+    notify: (tx: Db, rows: NewNotification[]) => notificationStore.insertMany(tx, rows),
+
+    change(c: CaseRow, action: string, from: CaseState | null): CaseChange {
+      return {
+        code: c.code,
+        action,
+        from,
+        state: c.state,
+        at: c.updated_at.toISOString(),
+        category: c.category,
+        gridCode: c.grid_code,
+        areaPath: c.area_path,
+        department: c.main_department,
+        coDepartments: c.co_departments,
+        supervision: c.supervision,
+        urgent: c.urgent,
+      };
+    },
+
+    /**
+     * A case the actor may see: inside the data scope, and for department staff (handlers) only their own
+     * department's cases (主办 or 协办).
+     */
+    async visibleCase(actor: Actor, code: string): Promise<CaseRow> {
+      const c = await store.findByCode(db, code, actor.scopePath);
+      if (!c || !departmentMaySee(actor, c)) throw notFound('case', code);
+      return c;
+    },
+  };
+}
+
+export type CaseCore = ReturnType<typeof createCaseCore>;
+
+/** Department-bound staff without dispatch or check rights only see their department's work. */
+export function departmentBound(actor: Actor): string | null {
+  if (!actor.departmentCode) return null;
+  if (actor.permissions.has('case.dispatch') || actor.permissions.has('case.check') || actor.permissions.has('case.accept')) return null;
+  return actor.departmentCode;
+}
+
+function departmentMaySee(actor: Actor, c: CaseRow): boolean {
+  const dep = departmentBound(actor);
+  return dep === null || c.main_department === dep || c.co_departments.includes(dep);
+}
+
+/** Text as space-separated characters (letters and digits only) so pg_trgm compares Chinese character by character. */
+export function dupText(text: string): string {
+  return [...text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')].slice(0, 300).join(' ');
+}

@@ -1,0 +1,191 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { assertCan, type Actor } from '../access/permissions.ts';
+import { AppError, invalid } from '../errors.ts';
+import { normalisePhone } from '../privacy/pii.ts';
+import { dupText, type CaseCore } from './core.ts';
+import { stepDue } from './deadlines.ts';
+import { openStates } from './state-machine.ts';
+import { createIntakeWriter } from './intake-batch.ts';
+import type { CaseEventRow, CaseRow, Channel } from './store.ts';
+
+export interface IntakeInput {
+  channel: Channel;
+  text: string;
+  nature?: string;
+  category?: string;
+  lon?: number;
+  lat?: number;
+  address?: string;
+  reporter?: { name?: string; phone?: string; email?: string; anonymous?: boolean };
+  priority?: number;
+  urgent?: boolean;
+  /** id in the calling system (Open311 token, alarm id) for idempotent retries and cross-reference */
+  externalRef?: string;
+}
+
+export interface Duplicate {
+  caseCode: string;
+  score: number;
+}
+
+export interface IntakeResult {
+  case: CaseRow;
+  /** the intake event, so the answer needs no second read */
+  event: CaseEventRow;
+  duplicates: Duplicate[];
+  /** secret for rating without an account; shown once, only its hash is stored */
+  ratingToken: string;
+}
+
+/** 并单 window: open cases this close and this recent are proposed as duplicates. */
+export const DUPLICATE_RADIUS_M = 300;
+export const DUPLICATE_WINDOW_DAYS = 7;
+/** character-trigram similarity (0..1) from which two texts read as the same matter */
+export const DUPLICATE_MIN_SCORE = 0.4;
+
+// Which channels a role may file under from the HTTP API: a clerk types hotline calls, a grid worker patrols.
+// Open311 and IoT come only through their own modules (they call intake with a system actor).
+const channelsByRole: Record<string, readonly Channel[]> = {
+  clerk: ['hotline', 'web', 'app', 'api'],
+  gridworker: ['gridworker'],
+  citizen: ['web', 'app'],
+  dispatcher: ['hotline', 'web', 'app', 'api', 'gridworker'],
+  admin: ['hotline', 'web', 'app', 'api', 'gridworker', 'iot', 'open311'],
+  system: ['hotline', 'web', 'app', 'api', 'gridworker', 'iot', 'open311'],
+};
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createIntake(core: CaseCore) {
+  const { deps, store, taxonomy } = core;
+  const { db, clock, pii } = deps;
+  const writer = createIntakeWriter(core);
+
+  async function findDuplicates(q: { text: string; lon: number; lat: number; category?: string | null; now?: Date; excludeId?: string }): Promise<Duplicate[]> {
+    const now = q.now ?? clock.now();
+    const rows = await store.duplicates(db, {
+      dupText: dupText(q.text),
+      lon: q.lon,
+      lat: q.lat,
+      radiusM: DUPLICATE_RADIUS_M,
+      since: new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000),
+      category: q.category ?? undefined,
+      states: openStates,
+      minScore: DUPLICATE_MIN_SCORE,
+      limit: 5,
+      excludeId: q.excludeId,
+    });
+    return rows.map((r) => ({ caseCode: r.code, score: Math.round(Number(r.score) * 1000) / 1000 }));
+  }
+
+  /** Where a case lies: the grid of its point, else the city (address only, or no place: a how-to question). */
+  async function place(input: IntakeInput) {
+    const hasPoint = input.lon !== undefined && input.lat !== undefined;
+    if ((input.lon === undefined) !== (input.lat === undefined)) throw invalid('case.bad_location', 'send both lon and lat, or neither');
+    if (hasPoint) {
+      const located = await core.locate(input.lon!, input.lat!);
+      if (located) return { lon: input.lon!, lat: input.lat!, gridCode: located.grid.code, areaPath: located.grid.path, h3: located.h3 };
+      if (!input.address) throw invalid('case.outside_city', 'the location is outside every grid of this city; check the point or give an address');
+    }
+    return { lon: null, lat: null, gridCode: null, areaPath: await core.cityPath(), h3: null };
+  }
+
+  function reporterFields(r: IntakeInput['reporter']) {
+    const name = r?.name?.trim() || null;
+    const email = r?.email?.trim() || null;
+    let phone: string | null = null;
+    if (r?.phone?.trim()) {
+      phone = normalisePhone(r.phone);
+      if (!phone) throw invalid('case.bad_phone', 'the reporter phone is not a mainland mobile or landline number');
+    }
+    const anonymous = r?.anonymous === true || (!name && !phone && !email);
+    if (r?.anonymous && (name || phone || email)) throw invalid('case.anonymous_with_contact', 'an anonymous report carries no name, phone or email');
+    return {
+      reporter_anonymous: anonymous,
+      reporter_name: name ? pii.encrypt(name) : null,
+      reporter_phone: phone ? pii.encrypt(phone) : null,
+      reporter_phone_idx: phone ? pii.blindIndex(phone) : null,
+      reporter_email: email ? pii.encrypt(email) : null,
+    };
+  }
+
+  /** The one front door: hotline, web/app, patrol, API, Open311 and IoT alarms all become a case here. */
+  async function intake(actor: Actor, input: IntakeInput): Promise<IntakeResult> {
+    assertCan(actor, 'case.create');
+    const allowed = actor.roles.flatMap((r) => channelsByRole[r] ?? []);
+    if (!allowed.includes(input.channel)) throw new AppError(403, 'case.channel_not_allowed', `your role does not file cases through the ${input.channel} channel`, { allowed: [...new Set(allowed)] });
+    const text = input.text.trim();
+    if (!text) throw invalid('case.empty_text', 'describe the matter');
+    if (input.category && !taxonomy.category(input.category)) throw invalid('case.unknown_category', `category ${input.category} is not in the taxonomy`);
+    if (input.nature && !taxonomy.natures.some((n) => n.code === input.nature)) throw invalid('case.unknown_nature', `nature ${input.nature} is unknown`);
+
+    // No category from the caller: ask triage; a confident answer files it, else the dispatcher decides.
+    let category = input.category ?? null;
+    let nature = input.nature ?? null;
+    let urgent = input.urgent ?? false;
+    let classified: { code: string; confidence: number } | null = null;
+    if (!category && core.classify) {
+      const guess = core.classify(text);
+      if (guess && taxonomy.category(guess.category.code) && guess.category.confidence >= 0.5) {
+        category = guess.category.code;
+        classified = guess.category;
+        nature ??= guess.nature.code;
+        urgent ||= guess.urgent;
+      }
+    }
+    if (category && taxonomy.category(category)!.urgent) urgent = true;
+
+    const where = await place(input);
+    const reporter = reporterFields(input.reporter);
+    const now = clock.now();
+    const duplicates = where.lon !== null ? await findDuplicates({ text, lon: where.lon, lat: where.lat!, category, now }) : [];
+    const ratingToken = randomBytes(18).toString('base64url');
+
+    const written = await writer.write({
+      actor,
+      payload: { channel: input.channel, category, grid: where.gridCode, classified, duplicates: duplicates.map((d) => d.caseCode) },
+      row: {
+        channel: input.channel,
+        state: 'received',
+        text,
+        dup_text: dupText(text),
+        nature,
+        category,
+        priority: input.priority ?? (urgent ? 1 : 3),
+        urgent,
+        lon: where.lon,
+        lat: where.lat,
+        address: input.address?.trim() || null,
+        grid_code: where.gridCode,
+        area_path: where.areaPath,
+        h3: where.h3,
+        ...reporter,
+        rating_token_hash: hashToken(ratingToken),
+        external_ref: input.externalRef ?? null,
+        main_department: null,
+        dispatched_at: null,
+        deadline_hours: null,
+        working_time: null,
+        due_at: null,
+        yellow_at: null,
+        step_due_at: stepDue('received', now),
+        paused_since: null,
+        pending_extension_hours: null,
+        merged_into: null,
+        answer: null,
+        rating: null,
+        rating_comment: null,
+        rated_at: null,
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
+        closed_at: null,
+      },
+    });
+    const created = written.row;
+    core.bus.publish(core.change(created, 'intake', null));
+    return { case: created, event: written.event, duplicates, ratingToken };
+  }
+
+  return { intake, findDuplicates };
+}

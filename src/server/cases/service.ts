@@ -1,0 +1,133 @@
+import { timingSafeEqual } from 'node:crypto';
+import { assertCan, systemActor, type Actor } from '../access/permissions.ts';
+import type { Deps } from '../context.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Page } from '../http/paging.ts';
+import { createAttachments } from './attachments.ts';
+import { createCaseCore, departmentBound, type CaseServiceOptions } from './core.ts';
+import { createIntake, hashToken } from './intake.ts';
+import { presentCase, presentCaseDetail } from './presenters.ts';
+import { roundCoordinate, scrubPii } from './scrub.ts';
+import { stateNames } from './state-machine.ts';
+import type { CaseEventRow, CaseFilter, CaseRow, Rating } from './store.ts';
+import { createSupervision } from './supervision.ts';
+import { createWorkflow, illegalTransition } from './workflow.ts';
+
+export type { CaseServiceOptions, Classifier } from './core.ts';
+export type { IntakeInput, IntakeResult, Duplicate } from './intake.ts';
+export type { ActInput } from './workflow.ts';
+
+/**
+ * The case capability: one front door (intake) for every channel, the lifecycle, supervision, and the views.
+ * Open311, IoT alarms and triage use this same service (`intake`, `findDuplicates`, `publicView`).
+ */
+export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
+  const core = createCaseCore(deps, opts);
+  const { store, taxonomy } = core;
+  const { db, pii, audit, clock } = deps;
+  const intake = createIntake(core);
+  const workflow = createWorkflow(core);
+  const attachments = createAttachments(core);
+  const supervision = createSupervision(core);
+  const ctx = { taxonomy, pii };
+
+  async function mergedCode(c: CaseRow): Promise<string | null> {
+    return c.merged_into ? ((await store.findById(db, c.merged_into))?.code ?? null) : null;
+  }
+
+  async function detail(c: CaseRow) {
+    const [events, files, objections, mergedIntoCode] = await Promise.all([store.events(db, c.id), attachments.list(c.id), core.dispatch.objections(db, c.id), mergedCode(c)]);
+    return presentCaseDetail(c, { events, attachments: files, objections }, { ...ctx, mergedIntoCode });
+  }
+
+  return {
+    core,
+    intake: intake.intake,
+    findDuplicates: intake.findDuplicates,
+    act: workflow.act,
+    attachments,
+    runSupervisionSweep: supervision.runSupervisionSweep,
+    detail,
+    /** The answer to an intake, built from what was just written (no extra reads on the hot path). */
+    intakeView: (r: { case: CaseRow; event: CaseEventRow }) => presentCaseDetail(r.case, { events: [r.event], attachments: [], objections: [] }, ctx),
+    present: (c: CaseRow) => presentCase(c, ctx),
+
+    async list(actor: Actor, filter: Omit<CaseFilter, 'areaPath' | 'department'> & { grid?: string }, page: number, pageSize: number): Promise<Page<CaseRow>> {
+      assertCan(actor, 'case.read');
+      let areaPath: string | undefined;
+      if (filter.grid) {
+        const area = await core.org.findAreaAnywhere(db, filter.grid);
+        if (!area) return { items: [], total: 0, page, pageSize };
+        areaPath = area.path;
+      }
+      const [items, total] = await store.list(db, actor.scopePath, { ...filter, areaPath, department: departmentBound(actor) ?? undefined }, page, pageSize);
+      return { items, total, page, pageSize };
+    },
+
+    async get(actor: Actor, code: string): Promise<CaseRow> {
+      assertCan(actor, 'case.read');
+      return core.visibleCase(actor, code);
+    },
+
+    /** 查看明文: the reporter's clear contacts, for a stated purpose that goes into the audit chain. */
+    async revealReporter(actor: Actor, code: string, purpose: string) {
+      assertCan(actor, 'case.reveal');
+      const c = await core.visibleCase(actor, code);
+      await db.transaction().execute((tx) =>
+        audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action: 'case.reporter.reveal', targetType: 'case', targetId: c.code, requestId: actor.requestId, detail: { purpose } }),
+      );
+      const open = (v: string | null) => (v ? pii.decrypt(v) : null);
+      return { name: open(c.reporter_name), phone: open(c.reporter_phone), email: open(c.reporter_email) };
+    },
+
+    /**
+     * What anyone with the code sees: state, timeline (actions and times, no names or reasons), department,
+     * and the answer with PII patterns removed; coordinates rounded to ~100 m. A merged case shows its own
+     * timeline and, once its main case closes, the shared answer.
+     */
+    async publicView(code: string) {
+      const c = await store.findByCodeAnywhere(db, code);
+      if (!c) throw notFound('case', code);
+      const [events, files, department, mergedIntoCode] = await Promise.all([
+        store.events(db, c.id),
+        attachments.list(c.id),
+        c.main_department ? core.org.findDepartment(db, c.main_department) : Promise.resolve(undefined),
+        mergedCode(c),
+      ]);
+      const cat = c.category ? taxonomy.category(c.category) : undefined;
+      return {
+        code: c.code,
+        state: c.state,
+        stateName: stateNames[c.state],
+        category: cat ? { code: cat.code, name: cat.zh } : null,
+        department: department ? { code: department.code, name: department.name } : null,
+        createdAt: c.created_at.toISOString(),
+        expectedAt: c.due_at?.toISOString() ?? null,
+        closedAt: c.closed_at?.toISOString() ?? null,
+        answer: c.answer && ['closed', 'rated'].includes(c.state) ? scrubPii(c.answer, c.reporter_name ? [pii.decrypt(c.reporter_name)] : []) : null,
+        location: c.lon !== null && c.lat !== null ? { lon: roundCoordinate(c.lon), lat: roundCoordinate(c.lat) } : null,
+        mergedInto: mergedIntoCode,
+        rating: c.rating,
+        // supervision cards and attachments are internal working steps; the public sees the case's progress
+        timeline: events.filter((e) => e.action !== 'supervise').map((e) => ({ action: e.action, state: e.to_state, stateName: stateNames[e.to_state], at: e.at.toISOString() })),
+        photos: files.filter((f) => f.public_key).map((f) => f.id),
+        row: c,
+      };
+    },
+
+    /** 评价 by the reporter with the secret token from intake; no account needed. */
+    async rateByToken(code: string, token: string, rating: Rating, comment?: string) {
+      const c = await store.findByCodeAnywhere(db, code);
+      const expected = c?.rating_token_hash ? Buffer.from(c.rating_token_hash, 'hex') : null;
+      const given = Buffer.from(hashToken(token), 'hex');
+      if (!c || !expected || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+        throw new AppError(403, 'case.bad_rating_token', 'the rating token does not match this case');
+      }
+      if (c.state !== 'closed') throw illegalTransition(c, 'rate');
+      const reporter: Actor = { ...systemActor(c.area_path, 'reporter'), permissions: new Set(['case.rate', 'case.read']) };
+      return workflow.act(reporter, code, 'rate', { rating, comment });
+    },
+  };
+}
+
+export type CaseService = ReturnType<typeof createCaseService>;
