@@ -1,0 +1,224 @@
+/**
+ * 智能分拨引擎 — smart triage: category, department, nature, urgency and whether the
+ * appeal may be dispatched without a human (自动派单).
+ *
+ * Boot: train on taxonomy examples + data/appeals.jsonl (+ extraExamples), run k-fold
+ * cross-validation on the same corpus to get out-of-fold scores, fit the temperature
+ * on them and pick the auto-dispatch threshold that reaches the precision target.
+ * Then train the final models on everything.
+ */
+import type { Example, Taxonomy } from '../taxonomy/taxonomy.ts';
+import { fitTemperature, pickThreshold, type OutOfFold, type Scored, type ThresholdChoice } from './calibration.ts';
+import {
+  categoryNameExamples,
+  DEFAULT_APPEALS_URL,
+  loadAppeals,
+  prepare,
+  stratifiedFolds,
+  type LabelledAppeal,
+  type PreparedAppeal,
+} from './corpus.ts';
+import { encodeNormalized } from './features.ts';
+import { softmax, TextModel, topLabels, type ModelOptions } from './model.ts';
+import { NATURE_CODES, NatureModel, type NatureCode } from './nature.ts';
+import { normalize } from './text.ts';
+import { assessUrgency } from './urgency.ts';
+
+export interface TriageEngineOptions {
+  taxonomy: Taxonomy;
+  /** added to the training set (e.g. a city's own labelled history) */
+  extraExamples?: ReadonlyArray<Example | LabelledAppeal>;
+  /** target precision for auto-dispatch, default 0.95 */
+  autoDispatchPrecision?: number;
+  /** train on src/server/triage/data/appeals.jsonl too (default true) */
+  includeDefaultAppeals?: boolean;
+  /** cross-validation folds used for calibration (default 5; ≥ 2) */
+  folds?: number;
+  /** options of the category model */
+  model?: ModelOptions;
+  /** options of the nature model (defaults weight cue features, see nature.ts) */
+  natureModel?: ModelOptions;
+}
+
+export interface ModelSettings {
+  model?: ModelOptions;
+  natureModel?: ModelOptions;
+}
+
+export interface TriageResult {
+  category: { code: string; name: string; confidence: number };
+  department: { code: string; name: string };
+  nature: { code: NatureCode; confidence: number };
+  urgent: boolean;
+  /** life-safety cues found in the text (empty when urgency comes from the category alone) */
+  urgentCues: string[];
+  /** next three categories, best first */
+  alternatives: Array<{ code: string; name: string; confidence: number }>;
+  autoDispatch: boolean;
+}
+
+/** One out-of-fold prediction, kept so evaluation can report cross-validated figures. */
+export interface CrossValidatedPrediction {
+  example: PreparedAppeal;
+  categoryLogits: Float64Array;
+  natureLogits?: Float64Array;
+}
+
+export interface Calibration {
+  temperature: number;
+  natureTemperature: number;
+  choice: ThresholdChoice;
+  folds: number;
+  outOfFold: CrossValidatedPrediction[];
+}
+
+export interface TriageEngine {
+  classify(text: string): TriageResult;
+  /** A dispatcher's correction; later similar appeals follow it. */
+  learn(text: string, categoryCode: string, natureCode?: NatureCode): void;
+  /** Rebuilds both models from the training corpus plus all corrections so far. */
+  retrain(): void;
+  /** auto-dispatch when category confidence ≥ threshold */
+  readonly threshold: number;
+  readonly calibration: Calibration;
+  readonly taxonomy: Taxonomy;
+  /** number of training examples (without category-name pseudo-examples) */
+  readonly trainingSize: number;
+}
+
+/** Trains a category model (and optionally a nature model) on prepared appeals. */
+export function trainModels(
+  taxonomy: Taxonomy,
+  examples: readonly PreparedAppeal[],
+  opts: ModelSettings = {},
+): { category: TextModel; nature: NatureModel } {
+  const category = new TextModel(
+    taxonomy.categories.map((c) => c.code),
+    opts.model,
+  ).train(examples.map((e) => ({ bag: e.bag, label: e.category })));
+  const nature = new NatureModel(opts.natureModel).train(
+    examples.filter((e) => e.nature).map((e) => ({ norm: e.norm, bag: e.bag, nature: e.nature! })),
+  );
+  return { category, nature };
+}
+
+/**
+ * Out-of-fold predictions: for each of k stratified folds, train on the rest (plus
+ * `always`, e.g. category-name pseudo-examples, which are never scored) and predict the fold.
+ */
+export function outOfFold(
+  taxonomy: Taxonomy,
+  examples: readonly PreparedAppeal[],
+  k = 5,
+  opts: ModelSettings & { always?: readonly PreparedAppeal[]; seed?: number } = {},
+): CrossValidatedPrediction[] {
+  if (k < 2) throw new Error('triage: cross-validation needs at least 2 folds');
+  const fold = stratifiedFolds(examples, k, opts.seed);
+  const out = new Array<CrossValidatedPrediction>(examples.length);
+  for (let f = 0; f < k; f++) {
+    const train = examples.filter((_, i) => fold[i] !== f).concat(opts.always ?? []);
+    const models = trainModels(taxonomy, train, opts);
+    examples.forEach((e, i) => {
+      if (fold[i] !== f) return;
+      out[i] = {
+        example: e,
+        categoryLogits: models.category.logits(e.bag),
+        natureLogits: models.nature.logits(e.norm, e.bag),
+      };
+    });
+  }
+  return out;
+}
+
+/** Temperatures and threshold from out-of-fold predictions. */
+export function calibrate(
+  taxonomy: Taxonomy,
+  oof: readonly CrossValidatedPrediction[],
+  target: number,
+): { temperature: number; natureTemperature: number; choice: ThresholdChoice } {
+  const codes = taxonomy.categories.map((c) => c.code);
+  const catPoints: OutOfFold[] = oof.map((p) => ({ logits: p.categoryLogits, y: codes.indexOf(p.example.category) }));
+  const temperature = fitTemperature(catPoints);
+  const natPoints: OutOfFold[] = oof
+    .filter((p) => p.natureLogits && p.example.nature)
+    .map((p) => ({ logits: p.natureLogits!, y: NATURE_CODES.indexOf(p.example.nature!) }));
+  const natureTemperature = fitTemperature(natPoints);
+  const scored: Scored[] = catPoints.map(({ logits, y }) => {
+    const p = softmax(logits, temperature);
+    let best = 0;
+    for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
+    return { confidence: p[best]!, correct: best === y };
+  });
+  return { temperature, natureTemperature, choice: pickThreshold(scored, target) };
+}
+
+/** Builds the training corpus: taxonomy examples + default appeals + extras, prepared once. */
+export function trainingCorpus(opts: TriageEngineOptions): PreparedAppeal[] {
+  const raw: Array<Example | LabelledAppeal> = [...opts.taxonomy.examples];
+  if (opts.includeDefaultAppeals ?? true) raw.push(...loadAppeals(DEFAULT_APPEALS_URL, opts.taxonomy));
+  raw.push(...(opts.extraExamples ?? []));
+  for (const e of raw) {
+    if (!opts.taxonomy.category(e.category)) throw new Error(`triage: example names unknown category ${e.category}`);
+  }
+  return raw.map((e) => prepare(e));
+}
+
+export function createTriageEngine(opts: TriageEngineOptions): TriageEngine {
+  const { taxonomy } = opts;
+  const target = opts.autoDispatchPrecision ?? 0.95;
+  const k = opts.folds ?? 5;
+  const corpus = trainingCorpus(opts);
+  const names = categoryNameExamples(taxonomy);
+
+  const oof = outOfFold(taxonomy, corpus, k, { ...opts, always: names });
+  const { temperature, natureTemperature, choice } = calibrate(taxonomy, oof, target);
+  let models = trainModels(taxonomy, corpus.concat(names), opts);
+  models.nature.temperature = natureTemperature;
+  const codes = taxonomy.categories.map((c) => c.code);
+  const corrections: PreparedAppeal[] = [];
+
+  const describe = (code: string) => taxonomy.category(code)!;
+
+  return {
+    taxonomy,
+    threshold: choice.threshold,
+    trainingSize: corpus.length,
+    calibration: { temperature, natureTemperature, choice, folds: k, outOfFold: oof },
+
+    classify(text: string): TriageResult {
+      const norm = normalize(text);
+      const bag = encodeNormalized(norm, false);
+      const ranked = topLabels(codes, models.category.logits(bag), temperature, 4);
+      const top = ranked[0]!;
+      const category = describe(top.label);
+      const department = taxonomy.department(category.department)!;
+      const nature = models.nature.predict(norm, bag);
+      const urgency = assessUrgency(norm, category);
+      return {
+        category: { code: category.code, name: category.zh, confidence: top.p },
+        department: { code: department.code, name: department.zh },
+        nature: { code: nature.code, confidence: nature.confidence },
+        urgent: urgency.urgent,
+        urgentCues: urgency.cues,
+        alternatives: ranked.slice(1, 4).map((r) => ({ code: r.label, name: describe(r.label).zh, confidence: r.p })),
+        autoDispatch: top.p >= choice.threshold,
+      };
+    },
+
+    learn(text: string, categoryCode: string, natureCode?: NatureCode): void {
+      if (!taxonomy.category(categoryCode)) throw new Error(`triage: unknown category ${categoryCode}`);
+      if (natureCode !== undefined && !NATURE_CODES.includes(natureCode)) throw new Error(`triage: unknown nature ${natureCode}`);
+      const example = prepare({ text, category: categoryCode, ...(natureCode ? { nature: natureCode } : {}) });
+      corrections.push(example);
+      models.category.learn(example.bag, categoryCode);
+      if (natureCode) models.nature.learn(example.norm, example.bag, natureCode);
+    },
+
+    retrain(): void {
+      // Corrections are replayed as ordinary training data; the calibration from boot is
+      // kept (a handful of corrections does not move the temperature measurably).
+      models = trainModels(taxonomy, corpus.concat(names, corrections), opts);
+      models.nature.temperature = natureTemperature;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * 诉求性质 — nature of an appeal: 咨询 consult, 求助 help, 投诉 complaint, 举报 report,
+ * 建议 suggest, 表扬 praise.
+ *
+ * Nature is mostly carried by a handful of function phrases (请问…吗 / 请尽快… /
+ * 投诉了多次… / 有人偷偷… / 建议… / 感谢…) rather than by topic words, so the learned
+ * softmax model (same machinery as the category model) gets extra cue features on top
+ * of the ordinary text features. Cues are soft evidence whose weight is learned —
+ * "谢谢" at the end of a request is politeness, not praise. Only an explicit
+ * self-declaration ("我要举报", "特此表扬") overrides the model.
+ */
+import type { Nature } from '../taxonomy/taxonomy.ts';
+import { FEATURES, joinBags, type Bag } from './features.ts';
+import { TextModel, type ModelOptions, type Ranked } from './model.ts';
+
+export type NatureCode = Nature['code'];
+
+export const NATURE_CODES: readonly NatureCode[] = ['consult', 'help', 'complaint', 'report', 'suggest', 'praise'];
+
+/**
+ * 性质线索 — named cue patterns, run on normalised text. Each becomes its own feature
+ * `cue:<name>` so the model can weight "repeated complaint" and "bad attitude" separately
+ * rather than as one lump; `nature` documents which nature a cue mostly signals.
+ */
+export const NATURE_CUES: ReadonlyArray<{ name: string; nature: NatureCode; pattern: RegExp }> = [
+  { name: 'ask', nature: 'consult', pattern: /请问|想问|咨询|想了解|了解一下/ },
+  { name: 'how', nature: 'consult', pattern: /怎么(办理|申请|办|查|领|交|缴|算|补办|转|认定|判断|投诉|维权|报名)|如何/ },
+  { name: 'where', nature: 'consult', pattern: /在哪(里|儿)?|去哪(里|儿)?|哪个部门|找谁|找哪/ },
+  { name: 'need', nature: 'consult', pattern: /需要(哪些|什么|多少)|要带什么|什么条件|什么材料|什么手续/ },
+  { name: 'when', nature: 'consult', pattern: /什么时候|多久|多长时间/ },
+  { name: 'is-it', nature: 'consult', pattern: /合法吗|正常吗|算不算|是不是|能不能.{0,12}[吗？]|可以.{0,12}吗|有没有.{0,12}[吗？]|会不会/ },
+  { name: 'what-now', nature: 'help', pattern: /怎么办|该怎么/ },
+  { name: 'please-act', nature: 'help', pattern: /请.{0,8}(尽快|马上|赶紧|赶快|派人|安排|协调|处理|来人|督促|帮忙|清理|清运|维修|修|疏通|救|调解|查|看看)/ },
+  { name: 'help', nature: 'help', pattern: /求助|帮忙|帮帮|帮我|请求|救援|救命|麻烦/ },
+  { name: 'hurry', nature: 'help', pattern: /尽快|马上|赶紧|赶快|立刻|紧急/ },
+  { name: 'complain', nature: 'complaint', pattern: /投诉|不满|意见很大/ },
+  { name: 'again', nature: 'complaint', pattern: /好几次|多次|反映了|投诉了|举报了|报了.{0,4}次|一直没|至今|到现在|还是没|也没人|照样/ },
+  { name: 'bad', nature: 'complaint', pattern: /太差|恶劣|推诿|扯皮|不耐烦|不负责|凭什么|受不了|太过分|没人管|不管|不处理|不作为|不理/ },
+  { name: 'report', nature: 'report', pattern: /举报/ },
+  { name: 'someone', nature: 'report', pattern: /有人|一伙人|几个人|有家|一家|有个|某/ },
+  { name: 'illicit', nature: 'report', pattern: /偷偷|私自|擅自|违规|违法|非法|无证|冒充|怀疑|疑似|可疑|线索|拍到|照片|视频/ },
+  { name: 'suggest', nature: 'suggest', pattern: /建议|提议/ },
+  { name: 'hope', nature: 'suggest', pattern: /希望.{0,10}(增加|增设|设置|加强|规划|开通|延长|公布|统一|安装|多)|能不能.{0,8}(增加|增设|设置|开通|改成|多)/ },
+  { name: 'praise', nature: 'praise', pattern: /表扬|点赞|赞扬|锦旗|辛苦了|特此/ },
+  { name: 'thanks-first', nature: 'praise', pattern: /^(非常|特别|真心)?(感谢|谢谢)/ },
+  { name: 'thanks-who', nature: 'praise', pattern: /(感谢|谢谢).{0,12}(师傅|民警|工作人员|同志|老师|医生|大队|支队|中心|局|所|部门|政府|社区|调解员)/ },
+  { name: 'resolved', nature: 'praise', pattern: /修好了|解决了|处理好了|干净多了|好多了|方便多了|安心多了|畅通多了|宽敞多了/ },
+];
+
+/**
+ * The nature model's own feature weighting: cues dominate, topic words matter less and
+ * the category lexicon not at all (a 井盖 can be reported, complained about or asked about).
+ */
+export const NATURE_FAMILY_WEIGHTS = { w: 1, b: 1, t: 0.3, m: 0, k: 0, cue: 5 };
+
+/** Self-declared nature that overrides the model: the caller said what they are doing. */
+const EXPLICIT: Array<[RegExp, NatureCode]> = [
+  [/(我|特此|实名)(要|想|来)?举报|举报一下/, 'report'],
+  [/(我|特此)(要|想|来)?投诉/, 'complaint'],
+  [/(特此|我要|我想|提出)表扬|^表扬/, 'praise'],
+];
+
+export function natureCueFeatures(norm: string): string[] {
+  const out: string[] = [];
+  for (const cue of NATURE_CUES) if (cue.pattern.test(norm)) out.push(`cue:${cue.name}`);
+  // A question mark is the single strongest sign of 咨询, but only if the text ends on one
+  // (a rhetorical "到底管不管？" mid-complaint is common).
+  if (/[？?吗]\s*$/.test(norm)) out.push('cue:ends-question');
+  return out;
+}
+
+export function explicitNature(norm: string): NatureCode | undefined {
+  for (const [re, code] of EXPLICIT) if (re.test(norm)) return code;
+  return undefined;
+}
+
+export interface NaturePrediction {
+  code: NatureCode;
+  confidence: number;
+  ranked: Ranked[];
+  /** true when an explicit self-declaration decided it */
+  explicit: boolean;
+}
+
+/** Nature classifier: TextModel over text features + cue features. */
+export class NatureModel {
+  private readonly model: TextModel;
+  temperature = 1;
+
+  constructor(opts: ModelOptions = {}) {
+    this.model = new TextModel(NATURE_CODES, { familyWeights: NATURE_FAMILY_WEIGHTS, ...opts });
+  }
+
+  train(examples: ReadonlyArray<{ norm: string; bag: Bag; nature: NatureCode }>): this {
+    this.model.train(examples.map((e) => ({ bag: withCues(e.norm, e.bag), label: e.nature })));
+    return this;
+  }
+
+  logits(norm: string, bag: Bag): Float64Array {
+    return this.model.logits(withCues(norm, bag));
+  }
+
+  predict(norm: string, bag: Bag): NaturePrediction {
+    const ranked = this.model.rank(withCues(norm, bag), this.temperature);
+    const explicit = explicitNature(norm);
+    if (explicit) return { code: explicit, confidence: 1, ranked, explicit: true };
+    const top = ranked[0]!;
+    return { code: top.label as NatureCode, confidence: top.p, ranked, explicit: false };
+  }
+
+  learn(norm: string, bag: Bag, nature: NatureCode): void {
+    this.model.learn(withCues(norm, bag), nature);
+  }
+
+  retrain(): void {
+    this.model.retrain();
+  }
+}
+
+// Cue features form a small closed set, so interning them (grow = true) cannot leak.
+function withCues(norm: string, bag: Bag): Bag {
+  return joinBags(bag, FEATURES.encode(natureCueFeatures(norm), true));
+}

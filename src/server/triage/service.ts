@@ -1,0 +1,168 @@
+import { assertCan, type Actor } from '../access/permissions.ts';
+import type { Deps } from '../context.ts';
+import { AppError, invalid } from '../errors.ts';
+import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import { createTriageEngine, type TriageEngine, type TriageResult } from './engine.ts';
+import { NATURE_CODES, type NatureCode } from './nature.ts';
+import { createTriageStore, type LabelledText } from './store.ts';
+import { normalize } from './text.ts';
+
+export interface Duplicate {
+  caseCode: string;
+  score: number;
+}
+
+export interface TriageServiceOptions {
+  taxonomy: Taxonomy;
+  /** near-duplicate open cases (the case store answers this once cases exist) */
+  findDuplicates?: (q: { text: string; lon: number; lat: number; category?: string | null }) => Promise<Duplicate[]>;
+  /** how many recently closed cases of the city join the training set at boot */
+  historyLimit?: number;
+  /** how often (ms) to pick up corrections other nodes stored */
+  syncEveryMs?: number;
+}
+
+const isNature = (n: string | null | undefined): n is NatureCode => !!n && (NATURE_CODES as readonly string[]).includes(n);
+
+/**
+ * Triage behind the API: trains at boot from the taxonomy examples, the shipped appeals and the city's own
+ * closed cases, replays every stored dispatcher correction, and keeps learning as corrections arrive, from
+ * this node directly and from other nodes through the corrections table.
+ */
+export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
+  const { db, clock, audit } = deps;
+  const store = createTriageStore();
+  const syncEveryMs = opts.syncEveryMs ?? 5_000;
+  let engine: TriageEngine | null = null;
+  let lastSeen = 0;
+  let lastSync = 0;
+  const ownIds = new Set<number>();
+
+  const learnAll = (e: TriageEngine, rows: LabelledText[]) => {
+    for (const r of rows) {
+      if (!opts.taxonomy.category(r.category)) continue; // a category retired since: nothing to learn
+      e.learn(r.text, r.category, isNature(r.nature) ? r.nature : undefined);
+    }
+  };
+
+  // Training is CPU work of seconds; it starts on first use or when the server warms it at boot, never as a
+  // side effect of building the app (tests build many apps that never triage).
+  let building: Promise<TriageEngine> | undefined;
+  const ready = () => (building ??= build());
+  const build = async (): Promise<TriageEngine> => {
+    const history = await store.closedCaseExamples(db, opts.historyLimit ?? 5_000);
+    const known = history.filter((h) => opts.taxonomy.category(h.category));
+    const e = createTriageEngine({
+      taxonomy: opts.taxonomy,
+      extraExamples: known.filter((h) => isNature(h.nature)).map((h) => ({ text: h.text, category: h.category, nature: h.nature as NatureCode })),
+    });
+    learnAll(e, known.filter((h) => !isNature(h.nature)));
+    await catchUp(e);
+    engine = e;
+    return e;
+  };
+
+  async function catchUp(e: TriageEngine) {
+    for (;;) {
+      const rows = await store.correctionsAfter(db, lastSeen);
+      if (rows.length === 0) break;
+      learnAll(e, rows.filter((r) => !ownIds.has(r.id!)));
+      lastSeen = rows[rows.length - 1]!.id!;
+    }
+    lastSync = Date.now();
+  }
+
+  async function current(): Promise<TriageEngine> {
+    const e = await ready();
+    if (Date.now() - lastSync > syncEveryMs) await catchUp(e);
+    return e;
+  }
+
+  return {
+    /** Builds the model now (the server calls this at boot so the first appeal is not kept waiting). */
+    async warm(): Promise<void> {
+      try {
+        await ready();
+      } catch (err) {
+        building = undefined; // a later call retries
+        deps.logger.error({ err }, 'triage model failed to build');
+      }
+    },
+
+    /** For intake: the classification if the model is ready, else null (the case then waits for a dispatcher). */
+    classifyNow(text: string): TriageResult | null {
+      return engine ? engine.classify(text) : null;
+    },
+
+    async triage(actor: Actor, input: { text: string; lon?: number; lat?: number }) {
+      assertCan(actor, 'triage.use');
+      if ((input.lon === undefined) !== (input.lat === undefined)) throw invalid('triage.bad_location', 'send both lon and lat, or neither');
+      const e = await current();
+      const r = e.classify(input.text);
+      const duplicates =
+        input.lon !== undefined && opts.findDuplicates
+          ? await opts.findDuplicates({ text: input.text, lon: input.lon, lat: input.lat!, category: r.category.code })
+          : [];
+      return {
+        category: r.category,
+        department: r.department,
+        nature: { code: r.nature.code, confidence: r.nature.confidence },
+        urgent: r.urgent,
+        urgentCues: r.urgentCues,
+        alternatives: r.alternatives.map((a) => ({ code: a.code, name: a.name, confidence: a.confidence })),
+        autoDispatch: r.autoDispatch,
+        threshold: e.threshold,
+        duplicates,
+      };
+    },
+
+    /** 纠错: a dispatcher says what the category really is; stored, audited and learned at once. */
+    async correct(actor: Actor, input: { text: string; category: string; nature?: string; caseCode?: string }) {
+      assertCan(actor, 'case.dispatch');
+      if (!opts.taxonomy.category(input.category)) throw invalid('triage.unknown_category', `category ${input.category} does not exist`);
+      if (input.nature !== undefined && !isNature(input.nature)) throw invalid('triage.unknown_nature', `nature ${input.nature} does not exist`);
+      const e = await current();
+      const predicted = e.classify(input.text).category.code;
+      const now = clock.now();
+      const text = normalize(input.text);
+      if (!text) throw invalid('triage.empty_text', 'the text has nothing to learn from');
+      const id = await db.transaction().execute(async (tx) => {
+        const newId = await store.insertCorrection(tx, {
+          text,
+          category: input.category,
+          nature: input.nature ?? null,
+          predicted_category: predicted,
+          case_code: input.caseCode ?? null,
+          actor_id: actor.id,
+          created_at: now,
+        });
+        await audit.append(tx, {
+          at: now,
+          actorId: actor.id,
+          actor: actor.username,
+          action: 'triage.correct',
+          targetType: 'triage_correction',
+          targetId: String(newId),
+          requestId: actor.requestId,
+          detail: { from: predicted, to: input.category, caseCode: input.caseCode ?? null },
+        });
+        return newId;
+      });
+      ownIds.add(id);
+      e.learn(text, input.category, input.nature as NatureCode | undefined);
+      const after = e.classify(input.text);
+      return { id, predicted, category: input.category, nowPredicted: after.category.code };
+    },
+
+    async status(actor: Actor) {
+      assertCan(actor, 'triage.use');
+      const e = await ready().catch(() => {
+        throw new AppError(503, 'triage.unavailable', 'the triage model could not be built');
+      });
+      const c = e.calibration.choice;
+      return { trainingSize: e.trainingSize, threshold: e.threshold, precisionAtThreshold: c.precision, coverageAtThreshold: c.coverage, temperature: e.calibration.temperature };
+    },
+  };
+}
+
+export type TriageService = ReturnType<typeof createTriageService>;

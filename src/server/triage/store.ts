@@ -1,0 +1,53 @@
+import { sql, type Generated } from 'kysely';
+import type { Db } from '../db/database.ts';
+
+interface TriageCorrectionTable {
+  id: Generated<number>;
+  text: string;
+  category: string;
+  nature: string | null;
+  predicted_category: string | null;
+  case_code: string | null;
+  actor_id: string | null;
+  created_at: Date;
+}
+
+declare module '../db/tables.ts' {
+  interface Tables {
+    triage_corrections: TriageCorrectionTable;
+  }
+}
+
+export interface LabelledText {
+  id?: number;
+  text: string;
+  category: string;
+  nature: string | null;
+}
+
+export function createTriageStore() {
+  return {
+    async insertCorrection(db: Db, c: Omit<TriageCorrectionTable, 'id'>): Promise<number> {
+      const row = await db.insertInto('triage_corrections').values(c).returning('id').executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    /** Corrections after a given id, oldest first: how every node catches up with what others learned. */
+    correctionsAfter: (db: Db, afterId: number, limit = 5000): Promise<LabelledText[]> =>
+      db.selectFrom('triage_corrections').select(['id', 'text', 'category', 'nature']).where('id', '>', afterId).orderBy('id').limit(limit).execute(),
+
+    /**
+     * The city's own history: text and final category of recently closed cases. Read through SQL, not the
+     * case store, because this is a training query over many rows, not a case operation.
+     */
+    async closedCaseExamples(db: Db, limit: number): Promise<LabelledText[]> {
+      const exists = await sql<{ t: string | null }>`select to_regclass('cases')::text as t`.execute(db);
+      if (!exists.rows[0]?.t) return [];
+      const r = await sql<LabelledText>`
+        select text, category, nature from cases
+        where state in ('closed', 'rated') and category is not null
+        order by updated_at desc limit ${limit}`.execute(db);
+      return r.rows;
+    },
+  };
+}
