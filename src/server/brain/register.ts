@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { createAuthService } from '../auth/service.ts';
+import type { CaseService } from '../cases/service.ts';
+import type { Deps } from '../context.ts';
+import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import { alarmRoutes } from './alarm-routes.ts';
+import { createBrain, type Brain } from './brain.ts';
+import { deviceRoutes } from './device-routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** the City Brain of this app: `main.ts` starts its broker and sweeper, tests drive it directly */
+    brain: Brain;
+  }
+}
+
+/**
+ * Wires the City Brain into the app: loads devices, rules and active alarms, registers the routes, and flushes
+ * everything acknowledged when the app closes. The broker and the sweeper start only with the server
+ * (`startBrainServices`), so building an app in a test opens no port.
+ */
+export async function registerBrain(app: FastifyInstance, deps: Deps, taxonomy: Taxonomy, cases: CaseService | null): Promise<Brain> {
+  const brain = createBrain(deps, { cases, taxonomy });
+  await brain.load();
+  app.decorate('brain', brain);
+  app.addHook('onClose', () => brain.close());
+  await app.register(deviceRoutes(brain));
+  await app.register(alarmRoutes(brain, createAuthService(deps)));
+  return brain;
+}
+
+/** `civicgrid start`: the MQTT broker (embedded on MQTT_PORT, or MQTT_URL) and the background sweeper. */
+export async function startBrainServices(app: FastifyInstance): Promise<void> {
+  if (!app.hasDecorator('brain')) return;
+  await app.brain.startBroker();
+  app.brain.startBackground();
+}
