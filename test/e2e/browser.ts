@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ensureWebBuilt } from '../../scripts/build-web.mjs';
+import { createTestApp, type TestApp } from '../support/harness.ts';
+import { DEMO_PASSWORD } from '../support/constants.ts';
+
+/** The Debian browser, never a downloaded one (.ci/run installs it with apt-get). */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const screenshotDir = new URL('../../docs/screenshots/', import.meta.url).pathname;
+
+export interface Stage {
+  t: TestApp;
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * The real server (the harness's migrated, demo-seeded database behind the real HTTP stack, listening on a
+ * loopback port) serving the freshly built console, and a headless Chromium to drive it.
+ */
+export async function openStage(): Promise<Stage> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)`);
+  await ensureWebBuilt({ quiet: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'civicgrid-e2e-'));
+  const t = await createTestApp({ CIVICGRID_DATA_DIR: dataDir });
+  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(screenshotDir, { recursive: true });
+  return {
+    t,
+    base,
+    browser,
+    async close() {
+      // The browser first: its live case feeds hold connections the server would otherwise wait for.
+      await browser.close();
+      await t.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh browser profile (its own session storage), as a different person at a different PC. */
+export async function person(stage: Stage, opts: { phone?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await stage.browser.newContext(
+    opts.phone
+      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', baseURL: stage.base }
+      : { viewport: { width: 1440, height: 900 }, locale: 'zh-CN', baseURL: stage.base },
+  );
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  (page as Page & { jsErrors: string[] }).jsErrors = errors;
+  return { context, page };
+}
+
+export const jsErrors = (page: Page) => (page as Page & { jsErrors?: string[] }).jsErrors ?? [];
+
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await page.getByTestId('whoami').waitFor();
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  // Let maps and charts finish drawing and toasts fade before the picture.
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+}
+
+/** Waits until a MapLibre map on the page has loaded its style and layers. */
+export async function mapReady(page: Page): Promise<void> {
+  await page.locator('[data-testid=map][data-ready=true]').first().waitFor({ timeout: 20_000 });
+}

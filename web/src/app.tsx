@@ -1,0 +1,110 @@
+import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { SessionProvider, useSession } from './auth/session.tsx';
+import { UiConfigProvider } from './auth/ui-config.tsx';
+import { ConsoleLayout } from './components/console-layout.tsx';
+import { LocaleProvider, useLocale } from './i18n/locale.tsx';
+import { homePath, navItems } from './lib/nav.ts';
+import { LoginPage } from './pages/login.tsx';
+import { Link, matchPath, navigate, useLocation, type Params } from './router.tsx';
+
+// Each screen is its own chunk: a citizen on a phone never downloads the dispatch desk or the charts.
+const CaseDetailPage = lazy(() => import('./pages/case-detail.tsx').then((m) => ({ default: m.CaseDetailPage })));
+const CaseListPage = lazy(() => import('./pages/case-list.tsx').then((m) => ({ default: m.CaseListPage })));
+const DispatchQueuePage = lazy(() => import('./pages/dispatch-queue.tsx').then((m) => ({ default: m.DispatchQueuePage })));
+const GridWorkerPage = lazy(() => import('./pages/grid-worker.tsx').then((m) => ({ default: m.GridWorkerPage })));
+const IntakePage = lazy(() => import('./pages/intake.tsx').then((m) => ({ default: m.IntakePage })));
+const MapPage = lazy(() => import('./pages/map-page.tsx').then((m) => ({ default: m.MapPage })));
+const OperationsPage = lazy(() => import('./pages/operations.tsx').then((m) => ({ default: m.OperationsPage })));
+const RegistryImportPage = lazy(() => import('./pages/registry-import.tsx').then((m) => ({ default: m.RegistryImportPage })));
+const RegistryPage = lazy(() => import('./pages/registry.tsx').then((m) => ({ default: m.RegistryPage })));
+const WorkbenchPage = lazy(() => import('./pages/workbench.tsx').then((m) => ({ default: m.WorkbenchPage })));
+const PortalApp = lazy(() => import('./portal/portal-app.tsx').then((m) => ({ default: m.PortalApp })));
+
+interface ConsoleRoute {
+  pattern: string;
+  /** the menu entry whose permissions guard this screen */
+  nav?: string;
+  render(params: Params): ReactNode;
+}
+
+const consoleRoutes: ConsoleRoute[] = [
+  { pattern: '/intake', nav: 'intake', render: () => <IntakePage /> },
+  { pattern: '/dispatch', nav: 'dispatch', render: () => <DispatchQueuePage /> },
+  { pattern: '/workbench', nav: 'workbench', render: () => <WorkbenchPage /> },
+  { pattern: '/grid', nav: 'grid', render: () => <GridWorkerPage /> },
+  { pattern: '/cases', nav: 'cases', render: () => <CaseListPage /> },
+  { pattern: '/cases/:code', nav: 'cases', render: (p) => <CaseDetailPage code={p.code!} /> },
+  { pattern: '/map', nav: 'map', render: () => <MapPage /> },
+  { pattern: '/operations', nav: 'operations', render: () => <OperationsPage /> },
+  { pattern: '/registry', nav: 'registry', render: () => <RegistryPage /> },
+  { pattern: '/registry/import', nav: 'import', render: () => <RegistryImportPage /> },
+];
+
+function Console() {
+  const { path } = useLocation();
+  const { status, me, can } = useSession();
+  const { t } = useLocale();
+
+  useEffect(() => {
+    if (status === 'signed_out') navigate(`/login?next=${encodeURIComponent(path + window.location.search)}`, { replace: true });
+    else if (status === 'signed_in' && me && path === '/') navigate(homePath(me.roles, me.permissions), { replace: true });
+  }, [status, me, path]);
+
+  if (status !== 'signed_in' || !me) return <Spin fullscreen aria-label={t('common.loading')} />;
+
+  for (const route of consoleRoutes) {
+    const params = matchPath(route.pattern, path);
+    if (!params) continue;
+    const item = navItems.find((n) => n.key === route.nav);
+    const allowed = !item || item.permissions.every((p) => can(p));
+    return (
+      <ConsoleLayout>
+        <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+          {allowed ? route.render(params) : <Result status="403" title={t('common.forbidden_page')} extra={<Link to="/">{t('common.back_home')}</Link>} />}
+        </Suspense>
+      </ConsoleLayout>
+    );
+  }
+  return (
+    <ConsoleLayout>
+      <Result status="404" title={t('common.not_found_page')} extra={<Link to="/">{t('common.back_home')}</Link>} />
+    </ConsoleLayout>
+  );
+}
+
+function Root() {
+  const { path } = useLocation();
+  const { locale } = useLocale();
+  useEffect(() => {
+    dayjs.locale(locale === 'zh-CN' ? 'zh-cn' : 'en');
+  }, [locale]);
+  const isPortal = path === '/portal' || path.startsWith('/portal/');
+  return (
+    <ConfigProvider
+      locale={locale === 'zh-CN' ? zhCN : enUS}
+      // #1456b8 on white is 6.4:1, above WCAG AA for text; antd's default blue is 3.1:1 on white.
+      theme={{ token: { colorPrimary: '#1456b8', colorLink: '#1456b8', colorTextDescription: 'rgba(0,0,0,0.62)', borderRadius: 6 } }}
+    >
+      <AntApp>
+        <Suspense fallback={<Spin fullscreen />}>{isPortal ? <PortalApp /> : path === '/login' ? <LoginPage /> : <Console />}</Suspense>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <LocaleProvider>
+      <UiConfigProvider>
+        <SessionProvider>
+          <Root />
+        </SessionProvider>
+      </UiConfigProvider>
+    </LocaleProvider>
+  );
+}

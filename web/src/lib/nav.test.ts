@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { permissionsOf } from '../../../src/server/access/permissions.ts';
+import { activeNavKey, homePath, visibleNav } from './nav.ts';
+
+// The real permission table, so the menu test breaks when a role's rights change and the menu does not follow.
+const menuOf = (role: string) => visibleNav(permissionsOf([role])).map((i) => i.key);
+
+describe('role-aware navigation', () => {
+  it('gives each role the screens its permissions reach, and no others', () => {
+    expect(menuOf('clerk')).toEqual(['intake', 'cases', 'map', 'registry']);
+    expect(menuOf('dispatcher')).toEqual(['intake', 'dispatch', 'cases', 'map', 'operations', 'registry']);
+    expect(menuOf('handler')).toEqual(['workbench', 'cases', 'map']);
+    expect(menuOf('gridworker')).toEqual(['grid', 'cases', 'map', 'registry']);
+    expect(menuOf('leader')).toEqual(['cases', 'map', 'operations', 'registry']);
+    expect(menuOf('dataadmin')).toEqual(['map', 'registry', 'import']);
+    expect(menuOf('citizen')).toEqual([]);
+  });
+
+  it('starts each role on its own desk', () => {
+    const home = (role: string) => homePath([role], permissionsOf([role]));
+    expect(home('clerk')).toBe('/intake');
+    expect(home('dispatcher')).toBe('/dispatch');
+    expect(home('handler')).toBe('/workbench');
+    expect(home('gridworker')).toBe('/grid');
+    expect(home('leader')).toBe('/operations');
+    expect(home('dataadmin')).toBe('/registry');
+    expect(home('citizen')).toBe('/portal');
+  });
+
+  it('highlights the menu entry of the longest matching path', () => {
+    expect(activeNavKey('/registry/import')).toBe('import');
+    expect(activeNavKey('/registry')).toBe('registry');
+    expect(activeNavKey('/cases/2026112300001')).toBe('cases');
+    expect(activeNavKey('/casesx')).toBeUndefined();
+  });
+});

@@ -1,0 +1,60 @@
+import type { MessageKey } from '../i18n/i18n.ts';
+
+/**
+ * The console's menu, driven by the same permission table the API enforces (src/server/access/permissions.ts,
+ * delivered by GET /api/v1/auth/me), so a menu never offers a screen whose calls would be refused.
+ */
+export interface NavItem {
+  key: string;
+  path: string;
+  label: MessageKey;
+  /** all of these are needed */
+  permissions: readonly string[];
+}
+
+export const navItems: readonly NavItem[] = [
+  { key: 'intake', path: '/intake', label: 'nav.intake', permissions: ['case.create', 'case.accept'] },
+  { key: 'dispatch', path: '/dispatch', label: 'nav.dispatch', permissions: ['case.dispatch'] },
+  { key: 'workbench', path: '/workbench', label: 'nav.workbench', permissions: ['case.handle'] },
+  // The patrol view is for people who both check closures and keep base data fresh: grid workers.
+  { key: 'grid', path: '/grid', label: 'nav.grid', permissions: ['case.check', 'registry.write'] },
+  { key: 'cases', path: '/cases', label: 'nav.cases', permissions: ['case.read'] },
+  { key: 'map', path: '/map', label: 'nav.map', permissions: ['geo.read'] },
+  { key: 'operations', path: '/operations', label: 'nav.operations', permissions: ['dashboard.read'] },
+  { key: 'registry', path: '/registry', label: 'nav.registry', permissions: ['registry.read'] },
+  { key: 'import', path: '/registry/import', label: 'nav.import', permissions: ['registry.import'] },
+];
+
+export function visibleNav(permissions: Iterable<string>): NavItem[] {
+  const have = new Set(permissions);
+  return navItems.filter((item) => item.permissions.every((p) => have.has(p)));
+}
+
+/** Where each role starts its day; the first role with a reachable screen wins. */
+const homeByRole: Record<string, string> = {
+  clerk: '/intake',
+  dispatcher: '/dispatch',
+  handler: '/workbench',
+  gridworker: '/grid',
+  leader: '/operations',
+  dataadmin: '/registry',
+  admin: '/dispatch',
+};
+
+export function homePath(roles: readonly string[], permissions: Iterable<string>): string {
+  const visible = visibleNav(permissions);
+  for (const role of roles) {
+    const path = homeByRole[role];
+    if (path && visible.some((v) => v.path === path)) return path;
+  }
+  return visible[0]?.path ?? '/portal';
+}
+
+/** The menu entry a path belongs to (the longest matching prefix), for highlighting. */
+export function activeNavKey(path: string, items: readonly NavItem[] = navItems): string | undefined {
+  let best: NavItem | undefined;
+  for (const item of items) {
+    if ((path === item.path || path.startsWith(`${item.path}/`)) && (!best || item.path.length > best.path.length)) best = item;
+  }
+  return best?.key;
+}

@@ -1,0 +1,112 @@
+import { Card, List, Space, Tabs, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { openStates } from '../../../src/server/cases/state-machine.ts';
+import { api, type Page } from '../api/client.ts';
+import { useCaseFeed } from '../api/live.ts';
+import type { CaseSummary, RegistryComponent } from '../api/types.ts';
+import { useSession } from '../auth/session.tsx';
+import { DeadlineClock, StateTag } from '../components/case-bits.tsx';
+import { CaseRowActions } from '../components/case-row-actions.tsx';
+import { GridComponents } from '../components/grid-components.tsx';
+import { GridReport } from '../components/grid-report.tsx';
+import { MapView } from '../components/map-view.tsx';
+import { useLocale } from '../i18n/locale.tsx';
+import { boundsOf, type AreaCollection, type MapPoint } from '../lib/map-data.ts';
+import { Link, navigate } from '../router.tsx';
+
+/** 网格员: one column, big targets, for a phone on patrol — my grid, my tasks, report, base data. */
+export function GridWorkerPage() {
+  const { me } = useSession();
+  const { t } = useLocale();
+  const [tab, setTab] = useState('tasks');
+  const [grid, setGrid] = useState<AreaCollection | null>(null);
+  const [cases, setCases] = useState<CaseSummary[]>([]);
+  const [components, setComponents] = useState<RegistryComponent[]>([]);
+  // The scope path ends with the code of the area this worker looks after (usually one grid).
+  const scopeCode = me?.scope.split('.').pop() ?? null;
+
+  const loadCases = useCallback(() => {
+    api
+      .get<Page<CaseSummary>>('/api/v1/cases', { state: openStates.join(','), pageSize: 100 })
+      .then((p) => setCases(p.items))
+      .catch(() => setCases([]));
+  }, []);
+  useEffect(loadCases, [loadCases]);
+  useCaseFeed(loadCases);
+
+  useEffect(() => {
+    api
+      .get<AreaCollection>('/api/v1/geo/areas.geojson', { within: scopeCode ?? undefined, level: 'grid' })
+      .then(setGrid)
+      .catch(() => setGrid(null));
+    api
+      .get<Page<RegistryComponent>>('/api/v1/components', { pageSize: 200 })
+      .then((p) => setComponents(p.items))
+      .catch(() => setComponents([]));
+  }, [scopeCode]);
+
+  const bounds = useMemo(() => boundsOf(grid), [grid]);
+  const points: MapPoint[] = useMemo(
+    () => [
+      ...components.map((c) => ({ id: `component:${c.id}`, lon: c.lon, lat: c.lat, color: c.state === 'intact' ? '#6b7a8c' : '#d97706' })),
+      ...cases.filter((c) => c.location.lon !== null && c.location.lat !== null).map((c) => ({ id: `case:${c.code}`, lon: c.location.lon!, lat: c.location.lat!, color: '#c0392b' })),
+    ],
+    [cases, components],
+  );
+  const toCheck = cases.filter((c) => c.state === 'reported');
+  const others = cases.filter((c) => c.state !== 'reported');
+
+  const caseCard = (c: CaseSummary) => (
+    <List.Item key={c.code}>
+      <Card size="small" style={{ width: '100%' }} title={<Link to={`/cases/${c.code}`}>{c.code}</Link>} extra={<StateTag state={c.state} />}>
+        <Typography.Paragraph ellipsis={{ rows: 3 }} style={{ marginBottom: 8 }}>
+          {c.urgent && <Tag color="red">{t('field.urgent')}</Tag>}
+          {c.text}
+        </Typography.Paragraph>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <DeadlineClock compact deadline={{ dueAt: c.deadlines.dueAt, yellowAt: c.deadlines.yellowAt, pausedSince: c.deadlines.pausedSince, supervision: c.supervision }} />
+          <CaseRowActions row={c} primary={['check', 'rework']} onDone={loadCases} />
+        </Space>
+      </Card>
+    </List.Item>
+  );
+
+  return (
+    <div style={{ maxWidth: 720, margin: '0 auto' }}>
+      <Typography.Title level={2} className="page-title" style={{ fontSize: 20 }}>
+        {t('grid.title')} {grid?.features[0] && <Typography.Text type="secondary">· {grid.features.length === 1 ? grid.features[0].properties.name : scopeCode}</Typography.Text>}
+      </Typography.Title>
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        centered
+        size="large"
+        items={[
+          {
+            key: 'tasks',
+            label: `${t('grid.tab.tasks')} (${toCheck.length})`,
+            children: (
+              <>
+                <Typography.Title level={3} style={{ fontSize: 16 }}>
+                  {t('grid.tasks_check')}
+                </Typography.Title>
+                <List dataSource={toCheck} renderItem={caseCard} locale={{ emptyText: t('case.empty') }} data-testid="grid-to-check" />
+                <Typography.Title level={3} style={{ fontSize: 16 }}>
+                  {t('grid.tasks_open')}
+                </Typography.Title>
+                <List dataSource={others} renderItem={caseCard} locale={{ emptyText: t('case.empty') }} />
+              </>
+            ),
+          },
+          {
+            key: 'map',
+            label: t('grid.tab.map'),
+            children: <MapView height="60vh" label={t('grid.tab.map')} areas={grid} bounds={bounds} points={points} onPointClick={(id) => id.startsWith('case:') && navigate(`/cases/${id.slice(5)}`)} />,
+          },
+          { key: 'report', label: t('grid.tab.report'), children: <GridReport bounds={bounds} onReported={() => (loadCases(), setTab('tasks'))} /> },
+          { key: 'data', label: t('grid.tab.data'), children: <GridComponents gridCode={scopeCode && scopeCode.length === 15 ? scopeCode : null} /> },
+        ]}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { Alert, Card, Checkbox, Col, Descriptions, Row, Segmented, Space, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { openStates } from '../../../src/server/cases/state-machine.ts';
+import { api, type Page } from '../api/client.ts';
+import { useCity } from '../api/reference.ts';
+import type { CaseSummary } from '../api/types.ts';
+import { MapView } from '../components/map-view.tsx';
+import { useLocale } from '../i18n/locale.tsx';
+import { boundsOf, countByGrid, withOpenCases, type AreaCollection, type MapPoint } from '../lib/map-data.ts';
+import { navigate } from '../router.tsx';
+
+type Level = 'district' | 'street' | 'community' | 'grid';
+type Layer = 'grids' | 'cases' | 'components';
+
+interface PointCollection {
+  type: 'FeatureCollection';
+  features: { id: string; geometry: { coordinates: [number, number] }; properties: { state?: string } }[];
+  truncated?: boolean;
+}
+
+/** Open cases are counted from the newest pages of the list; enough for a city-scale overview screen. */
+const CASE_PAGES = 5;
+
+/** 地图: areas coloured by open cases, open cases and city components, in the viewer's scope. */
+export function MapPage() {
+  const { t, te } = useLocale();
+  const city = useCity();
+  const [level, setLevel] = useState<Level>('grid');
+  const [layers, setLayers] = useState<Layer[]>(['grids', 'cases']);
+  const [areas, setAreas] = useState<AreaCollection | null>(null);
+  const [cases, setCases] = useState<CaseSummary[]>([]);
+  const [components, setComponents] = useState<PointCollection | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    api.get<AreaCollection>('/api/v1/geo/areas.geojson', { level }).then(setAreas).catch(setError);
+  }, [level]);
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const all: CaseSummary[] = [];
+      for (let page = 1; page <= CASE_PAGES; page++) {
+        const p = await api.get<Page<CaseSummary>>('/api/v1/cases', { state: openStates.join(','), page, pageSize: 200 });
+        all.push(...p.items);
+        if (all.length >= p.total) break;
+      }
+      if (live) setCases(all);
+    })().catch((err) => live && setError(err));
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!layers.includes('components') || components) return;
+    api.get<PointCollection>('/api/v1/components.geojson', { limit: 5000 }).then(setComponents).catch(setError);
+  }, [layers, components]);
+
+  const coloured = useMemo(() => (areas ? withOpenCases(areas, countByGrid(cases)) : null), [areas, cases]);
+  const bounds = useMemo(() => city?.bbox ?? boundsOf(areas), [city, areas]);
+  const points: MapPoint[] = useMemo(() => {
+    const out: MapPoint[] = [];
+    if (layers.includes('components') && components) {
+      for (const f of components.features) out.push({ id: `component:${f.id}`, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1], color: f.properties.state && f.properties.state !== 'intact' ? '#d97706' : '#6b7a8c' });
+    }
+    if (layers.includes('cases')) {
+      for (const c of cases) if (c.location.lon !== null && c.location.lat !== null) out.push({ id: `case:${c.code}`, lon: c.location.lon, lat: c.location.lat, color: c.supervision === 'red' ? '#a4161a' : c.supervision === 'yellow' ? '#b7791f' : '#1456b8' });
+    }
+    return out;
+  }, [layers, cases, components]);
+  const selectedArea = coloured?.features.find((f) => f.properties.code === selected);
+
+  return (
+    <div>
+      <Typography.Title level={2} className="page-title" style={{ fontSize: 20 }}>
+        {t('nav.map')}
+      </Typography.Title>
+      {error !== null && <Alert type="error" showIcon message={te(error)} style={{ marginBottom: 12 }} />}
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Segmented<Level>
+          aria-label={t('field.area')}
+          value={level}
+          onChange={setLevel}
+          options={[
+            { value: 'district', label: t('registry.level.district') },
+            { value: 'street', label: t('registry.level.street') },
+            { value: 'community', label: t('registry.level.community') },
+            { value: 'grid', label: t('registry.level.grid') },
+          ]}
+        />
+        <Checkbox.Group<Layer>
+          value={layers}
+          onChange={setLayers}
+          options={[
+            { value: 'grids', label: t('map.layer.grids') },
+            { value: 'cases', label: t('map.layer.cases') },
+            { value: 'components', label: t('map.layer.components') },
+          ]}
+        />
+      </Space>
+      <Row gutter={12}>
+        <Col xs={24} lg={18}>
+          <MapView
+            height="70vh"
+            label={t('nav.map')}
+            showLegend
+            areas={layers.includes('grids') ? coloured : null}
+            points={points}
+            bounds={bounds}
+            onAreaClick={setSelected}
+            onPointClick={(id) => id.startsWith('case:') && navigate(`/cases/${id.slice(5)}`)}
+          />
+        </Col>
+        <Col xs={24} lg={6}>
+          <Card size="small" title={t('field.area')}>
+            {selectedArea ? (
+              <Descriptions column={1} size="small">
+                <Descriptions.Item label={t('field.area')}>{selectedArea.properties.name}</Descriptions.Item>
+                <Descriptions.Item label={t('field.code')}>{selectedArea.properties.code}</Descriptions.Item>
+                <Descriptions.Item label={t('ops.total_open')}>{selectedArea.properties.openCases ?? 0}</Descriptions.Item>
+              </Descriptions>
+            ) : (
+              <Typography.Text type="secondary">{t('map.open_cases', { n: cases.length })}</Typography.Text>
+            )}
+          </Card>
+        </Col>
+      </Row>
+    </div>
+  );
+}

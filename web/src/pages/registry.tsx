@@ -1,0 +1,125 @@
+import { Alert, App, Input, Modal, Space, Table, Tabs, Tag, Typography, Button, type TableColumnsType } from 'antd';
+import { useEffect, useState } from 'react';
+import { api, type Page } from '../api/client.ts';
+import type { RegistryComponent, RegistryHouse, RegistryOrganisation, RegistryPerson } from '../api/types.ts';
+import { useSession } from '../auth/session.tsx';
+import { isMessageKey } from '../i18n/i18n.ts';
+import { useLocale } from '../i18n/locale.tsx';
+
+type Kind = 'people' | 'houses' | 'organisations' | 'components';
+type Row = RegistryPerson | RegistryHouse | RegistryOrganisation | RegistryComponent;
+
+function RegistryTable<T extends Row>({ kind, columns }: { kind: Kind; columns: TableColumnsType<T> }) {
+  const { t, te } = useLocale();
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [data, setData] = useState<Page<T> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(false);
+  useEffect(() => {
+    setLoading(true);
+    api
+      .get<Page<T>>(`/api/v1/${kind}`, { q: q || undefined, page, pageSize })
+      .then((d) => (setData(d), setError(null)))
+      .catch(setError)
+      .finally(() => setLoading(false));
+  }, [kind, q, page, pageSize]);
+  return (
+    <>
+      <Input.Search allowClear enterButton={t('common.search')} placeholder={t('registry.search')} aria-label={t('registry.search')} style={{ maxWidth: 420, marginBottom: 12 }} onSearch={(v) => (setQ(v.trim()), setPage(1))} />
+      {error !== null && <Alert type="error" showIcon message={te(error)} style={{ marginBottom: 12 }} />}
+      <Table<T>
+        rowKey="id"
+        size="middle"
+        loading={loading}
+        columns={columns}
+        dataSource={data?.items ?? []}
+        scroll={{ x: 900 }}
+        pagination={{ current: page, pageSize, total: data?.total ?? 0, showTotal: (total) => t('common.total', { total }), onChange: (p, s) => (setPage(p), setPageSize(s)) }}
+      />
+    </>
+  );
+}
+
+/** 基础数据: people, houses, organisations and components in my scope; PII arrives masked from the API. */
+export function RegistryPage() {
+  const { t, te } = useLocale();
+  const { can } = useSession();
+  const { message } = App.useApp();
+  const [revealing, setRevealing] = useState<RegistryPerson | null>(null);
+  const [purpose, setPurpose] = useState('');
+  const [revealed, setRevealed] = useState<Record<string, { name?: string; idNumber?: string; phone?: string | null }>>({});
+  const lbl = (k: string) => (isMessageKey(k) ? t(k) : (k.split('.').pop() ?? k));
+
+  const reveal = async () => {
+    if (!revealing) return;
+    try {
+      const r = await api.post<{ id: string; name?: string; idNumber?: string; phone?: string | null }>(`/api/v1/people/${revealing.id}/reveal`, { purpose });
+      setRevealed((m) => ({ ...m, [r.id]: r }));
+      setRevealing(null);
+      setPurpose('');
+    } catch (err) {
+      void message.error(te(err));
+    }
+  };
+
+  const people: TableColumnsType<RegistryPerson> = [
+    { title: t('registry.name'), key: 'name', width: 110, render: (_, p) => revealed[p.id]?.name ?? p.name },
+    { title: t('registry.kind'), dataIndex: 'kind', width: 100, render: (v: string) => lbl(`registry.person.${v}`) },
+    { title: t('registry.id_number'), key: 'id', width: 200, render: (_, p) => <code>{revealed[p.id]?.idNumber ?? p.idNumber}</code> },
+    { title: t('registry.phone'), key: 'phone', width: 130, render: (_, p) => revealed[p.id]?.phone ?? p.phone ?? '—' },
+    { title: t('field.address'), dataIndex: 'address', ellipsis: true },
+    { title: t('field.grid'), dataIndex: 'gridCode', width: 160 },
+    { title: t('registry.tags'), dataIndex: 'tags', width: 160, render: (tags: string[]) => tags.map((x) => <Tag key={x}>{lbl(`registry.tag.${x}`)}</Tag>) },
+    ...(can('registry.reveal') ? [{ title: t('common.actions'), key: 'a', width: 100, render: (_: unknown, p: RegistryPerson) => !revealed[p.id] && <Button size="small" onClick={() => setRevealing(p)}>{t('case.reveal')}</Button> }] : []),
+  ];
+  const houses: TableColumnsType<RegistryHouse> = [
+    { title: t('field.address'), dataIndex: 'address', ellipsis: true },
+    { title: t('registry.building'), key: 'b', width: 180, render: (_, h) => [h.building, h.unit, h.room].filter(Boolean).join(' / ') || '—' },
+    { title: t('registry.purpose'), dataIndex: 'purpose', width: 100, render: (v: string) => lbl(`registry.purpose.${v}`) },
+    { title: t('registry.rental'), dataIndex: 'rental', width: 90, render: (v: boolean) => (v ? <Tag color="orange">{t('registry.rental')}</Tag> : t('common.no')) },
+    { title: t('field.grid'), dataIndex: 'gridCode', width: 160 },
+  ];
+  const organisations: TableColumnsType<RegistryOrganisation> = [
+    { title: t('registry.name'), dataIndex: 'name', ellipsis: true },
+    { title: t('registry.kind'), dataIndex: 'kind', width: 100, render: (v: string) => lbl(`registry.org.${v}`) },
+    { title: t('registry.credit_code'), dataIndex: 'creditCode', width: 190, render: (v: string | null) => <code>{v ?? '—'}</code> },
+    { title: t('registry.legal_rep'), dataIndex: 'legalRep', width: 110 },
+    { title: t('registry.status'), dataIndex: 'status', width: 90, render: (v: string) => lbl(`registry.org_status.${v}`) },
+    { title: t('field.grid'), dataIndex: 'gridCode', width: 160 },
+  ];
+  const components: TableColumnsType<RegistryComponent> = [
+    { title: t('registry.component_code'), dataIndex: 'code', width: 170, render: (v: string) => <code>{v}</code> },
+    { title: t('registry.class'), key: 'c', width: 130, render: (_, c) => c.className },
+    { title: t('registry.name'), dataIndex: 'name', ellipsis: true },
+    { title: t('grid.component_state'), dataIndex: 'state', width: 90, render: (v: string) => <Tag color={v === 'intact' ? 'green' : 'orange'}>{lbl(`registry.state.${v}`)}</Tag> },
+    { title: t('registry.owner'), dataIndex: 'ownerUnit', width: 150, ellipsis: true },
+    { title: t('registry.maintainer'), dataIndex: 'maintainerUnit', width: 150, ellipsis: true },
+    { title: t('field.grid'), dataIndex: 'gridCode', width: 160 },
+  ];
+
+  return (
+    <div>
+      <Typography.Title level={2} className="page-title" style={{ fontSize: 20 }}>
+        {t('nav.registry')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('registry.masked_note')}</Typography.Paragraph>
+      <Tabs
+        destroyOnHidden
+        items={[
+          { key: 'people', label: t('registry.tab.people'), children: <RegistryTable kind="people" columns={people} /> },
+          { key: 'houses', label: t('registry.tab.houses'), children: <RegistryTable kind="houses" columns={houses} /> },
+          { key: 'organisations', label: t('registry.tab.organisations'), children: <RegistryTable kind="organisations" columns={organisations} /> },
+          { key: 'components', label: t('registry.tab.components'), children: <RegistryTable kind="components" columns={components} /> },
+        ]}
+      />
+      <Modal open={!!revealing} title={t('case.reveal')} onOk={() => void reveal()} onCancel={() => setRevealing(null)} okButtonProps={{ disabled: purpose.trim().length < 4 }}>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <label htmlFor="registry-purpose">{t('case.reveal_purpose')}</label>
+          <Input id="registry-purpose" value={purpose} onChange={(e) => setPurpose(e.target.value)} maxLength={200} />
+        </Space>
+      </Modal>
+    </div>
+  );
+}
