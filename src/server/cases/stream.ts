@@ -1,42 +1,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../access/permissions.ts';
+import { openEventStream } from '../http/sse.ts';
 import { departmentBound } from './core.ts';
 import { pathWithin, type CaseChange, type CaseEventBus } from './event-bus.ts';
 
-/** A comment line every so often keeps proxies from closing an idle feed. */
-const HEARTBEAT_MS = 25_000;
-
-/**
- * Server-sent events of case changes the viewer may see (scope, and department for handlers). The area path
- * used for filtering never leaves the server.
- */
-export function streamCaseChanges(req: FastifyRequest, reply: FastifyReply, bus: CaseEventBus, actor: Actor): void {
+/** Whether a viewer may see a case change: inside their scope, and for handlers only their unit's cases. */
+export function caseChangeVisibleTo(actor: Actor): (c: CaseChange) => boolean {
   const department = departmentBound(actor);
-  const visible = (c: CaseChange) => pathWithin(c.areaPath, actor.scopePath) && (department === null || c.department === department || c.coDepartments.includes(department));
+  return (c) => pathWithin(c.areaPath, actor.scopePath) && (department === null || c.department === department || c.coDepartments.includes(department));
+}
 
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-request-id': req.id,
-  });
-  res.write(': connected\n\n');
+/** The change as a viewer receives it: the area path used for filtering never leaves the server. */
+export function publicChange(c: CaseChange): Omit<CaseChange, 'areaPath'> {
+  const { areaPath: _hidden, ...data } = c;
+  return data;
+}
 
-  let seq = 0;
-  const unsubscribe = bus.subscribe((c) => {
-    if (!visible(c)) return;
-    const { areaPath: _hidden, ...data } = c;
-    res.write(`id: ${++seq}\nevent: case\ndata: ${JSON.stringify(data)}\n\n`);
-  });
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-  heartbeat.unref();
-  const stop = () => {
-    clearInterval(heartbeat);
-    unsubscribe();
-  };
-  req.raw.on('close', stop);
-  res.on('close', stop);
+/** Server-sent events of the case changes the viewer may see. */
+export function streamCaseChanges(req: FastifyRequest, reply: FastifyReply, bus: CaseEventBus, actor: Actor): void {
+  const visible = caseChangeVisibleTo(actor);
+  openEventStream(req, reply, (stream) => [bus.subscribe((c) => visible(c) && stream.send('case', publicChange(c)))]);
 }
