@@ -1,46 +1,16 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, testDbKind } from '../support/harness.ts';
+import { cliDatabase, runCli, type CliDatabase } from '../support/cli.ts';
 
-const bin = new URL('../../bin/civicgrid.js', import.meta.url).pathname;
-
-function run(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => (clearTimeout(timer), resolve({ code, out })));
-  });
-}
-
-let dir: string;
+let cli: CliDatabase;
 let env: Record<string, string>;
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const run = runCli;
 
-// The CLI runs against a database of its own: a PGlite data dir on disk, or a cloned PostgreSQL database.
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'civicgrid-cli-'));
-  const dataDir = join(dir, 'data');
-  database = await openTestDatabase({ dataDir });
-  if (testDbKind === 'pglite') {
-    await database.db.destroy();
-    await database.pglite!.close();
-    env = { CIVICGRID_DATA_DIR: dataDir };
-  } else {
-    env = { DATABASE_URL: database.url! };
-  }
+  cli = await cliDatabase('cli');
+  env = cli.env;
 });
-afterAll(async () => {
-  if (testDbKind === 'postgres') await database.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cli.close());
 
 describe('civicgrid CLI', () => {
   it('db check reports a reachable, fully migrated database', async () => {

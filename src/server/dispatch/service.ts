@@ -166,6 +166,8 @@ export type DispatchService = ReturnType<typeof createDispatchService>;
 
 /** Seeds one city-wide rule per taxonomy leaf (its default department), inside the seeding transaction. */
 export async function seedDispatchCatalogue(tx: Db, taxonomy: Taxonomy, at: Date): Promise<void> {
-  const rows = taxonomy.categories.map((c) => ({ category: c.code, area_code: null, area_path: null, department_code: c.department, created_at: at, updated_at: at }));
+  // Idempotent: a database seeded for production and then given the demo city keeps its defaults once.
+  const present = new Set((await tx.selectFrom('dispatch_rules').select('category').where('area_code', 'is', null).execute()).map((r) => r.category));
+  const rows = taxonomy.categories.filter((c) => !present.has(c.code)).map((c) => ({ category: c.code, area_code: null, area_path: null, department_code: c.department, created_at: at, updated_at: at }));
   if (rows.length) await tx.insertInto('dispatch_rules').values(rows).execute();
 }
