@@ -52,7 +52,12 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; logger?
     if (mode === 'production' && !config.CIVICGRID_SECRET_KEY) {
       throw new ConfigError('configuration: CIVICGRID_SECRET_KEY is required in production mode (64 hex characters)');
     }
-    return { deps, database, taxonomy, mode, close: () => database.close() };
+    // CLI writes (admin create, import) are chained before the process lets go of the database (D6).
+    const close = async () => {
+      await deps.audit.sealAll(database.db).catch((err: unknown) => logger.error({ err }, 'final audit seal failed'));
+      await database.close();
+    };
+    return { deps, database, taxonomy, mode, close };
   } catch (err) {
     await database.close();
     throw err;

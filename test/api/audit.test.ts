@@ -46,6 +46,8 @@ describe('audit chain', () => {
     try {
       const token = await fresh.login('admin');
       for (let i = 0; i < 3; i++) await fresh.call('POST', '/api/v1/areas', { token, body: { code: String(990106300 + i), name: `删${i}`, parentCode: '990106' } });
+      // what the server's background sealer does within ~500 ms of commit; rows are tamper-evident from then on (D6)
+      await fresh.deps.audit.sealAll(fresh.deps.db);
       const rows = await fresh.deps.db.selectFrom('audit_log').select(['seq', 'target_id']).where('action', '=', 'area.create').orderBy('seq').execute();
       await sql`delete from audit_log where seq = ${rows[1]!.seq}`.execute(fresh.deps.db);
       const result = (await fresh.call('GET', '/api/v1/audit/verify', { token })).json();

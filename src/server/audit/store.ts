@@ -12,8 +12,11 @@ export interface AuditTable {
   target_id: string;
   request_id: string | null;
   detail: unknown;
-  prev_hash: string;
-  hash: string;
+  /** the four chain columns stay null until the sealer links the committed row into the chain (D6) */
+  prev_hash: string | null;
+  hash: string | null;
+  chain_pos: number | null;
+  sealed_at: Date | null;
 }
 
 declare module '../db/tables.ts' {
@@ -49,7 +52,8 @@ export function canonical(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`).join(',')}}`;
 }
 
-export function entryHash(prevHash: string, e: Omit<AuditRow, 'seq' | 'hash' | 'prev_hash'>): string {
+/** sha256(prev_hash ‖ canonical entry). The chain columns themselves are not part of the entry. */
+export function entryHash(prevHash: string, e: Omit<AuditRow, 'seq' | 'hash' | 'prev_hash' | 'chain_pos' | 'sealed_at'>): string {
   const body = canonical({
     at: new Date(e.at).toISOString(),
     actorId: e.actor_id,
@@ -63,30 +67,103 @@ export function entryHash(prevHash: string, e: Omit<AuditRow, 'seq' | 'hash' | '
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
 
-// One chain means one writer at a time at the tail. Callers append as the last statement of their
-// transaction, so the lock is held only for the insert and the commit.
+// Only sealers take this lock (writers never do): it makes sealers on several server nodes take turns at the
+// tail of the chain.
 const CHAIN_LOCK = 74210002;
+/** Rows per INSERT statement in appendMany: 8 parameters a row stays far below the 65 535 parameter limit. */
+const INSERT_CHUNK = 1000;
+export const SEAL_BATCH = 2000;
+
+function toRow(e: AuditEntry): Omit<Insertable<AuditTable>, 'seq'> {
+  return {
+    at: e.at,
+    actor_id: e.actorId,
+    actor: e.actor,
+    action: e.action,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    request_id: e.requestId ?? null,
+    detail: JSON.stringify(e.detail ?? {}),
+  };
+}
 
 export function createAuditStore() {
-  return {
-    /** Appends to the chain inside the caller's transaction: the audit row commits or rolls back with the write. */
-    async append(tx: Db, e: AuditEntry): Promise<void> {
+  /**
+   * Seals one batch: links committed, unsealed rows (in seq order) to the tail of the chain, in one
+   * transaction under the chain lock. Returns how many rows it sealed. The hash is computed from the row as
+   * stored (jsonb round trip included), exactly as verify will recompute it.
+   */
+  async function seal(db: Db, opts: { batch?: number } = {}): Promise<number> {
+    const batch = opts.batch ?? SEAL_BATCH;
+    return db.transaction().execute(async (tx) => {
       await sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
-      const last = await tx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      const row: Omit<Insertable<AuditTable>, 'seq'> = {
-        at: e.at,
-        actor_id: e.actorId,
-        actor: e.actor,
-        action: e.action,
-        target_type: e.targetType,
-        target_id: e.targetId,
-        request_id: e.requestId ?? null,
-        detail: JSON.stringify(e.detail ?? {}),
-        prev_hash: last?.hash ?? GENESIS,
-        hash: '',
-      };
-      row.hash = entryHash(row.prev_hash, { ...row, detail: e.detail ?? {} } as AuditRow);
-      await tx.insertInto('audit_log').values(row).execute();
+      // Read committed: every statement after the lock sees what the previous sealer committed.
+      const pending = await tx
+        .selectFrom('audit_log')
+        .select(['seq', 'at', 'actor_id', 'actor', 'action', 'target_type', 'target_id', 'request_id', 'detail'])
+        .where('chain_pos', 'is', null)
+        .orderBy('seq')
+        .limit(batch)
+        .execute();
+      if (pending.length === 0) return 0;
+      const tail = await tx.selectFrom('audit_log').select(['chain_pos', 'hash']).where('chain_pos', 'is not', null).orderBy('chain_pos', 'desc').limit(1).executeTakeFirst();
+      let pos = tail?.chain_pos ?? 0;
+      let prev = tail?.hash ?? GENESIS;
+      const seqs: number[] = [];
+      const positions: number[] = [];
+      const prevs: string[] = [];
+      const hashes: string[] = [];
+      for (const row of pending) {
+        const hash = entryHash(prev, row);
+        seqs.push(row.seq);
+        positions.push(++pos);
+        prevs.push(prev);
+        hashes.push(hash);
+        prev = hash;
+      }
+      // one statement for the whole batch: the arrays are unnested into (seq, pos, prev, hash) rows
+      const updated = await sql`
+        update audit_log a set chain_pos = v.pos, prev_hash = v.prev, hash = v.hash, sealed_at = now()
+        from unnest(${seqs}::bigint[], ${positions}::bigint[], ${prevs}::text[], ${hashes}::text[]) as v(seq, pos, prev, hash)
+        where a.seq = v.seq and a.chain_pos is null`.execute(tx);
+      // Cannot happen while every sealer takes the lock; if it does, roll back rather than leave a gap.
+      if (Number(updated.numAffectedRows ?? 0) !== pending.length) throw new Error(`audit seal: ${updated.numAffectedRows} of ${pending.length} rows updated`);
+      return pending.length;
+    });
+  }
+
+  return {
+    /**
+     * Records an entry inside the caller's transaction: the row commits or rolls back with the write. No lock
+     * and no read of the chain's tail: the sealer links the row into the chain after commit.
+     */
+    async append(tx: Db, e: AuditEntry): Promise<void> {
+      await tx.insertInto('audit_log').values(toRow(e)).execute();
+    },
+
+    /** Several entries in one multi-row insert (seq follows the array order), inside the caller's transaction. */
+    async appendMany(tx: Db, entries: readonly AuditEntry[]): Promise<void> {
+      for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+        await tx.insertInto('audit_log').values(entries.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
+      }
+    },
+
+    seal,
+
+    /** Seals batch after batch (each its own short transaction) until nothing committed is left unsealed. */
+    async sealAll(db: Db, opts: { batch?: number } = {}): Promise<number> {
+      const batch = opts.batch ?? SEAL_BATCH;
+      let total = 0;
+      for (;;) {
+        const n = await seal(db, { batch });
+        total += n;
+        if (n < batch) return total;
+      }
+    },
+
+    /** The oldest row still unsealed whose entry time is before `before`, if any. */
+    async oldestUnsealed(db: Db, before: Date): Promise<{ seq: number; at: Date } | undefined> {
+      return db.selectFrom('audit_log').select(['seq', 'at']).where('chain_pos', 'is', null).where('at', '<', before).orderBy('seq').limit(1).executeTakeFirst();
     },
 
     async page(db: Db, filter: { targetType?: string; targetId?: string; actor?: string; action?: string }, page: number, pageSize: number) {
@@ -102,14 +179,14 @@ export function createAuditStore() {
       return { items, total: Number(count.n) };
     },
 
-    /** Streams the chain in seq order in batches; memory stays flat however long the log is. */
-    async *scan(db: Db, batch = 2000): AsyncGenerator<AuditRow> {
+    /** Streams the sealed chain in chain order in batches; memory stays flat however long the log is. */
+    async *scan(db: Db, batch = 2000): AsyncGenerator<AuditRow & { chain_pos: number }> {
       let after = 0;
       for (;;) {
-        const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(batch).execute();
+        const rows = await db.selectFrom('audit_log').selectAll().where('chain_pos', '>', after).orderBy('chain_pos').limit(batch).execute();
         if (rows.length === 0) return;
-        yield* rows;
-        after = rows[rows.length - 1]!.seq;
+        yield* rows as (AuditRow & { chain_pos: number })[];
+        after = rows[rows.length - 1]!.chain_pos!;
       }
     },
   };

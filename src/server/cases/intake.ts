@@ -28,6 +28,16 @@ export interface Duplicate {
   score: number;
 }
 
+/** What a duplicate search looks for: similar text near a point, optionally of one category. */
+export interface DuplicateProbe {
+  text: string;
+  lon: number;
+  lat: number;
+  category?: string | null;
+  now?: Date;
+  excludeId?: string;
+}
+
 export interface IntakeResult {
   case: CaseRow;
   /** the intake event, so the answer needs no second read */
@@ -59,24 +69,27 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export function createIntake(core: CaseCore) {
   const { deps, store, taxonomy } = core;
   const { db, clock, pii } = deps;
-  const writer = createIntakeWriter(core);
-
-  async function findDuplicates(q: { text: string; lon: number; lat: number; category?: string | null; now?: Date; excludeId?: string }): Promise<Duplicate[]> {
-    const now = q.now ?? clock.now();
-    const rows = await store.duplicates(db, {
-      dupText: dupText(q.text),
-      lon: q.lon,
-      lat: q.lat,
-      radiusM: DUPLICATE_RADIUS_M,
-      since: new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000),
-      category: q.category ?? undefined,
-      states: openStates,
-      minScore: DUPLICATE_MIN_SCORE,
-      limit: 5,
-      excludeId: q.excludeId,
-    });
-    return rows.map((r) => ({ caseCode: r.code, score: Math.round(Number(r.score) * 1000) / 1000 }));
+  /** 并单 candidates for several probes in one query; the batched intake writer asks for a whole batch. */
+  async function findDuplicatesMany(qs: readonly DuplicateProbe[]): Promise<Duplicate[][]> {
+    const rows = await store.duplicates(
+      db,
+      qs.map((q) => ({
+        dupText: dupText(q.text),
+        lon: q.lon,
+        lat: q.lat,
+        since: new Date((q.now ?? clock.now()).getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000),
+        category: q.category,
+        excludeId: q.excludeId,
+      })),
+      { radiusM: DUPLICATE_RADIUS_M, states: openStates, minScore: DUPLICATE_MIN_SCORE, limit: 5 },
+    );
+    const out: Duplicate[][] = qs.map(() => []);
+    for (const r of rows) out[r.q]!.push({ caseCode: r.code, score: Math.round(Number(r.score) * 1000) / 1000 });
+    return out;
   }
+
+  const findDuplicates = async (q: DuplicateProbe): Promise<Duplicate[]> => (await findDuplicatesMany([q]))[0]!;
+  const writer = createIntakeWriter(core, findDuplicatesMany);
 
   /** Where a case lies: the grid of its point, else the city (address only, or no place: a how-to question). */
   async function place(input: IntakeInput) {
@@ -138,12 +151,13 @@ export function createIntake(core: CaseCore) {
     const where = await place(input);
     const reporter = reporterFields(input.reporter);
     const now = clock.now();
-    const duplicates = where.lon !== null ? await findDuplicates({ text, lon: where.lon, lat: where.lat!, category, now }) : [];
     const ratingToken = randomBytes(18).toString('base64url');
 
+    // the duplicate search runs in the writer: one query for the whole batch, just before it is written
     const written = await writer.write({
       actor,
-      payload: { channel: input.channel, category, grid: where.gridCode, classified, duplicates: duplicates.map((d) => d.caseCode) },
+      probe: where.lon !== null ? { text, lon: where.lon, lat: where.lat!, category, now } : null,
+      payload: { channel: input.channel, category, grid: where.gridCode, classified },
       row: {
         channel: input.channel,
         state: 'received',
@@ -184,7 +198,7 @@ export function createIntake(core: CaseCore) {
     });
     const created = written.row;
     core.bus.publish(core.change(created, 'intake', null));
-    return { case: created, event: written.event, duplicates, ratingToken };
+    return { case: created, event: written.event, duplicates: written.duplicates, ratingToken };
   }
 
   return { intake, findDuplicates };

@@ -183,28 +183,36 @@ export function createCaseStore() {
     mergedInto: (db: Db, mainId: string) => db.selectFrom('cases').selectAll().where('merged_into', '=', mainId).where('state', '=', 'merged').execute(),
 
     /**
-     * 并单 candidates: open cases near a point, recent, optionally of one category, ranked by pg_trgm similarity
-     * of their spaced-out text. The bounding box and time window use plain btree indexes.
+     * 并单 candidates for several probes in one statement (batched intake asks for a whole batch at once): for
+     * each probe, open cases near its point, recent, optionally of one category, ranked by pg_trgm similarity of
+     * their spaced-out text. The bounding box and time window use plain btree indexes. `q` is the probe's index.
      */
     async duplicates(
       db: Db,
-      q: { dupText: string; lon: number; lat: number; radiusM: number; since: Date; category?: string; states: readonly CaseState[]; minScore: number; limit: number; excludeId?: string },
+      probes: readonly { dupText: string; lon: number; lat: number; since: Date; category?: string | null; excludeId?: string | null }[],
+      o: { radiusM: number; states: readonly CaseState[]; minScore: number; limit: number },
     ) {
-      const dLat = q.radiusM / 111_320;
-      const dLon = q.radiusM / (111_320 * Math.max(0.1, Math.cos((q.lat * Math.PI) / 180)));
-      let query = db
-        .selectFrom('cases')
-        .select(['id', 'code', 'lon', 'lat', sql<number>`similarity(dup_text, ${q.dupText})`.as('score')])
-        .where('lat', '>=', q.lat - dLat)
-        .where('lat', '<=', q.lat + dLat)
-        .where('lon', '>=', q.lon - dLon)
-        .where('lon', '<=', q.lon + dLon)
-        .where('created_at', '>=', q.since)
-        .where('state', 'in', [...q.states])
-        .where(sql<boolean>`similarity(dup_text, ${q.dupText}) >= ${q.minScore}`);
-      if (q.category) query = query.where('category', '=', q.category);
-      if (q.excludeId) query = query.where('id', '<>', q.excludeId);
-      return query.orderBy('score', 'desc').limit(q.limit).execute();
+      if (probes.length === 0) return [];
+      const dLat = o.radiusM / 111_320;
+      const dLon = (lat: number) => o.radiusM / (111_320 * Math.max(0.1, Math.cos((lat * Math.PI) / 180)));
+      const rows = await sql<{ q: number; id: string; code: string; lon: number; lat: number; score: number }>`
+        select p.n - 1 as q, d.id, d.code, d.lon, d.lat, d.score
+        from unnest(${probes.map((p) => p.dupText)}::text[], ${probes.map((p) => p.lon)}::float8[], ${probes.map((p) => p.lat)}::float8[],
+                    ${probes.map((p) => dLon(p.lat))}::float8[], ${probes.map((p) => p.since.toISOString())}::timestamptz[],
+                    ${probes.map((p) => p.category || null)}::text[], ${probes.map((p) => p.excludeId || null)}::uuid[])
+          with ordinality as p(txt, lon, lat, dlon, since, category, exclude_id, n)
+        cross join lateral (
+          select c.id, c.code, c.lon, c.lat, similarity(c.dup_text, p.txt) as score
+          from cases c
+          where c.lat >= p.lat - ${dLat} and c.lat <= p.lat + ${dLat} and c.lon >= p.lon - p.dlon and c.lon <= p.lon + p.dlon
+            and c.created_at >= p.since and c.state = any(${[...o.states]}::text[])
+            and similarity(c.dup_text, p.txt) >= ${o.minScore}
+            and (p.category is null or c.category = p.category) and (p.exclude_id is null or c.id <> p.exclude_id)
+          order by score desc
+          limit ${o.limit}
+        ) d
+        order by p.n, d.score desc`.execute(db);
+      return rows.rows.map((r) => ({ ...r, q: Number(r.q) }));
     },
 
     /**
