@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const shared = {
   pool: 'forks' as const,
@@ -12,9 +12,9 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'pglite', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], env: { CIVICGRID_TEST_DB: 'pglite' } } },
+      { test: { ...shared, name: 'pglite', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'], env: { CIVICGRID_TEST_DB: 'pglite' } } },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ test: { ...shared, name: 'postgres', include: ['test/**/*.test.ts', 'src/**/*.db.test.ts'], env: { CIVICGRID_TEST_DB: 'postgres' } } }]
+        ? [{ test: { ...shared, name: 'postgres', include: ['test/**/*.test.ts', 'src/**/*.db.test.ts'], exclude: [...configDefaults.exclude, 'test/e2e/**'], env: { CIVICGRID_TEST_DB: 'postgres' } } }]
         : []),
     ],
   },

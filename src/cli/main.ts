@@ -8,6 +8,7 @@ import { openDatabase } from '../server/db/database.ts';
 import { migrate, pendingMigrations } from '../server/db/migrate.ts';
 import { startServer } from '../server/main.ts';
 import { createOrgStore } from '../server/org/store.ts';
+import { demoSecretKey } from '../server/privacy/pii.ts';
 import { openRuntime } from '../server/runtime.ts';
 import { seedDemo } from '../server/seed/demo.ts';
 import { getSetting } from '../server/settings.ts';
@@ -64,12 +65,20 @@ const seed = program.command('seed').description('seed data');
 seed
   .command('demo')
   .description('seed the demo city into an empty database')
-  .action(async () => {
+  .option('--scale <scale>', 'small (the demo) or city (adds 1M people and 100k components, for benchmarks)', 'small')
+  .action(async (opts: { scale: string }) => {
+    if (!['small', 'city'].includes(opts.scale)) throw new Error('--scale is small or city');
     const c = config({ LOG_LEVEL: 'warn' });
-    const rt = await openRuntime({ ...c, CIVICGRID_DEMO: false });
+    // Opened in production mode so it does not seed on its own; the demo's PII is sealed with the demo key
+    // (what the server uses in demo mode) unless a real key is configured, which also satisfies the
+    // production-mode key check on a fresh database.
+    const rt = await openRuntime({ ...c, CIVICGRID_DEMO: false, CIVICGRID_SECRET_KEY: c.CIVICGRID_SECRET_KEY ?? demoSecretKey().toString('hex') });
+    // the city-scale registers stream in on top of the demo city, seeded first if needed
+    const cityScale = async () => opts.scale === 'city' && (await import('../server/registry/cli.ts')).seedCityScale(rt);
     try {
       if ((await getSetting(rt.deps.db, 'mode')) === 'demo') {
         console.log('demo city already seeded');
+        await cityScale();
         return;
       }
       if (await rt.deps.db.selectFrom('areas').select('code').limit(1).executeTakeFirst()) {
@@ -78,6 +87,7 @@ seed
       await rt.deps.db.deleteFrom('settings').where('key', '=', 'mode').execute();
       await seedDemo(rt.deps, rt.taxonomy, c.CIVICGRID_DEMO_PASSWORD);
       console.log('demo city seeded');
+      await cityScale();
     } finally {
       await rt.close();
     }
@@ -129,16 +139,70 @@ admin
     }
   });
 
+program
+  .command('simulate')
+  .description('publish realistic sensor readings (with occasional anomalies) over MQTT to a running server, for demos and benchmarks')
+  .option('--devices <n>', 'simulated devices (registered through the API when missing)', '10000')
+  .option('--rate <n>', 'readings per second', '20000')
+  .option('--duration <s>', 'seconds to run', '60')
+  .option('--connections <n>', 'MQTT connections of the gateway login', '4')
+  .option('--api <url>', 'the server', `http://127.0.0.1:${process.env.PORT ?? 8080}`)
+  .option('--mqtt <url>', 'the broker (default: MQTT_URL, else the embedded broker on MQTT_PORT)')
+  .option('-u, --username <name>', 'an account that may manage devices (password from CIVICGRID_ADMIN_PASSWORD, else the demo password)', 'admin')
+  .action(async (o: { devices: string; rate: string; duration: string; connections: string; api: string; mqtt?: string; username: string }) => {
+    const c = config({ LOG_LEVEL: 'warn' });
+    const { simulate } = await import('../server/brain/simulator.ts');
+    await simulate({
+      api: o.api, username: o.username, password: process.env.CIVICGRID_ADMIN_PASSWORD ?? c.CIVICGRID_DEMO_PASSWORD,
+      mqttUrl: o.mqtt ?? c.MQTT_URL ?? `mqtt://127.0.0.1:${c.MQTT_PORT}`, devices: Number(o.devices), rate: Number(o.rate),
+      durationS: Number(o.duration), connections: Number(o.connections), log: (line) => console.log(line),
+    });
+  });
+
+program
+  .command('import <file>')
+  .description('import people, houses, organisations or components (CSV/XLSX/GeoJSON) or grids (GeoJSON): all rows or none, with a row-by-row report')
+  .requiredOption('-t, --type <type>', 'people | houses | organisations | components | grids')
+  .option('-f, --format <format>', 'csv | xlsx | geojson (default: from the file name)')
+  .action(async (file: string, opts: { type: string; format?: string }) => {
+    const { checkImportOptions, importCommand } = await import('../server/registry/cli.ts');
+    checkImportOptions(file, opts); // before the database opens: a typo should not cost a boot
+    const rt = await openRuntime(config({ LOG_LEVEL: 'warn' }));
+    try {
+      process.exitCode = await importCommand(rt, file, opts);
+    } finally {
+      await rt.close();
+    }
+  });
+
+program
+  .command('triage')
+  .description('smart triage tools')
+  .command('eval')
+  .argument('[file]', 'JSONL of {text, category, nature} to test on (never trained on)')
+  .option('-k, --folds <k>', 'cross-validation folds over the training corpus', '5')
+  .option('--precision <p>', 'target precision for auto-dispatch', '0.95')
+  .description('accuracy for category, department and nature, confusions, and precision at the auto-dispatch threshold')
+  .action(async (file: string | undefined, opts: { folds: string; precision: string }) => {
+    const { evaluateFile, formatReport } = await import('../server/triage/eval.ts');
+    const folds = Number(opts.folds);
+    const precision = Number(opts.precision);
+    if (!Number.isInteger(folds) || folds < 2) throw new Error('--folds must be a whole number ≥ 2');
+    if (!(precision > 0 && precision <= 1)) throw new Error('--precision must be in (0, 1]');
+    console.log(formatReport(evaluateFile(file, { folds, autoDispatchPrecision: precision })));
+  });
+
 const audit = program.command('audit').description('audit log');
 audit
   .command('verify')
-  .description('verify the hash chain; exits 1 and names the first broken row')
-  .action(async () => {
+  .description('seal pending entries, then verify the hash chain; exits 1 and names the first broken row')
+  .option('--no-seal', 'do not seal pending entries first (read-only copy: a standby or a restored backup)')
+  .action(async (opts: { seal: boolean }) => {
     const c = config();
     const database = await openDatabase({ databaseUrl: c.DATABASE_URL, dataDir: c.CIVICGRID_DATA_DIR });
     try {
       const { createAuditStore } = await import('../server/audit/store.ts');
-      const result = await verifyAuditChain(database.db, createAuditStore());
+      const result = await verifyAuditChain(database.db, createAuditStore(), { seal: opts.seal });
       if (result.ok) console.log(`audit chain intact: ${result.checked} entries`);
       else {
         console.log(`audit chain BROKEN at seq ${result.broken!.seq} (${result.broken!.reason}); ${result.checked} entries before it are intact`);

@@ -20,6 +20,8 @@ const schema = z.object({
   /** 32-byte key (hex or base64) for field-level encryption of PII; demo derives one when unset */
   CIVICGRID_SECRET_KEY: z.string().optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** largest spreadsheet / GeoJSON accepted by POST /api/v1/imports */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(52_428_800),
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
@@ -27,6 +29,9 @@ const schema = z.object({
   MQTT_URL: z.string().optional(),
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
   TZ_OFFSET: z.string().default('+08:00'),
+  /** raster XYZ basemap for the console's maps (https or same-origin, to pass the CSP); unset = offline plain background */
+  MAP_TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}|\{z\}.*\{y\}.*\{x\}/, 'must be an XYZ template with {z}, {x} and {y}').optional(),
+  MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
 });
 
 export type Config = z.infer<typeof schema>;

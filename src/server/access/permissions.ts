@@ -30,12 +30,25 @@ export const permissionTable = {
   'case.handle': ['admin', 'handler'],
   'case.check': ['admin', 'gridworker', 'dispatcher'],
   'case.supervise': ['admin', 'dispatcher', 'leader'],
+  /** 受理 decisions at the front desk: 不受理 and 直接办结 */
+  'case.accept': ['admin', 'dispatcher', 'clerk'],
+  /** 评价 on the reporter's behalf (the reporter also rates with the secret token from intake) */
+  'case.rate': ['admin', 'clerk'],
+  /** 查看明文 a reporter's contacts, for a recorded purpose */
+  'case.reveal': ['admin', 'dispatcher', 'clerk'],
+  /** run background jobs (supervision sweep) on demand */
+  'ops.run': ['admin'],
   'dispatch.manage': ['admin'],
   'device.read': ['admin', 'leader', 'dispatcher', 'dataadmin'],
   'device.manage': ['admin', 'dataadmin'],
   'alarm.read': ['admin', 'leader', 'dispatcher'],
   'alarm.manage': ['admin', 'dispatcher'],
   'dashboard.read': ['admin', 'leader', 'dispatcher'],
+  /** 工作日历 holidays and office hours deadlines are counted on */
+  'calendar.read': ['admin', 'leader', 'dispatcher', 'clerk', 'handler', 'gridworker', 'dataadmin'],
+  'calendar.manage': ['admin'],
+  /** Open311 API keys of external systems */
+  'open311.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

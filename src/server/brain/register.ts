@@ -30,8 +30,18 @@ export async function registerBrain(app: FastifyInstance, deps: Deps, taxonomy: 
 }
 
 /** `civicgrid start`: the MQTT broker (embedded on MQTT_PORT, or MQTT_URL) and the background sweeper. */
-export async function startBrainServices(app: FastifyInstance): Promise<void> {
+export async function startBrainServices(app: FastifyInstance, mqttPort: number): Promise<void> {
   if (!app.hasDecorator('brain')) return;
-  await app.brain.startBroker();
+  try {
+    await app.brain.startBroker();
+  } catch (err) {
+    // Another broker (often a system Mosquitto) holds the port. The platform stays useful without MQTT
+    // (HTTP telemetry, cases, everything else), so say exactly how to fix it instead of refusing to start.
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    app.log.error(
+      `MQTT port ${mqttPort} is already in use: the embedded broker is NOT running. ` +
+        'Set MQTT_URL=mqtt://host:port to use that broker, or MQTT_PORT to another port for the embedded one.',
+    );
+  }
   app.brain.startBackground();
 }

@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.ts';
@@ -9,7 +9,7 @@ describe('problem handler', () => {
   it('turns an unexpected error into a generic 500 that leaks nothing, and logs it scrubbed', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) });
-    const app = Fastify({ loggerInstance: createLogger('error', sink) as never });
+    const app = Fastify({ loggerInstance: createLogger('error', sink) as FastifyBaseLogger });
     installProblemHandlers(app);
     app.get('/boom', async () => {
       throw new Error('db password hunter2 near caller 13812345678');

@@ -1,7 +1,13 @@
 import { systemActor } from '../access/permissions.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { seedBrainDemo, seedBrainRules } from '../brain/seed.ts';
+import { seedCalendar } from '../calendar/service.ts';
+import { seedOpen311Demo } from '../open311/keys.ts';
 import type { Deps } from '../context.ts';
+import { seedDispatchCatalogue } from '../dispatch/service.ts';
+import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
+import { seedRegistryDemo } from '../registry/demo-seed.ts';
 import { putSetting } from '../settings.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 
@@ -26,27 +32,12 @@ export const demoAccounts = [
   { username: 'dispatcher.east', displayName: '东城区派遣员', roles: ['dispatcher'], scope: '990102', department: null },
 ] as const;
 
-/**
- * The admin hierarchy of the demo city. Until the grid generator lands this is a minimal skeleton:
- * one street, community and grid per district.
- */
+/** The demo city's grid map (3 districts, 12 streets, 60 communities, 600 grids, specialist layers): src/server/geo/demo-city.ts. */
+export const demoMap = () => demoCityMap({ city: demoCity, districts: demoDistricts, layers: true });
+
+/** The admin hierarchy of the demo city (area rows without their shapes). */
 export function demoAreas() {
-  const areas: { code: string; name: string; level: 'city' | 'district' | 'street' | 'community' | 'grid'; path: string; parent_code: string | null }[] = [
-    { code: demoCity.code, name: demoCity.name, level: 'city', path: demoCity.code, parent_code: null },
-  ];
-  for (const d of demoDistricts) {
-    const dPath = `${demoCity.code}.${d.code}`;
-    const street = `${d.code}001`;
-    const community = `${street}001`;
-    const grid = `${community}001`;
-    areas.push(
-      { code: d.code, name: d.name, level: 'district', path: dPath, parent_code: demoCity.code },
-      { code: street, name: `${d.name}第一街道`, level: 'street', path: `${dPath}.${street}`, parent_code: d.code },
-      { code: community, name: `${d.name}第一社区`, level: 'community', path: `${dPath}.${street}.${community}`, parent_code: street },
-      { code: grid, name: `${d.name}第一社区1号网格`, level: 'grid', path: `${dPath}.${street}.${community}.${grid}`, parent_code: community },
-    );
-  }
-  return areas;
+  return demoMap().areas.map(({ code, name, level, path, parent_code }) => ({ code, name, level, path, parent_code }));
 }
 
 /** Seeds departments from the taxonomy, the demo city and the demo accounts, in one transaction. */
@@ -59,7 +50,8 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
   const passwordHash = await hashPassword(password);
 
   await deps.db.transaction().execute(async (tx) => {
-    for (const a of areas) await store.insertArea(tx, a);
+    await seedCityMap(tx, demoMap(), now);
+    await seedRegistryDemo(tx, deps, demoMap().areas, now); // people, houses, organisations, components on the grids
     for (const d of taxonomy.departments) {
       await store.upsertDepartment(tx, { code: d.code, name: d.zh, name_en: d.en, kind: d.kind, area_code: null });
     }
@@ -76,6 +68,10 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
     }
     await putSetting(tx, 'mode', 'demo', now);
     await putSetting(tx, 'city', { code: demoCity.code, name: demoCity.name }, now);
+    await seedCalendar(tx, now);
+    await seedDispatchCatalogue(tx, taxonomy, now);
+    await seedOpen311Demo(tx, now);
+    await seedBrainDemo(tx, now); // default alarm rules, demo-water-level-001 and the simulated sensor fleet
     await deps.audit.append(tx, { at: now, actorId: null, actor: actor.username, action: 'seed.demo', targetType: 'city', targetId: demoCity.code, detail: { areas: areas.length, accounts: demoAccounts.length } });
   });
 }
@@ -87,6 +83,8 @@ export async function seedProduction(deps: Deps, taxonomy: Taxonomy): Promise<vo
     for (const d of taxonomy.departments) {
       await store.upsertDepartment(tx, { code: d.code, name: d.zh, name_en: d.en, kind: d.kind, area_code: null });
     }
+    await seedDispatchCatalogue(tx, taxonomy, deps.clock.now());
+    await seedBrainRules(tx, deps.clock.now()); // default alarm rules
     await putSetting(tx, 'mode', 'production', deps.clock.now());
   });
 }
