@@ -2,7 +2,7 @@ import Flatbush from 'flatbush';
 import type { Polygon } from 'geojson';
 import { latLngToCell } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/server/geo/demo-city.ts';
+import { seededRandom } from '../../src/server/random.ts';
 import { areaM2, bboxOf, pointWhere } from '../../src/server/geo/geometry.ts';
 import { geometriesOverlap } from '../../src/server/geo/overlap.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';

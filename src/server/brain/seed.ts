@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { h3Cell } from '../geo/geometry.ts';
-import { seededRandom } from '../geo/demo-city.ts';
+import { seededRandom } from '../random.ts';
 import { createAlarmStore } from './alarm-store.ts';
 import { generateSecret, hashDeviceSecret, sha256 } from './credentials.ts';
 import { createDeviceStore, type DeviceTable } from './device-store.ts';

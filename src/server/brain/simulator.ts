@@ -1,5 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { seededRandom } from '../geo/demo-city.ts';
+import { seededRandom } from '../random.ts';
 import { deviceTypes } from './device-types.ts';
 
 /**

@@ -1,6 +1,7 @@
 import Flatbush from 'flatbush';
 import { describe, expect, it } from 'vitest';
-import { generateDemoCity, randomPointIn, seededRandom } from './demo-city.ts';
+import { seededRandom } from '../random.ts';
+import { generateDemoCity, randomPointIn } from './demo-city.ts';
 import { areaM2, bboxOf, pointWhere } from './geometry.ts';
 import { geometriesOverlap, ringIsSimple } from './overlap.ts';
 

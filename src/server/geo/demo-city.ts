@@ -1,3 +1,4 @@
+import { seededRandom } from '../random.ts';
 import type { Polygon, Position } from 'geojson';
 import type { AreaLevel } from '../org/store.ts';
 import { bboxOf, labelPoint, pointInRings } from './geometry.ts';
@@ -60,18 +61,6 @@ export interface DemoCityMap {
  * fictional prefecture-level city is believable. Province code 99 keeps it from being mistaken for a real one.
  */
 export const DEMO_CITY_BBOX: [number, number, number, number] = [120.45, 30.95, 120.7644, 31.1302];
-
-/** mulberry32: tiny, fast and deterministic, so the same seed draws the same city on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const streetStems = [
   '东湖', '文昌', '新华', '城南', '北苑', '朝阳', '长安', '凤凰', '清河', '望江', '龙泉', '桃源', '金桥', '梅园', '华阳', '和平',

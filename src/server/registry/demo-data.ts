@@ -1,3 +1,4 @@
+import { seededRandom } from '../random.ts';
 import type { AreaGeometry } from '../geo/geometry.ts';
 import { bboxOf, h3Cell, pointWhere } from '../geo/geometry.ts';
 import type { PiiCipher } from '../privacy/pii.ts';
@@ -24,16 +25,9 @@ export interface DemoGrid {
   geometry: AreaGeometry;
 }
 
-/** mulberry32: small, fast and good enough for demo data; the same seed gives the same city. */
+/** Demo-data helpers over the shared deterministic PRNG; the same seed gives the same city. */
 export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   const uuid = () => {

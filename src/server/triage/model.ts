@@ -11,6 +11,7 @@
  * with a seeded shuffle, so a given corpus always yields the same model.
  */
 
+import { seededRandom } from '../random.ts';
 import { FEATURES, type Bag, type FeatureIndex } from './features.ts';
 
 /** A sparse, L2-normalised feature vector over a model's local columns. */
@@ -122,17 +123,8 @@ export interface SoftmaxOptions {
 
 export const DEFAULT_SOFTMAX: SoftmaxOptions = { epochs: 5, learningRate: 0.6, l2: 1e-4, seed: 12345 };
 
-/** Deterministic PRNG (mulberry32) so training order, and hence the model, is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so training order, and hence the model, is reproducible. */
+export const rng = seededRandom;
 
 export function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
