@@ -16,7 +16,8 @@ import mqtt from 'mqtt';
 import pg from 'pg';
 import { createAuditStore } from '../src/server/audit/store.ts';
 import { createBrain } from '../src/server/brain/brain.ts';
-import { generateSecret, hashDeviceSecret, sha256 } from '../src/server/brain/credentials.ts';
+import { generateSecret, hashDeviceSecret } from '../src/server/brain/credentials.ts';
+import { secretDigest } from '../src/server/privacy/pii.ts';
 import { createDeviceStore, type DeviceTable } from '../src/server/brain/device-store.ts';
 import { deviceTypes } from '../src/server/brain/device-types.ts';
 import { publishLoad } from '../src/server/brain/simulator.ts';
@@ -100,7 +101,7 @@ async function run(label: string, database: Database) {
   const now = new Date();
   const row = (id: string, type: string, i: number): DeviceTable => {
     const p = places[i % places.length]!;
-    return { ...p, id, name: id, type, owner_department: null, component_id: null, protocol: 'mqtt', password_hash: `sha256$${sha256(generateSecret())}`, token_hash: null, credentials_rotated_at: now, enabled: true, last_seen: null, latest: '{}', battery: null, signal: null, accepted_count: 0, rejected_count: 0, created_at: now, updated_at: now };
+    return { ...p, id, name: id, type, owner_department: null, component_id: null, protocol: 'mqtt', password_hash: `sha256$${secretDigest(generateSecret())}`, token_hash: null, credentials_rotated_at: now, enabled: true, last_seen: null, latest: '{}', battery: null, signal: null, accepted_count: 0, rejected_count: 0, created_at: now, updated_at: now };
   };
   await store.insertMany(deps.db, [...Array.from({ length: DEVICES }, (_, i) => row(`bench-${i}`, types[i % types.length]!, i)), ...Array.from({ length: LATENCY_GAUGES }, (_, i) => row(`lat-${i}`, 'water_level', i))]);
   const password = generateSecret();

@@ -1,11 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { secretDigest } from '../privacy/pii.ts';
 import { permissionsOf, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import { createAuthStore } from './store.ts';
 
-export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const invalidCredentials = () => new AppError(401, 'auth.invalid_credentials', 'username or password is wrong');
 
@@ -44,7 +44,7 @@ export function createAuthService(deps: Deps) {
       const expiresAt = new Date(now.getTime() + config.TOKEN_TTL_HOURS * 3_600_000);
       await db.transaction().execute(async (tx) => {
         if (user.failed_logins > 0 || user.locked_until) await store.resetFailures(tx, user.id);
-        await store.createSession(tx, { token_hash: tokenHash(token), user_id: user.id, created_at: now, expires_at: expiresAt, revoked_at: null, ip: meta.ip ?? null });
+        await store.createSession(tx, { token_hash: secretDigest(token), user_id: user.id, created_at: now, expires_at: expiresAt, revoked_at: null, ip: meta.ip ?? null });
         await audit.append(tx, {
           at: now,
           actorId: user.id,
@@ -61,7 +61,7 @@ export function createAuthService(deps: Deps) {
 
     /** Resolves a bearer token to the acting user, or null when it is unknown, expired or revoked. */
     async authenticate(token: string): Promise<(Actor & { displayName: string; expiresAt: Date }) | null> {
-      const row = await store.findLiveSession(db, tokenHash(token), clock.now());
+      const row = await store.findLiveSession(db, secretDigest(token), clock.now());
       if (!row) return null;
       return {
         id: row.id,
@@ -78,7 +78,7 @@ export function createAuthService(deps: Deps) {
     async logout(actor: Actor, token: string) {
       const now = clock.now();
       await db.transaction().execute(async (tx) => {
-        await store.revokeSession(tx, tokenHash(token), now);
+        await store.revokeSession(tx, secretDigest(token), now);
         await audit.append(tx, { at: now, actorId: actor.id, actor: actor.username, action: 'auth.logout', targetType: 'user', targetId: actor.id ?? '', requestId: actor.requestId });
       });
     },

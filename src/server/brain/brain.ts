@@ -10,7 +10,8 @@ import { createAlarmStore } from './alarm-store.ts';
 import { connectExternalBroker, GATEWAY_PREFIX, startEmbeddedBroker, type Identity, type MqttAuth, type RunningBroker } from './broker.ts';
 import { caseSinkFromService, type AlarmCaseSink } from './case-link.ts';
 import { createBrainCaseReads } from './case-store.ts';
-import { CredentialCache, sha256, verifyDeviceSecret } from './credentials.ts';
+import { secretDigest } from '../privacy/pii.ts';
+import { CredentialCache, verifyDeviceSecret } from './credentials.ts';
 import { createDashboardService } from './dashboard-service.ts';
 import { createDeviceService } from './device-service.ts';
 import { createDeviceStore } from './device-store.ts';
@@ -98,7 +99,7 @@ export function createBrain(deps: Deps, opts: BrainOptions = {}) {
   async function httpDevice(headers: { token?: string; authorization?: string }): Promise<string> {
     const refuse = () => new AppError(401, 'device.auth_failed', 'device credentials are missing or wrong: send X-Device-Token or Basic auth (device id, password)');
     if (headers.token) {
-      const d = await devices.byTokenHash(db, sha256(headers.token));
+      const d = await devices.byTokenHash(db, secretDigest(headers.token));
       if (!d?.enabled) throw refuse();
       return d.id;
     }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { digestMatches, secretDigest } from '../privacy/pii.ts';
 
 /**
  * Device credentials. A password a person chose (the demo device's) is stored as argon2id like a user's. A
@@ -8,19 +9,13 @@ import { hashPassword, verifyPassword } from '../auth/passwords.ts';
  */
 export const generateSecret = () => randomBytes(24).toString('base64url');
 
-export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
 export async function hashDeviceSecret(secret: string, generated: boolean): Promise<string> {
-  return generated ? `sha256$${sha256(secret)}` : hashPassword(secret);
+  return generated ? `sha256$${secretDigest(secret)}` : hashPassword(secret);
 }
 
 export async function verifyDeviceSecret(stored: string | null, given: string): Promise<boolean> {
   if (!stored) return false;
-  if (stored.startsWith('sha256$')) {
-    const a = Buffer.from(stored.slice(7), 'hex');
-    const b = Buffer.from(sha256(given), 'hex');
-    return a.length === b.length && timingSafeEqual(a, b);
-  }
+  if (stored.startsWith('sha256$')) return digestMatches(stored.slice(7), given);
   return verifyPassword(stored, given);
 }
 

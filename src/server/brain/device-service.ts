@@ -5,7 +5,8 @@ import type { Deps } from '../context.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import { createGeoService } from '../geo/service.ts';
 import type { Page } from '../http/paging.ts';
-import { generateSecret, hashDeviceSecret, sha256, type CredentialCache } from './credentials.ts';
+import { secretDigest } from '../privacy/pii.ts';
+import { generateSecret, hashDeviceSecret, type CredentialCache } from './credentials.ts';
 import type { DeviceFilter, DeviceStore, DeviceTable, DeviceView } from './device-store.ts';
 import { deviceTypes } from './device-types.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -47,7 +48,7 @@ export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; p
   async function credentialsFor(id: string, password?: string) {
     const pw = password ?? generateSecret();
     const token = generateSecret();
-    return { creds: { username: id, password: pw, token }, password_hash: await hashDeviceSecret(pw, password === undefined), token_hash: sha256(token) };
+    return { creds: { username: id, password: pw, token }, password_hash: await hashDeviceSecret(pw, password === undefined), token_hash: secretDigest(token) };
   }
 
   async function rowFor(actor: Actor, input: NewDeviceInput, now: Date): Promise<{ row: DeviceTable; creds: Credentials }> {

@@ -3,7 +3,8 @@ import type { Db } from '../db/database.ts';
 import { h3Cell } from '../geo/geometry.ts';
 import { seededRandom } from '../random.ts';
 import { createAlarmStore } from './alarm-store.ts';
-import { generateSecret, hashDeviceSecret, sha256 } from './credentials.ts';
+import { secretDigest } from '../privacy/pii.ts';
+import { generateSecret, hashDeviceSecret } from './credentials.ts';
 import { createDeviceStore, type DeviceTable } from './device-store.ts';
 import { defaultRules } from './device-types.ts';
 
@@ -49,12 +50,12 @@ export async function seedBrainDemo(tx: Db, at: Date): Promise<void> {
   const rnd = seededRandom(20261123);
   const row = (id: string, name: string, type: string, g: GridCentre, password_hash: string): DeviceTable => ({
     id, name, type, lon: g.lon, lat: g.lat, grid_code: g.code, area_path: g.path, h3: h3Cell(g.lon, g.lat), owner_department: ownerOfType[type] ?? null,
-    component_id: null, protocol: 'mqtt', password_hash, token_hash: sha256(generateSecret()), credentials_rotated_at: at, enabled: true,
+    component_id: null, protocol: 'mqtt', password_hash, token_hash: secretDigest(generateSecret()), credentials_rotated_at: at, enabled: true,
     last_seen: null, latest: '{}', battery: null, signal: null, accepted_count: 0, rejected_count: 0, created_at: at, updated_at: at,
   });
   const rows: DeviceTable[] = [row(DEMO_DEVICE.id, DEMO_DEVICE.name, 'water_level', grids[0]!, await hashDeviceSecret(DEMO_DEVICE.password, false))];
   // Simulated devices get secrets nobody knows: the simulator publishes for them through its gateway login.
-  const unknown = `sha256$${sha256(generateSecret())}`;
+  const unknown = `sha256$${secretDigest(generateSecret())}`;
   for (let i = 1; i <= DEMO_FLEET_SIZE; i++) {
     const type = fleetMix[i % fleetMix.length]!;
     const g = grids[Math.floor(rnd() * grids.length)]!;

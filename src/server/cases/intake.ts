@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { assertCan, type Actor } from '../access/permissions.ts';
 import { AppError, invalid } from '../errors.ts';
-import { normalisePhone } from '../privacy/pii.ts';
+import { normalisePhone, secretDigest } from '../privacy/pii.ts';
 import { dupText, type CaseCore } from './core.ts';
 import { stepDue } from './deadlines.ts';
 import { openStates } from './state-machine.ts';
@@ -64,7 +64,6 @@ const channelsByRole: Record<string, readonly Channel[]> = {
   system: ['hotline', 'web', 'app', 'api', 'gridworker', 'iot', 'open311'],
 };
 
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export function createIntake(core: CaseCore) {
   const { deps, store, taxonomy } = core;
@@ -174,7 +173,7 @@ export function createIntake(core: CaseCore) {
         area_path: where.areaPath,
         h3: where.h3,
         ...reporter,
-        rating_token_hash: hashToken(ratingToken),
+        rating_token_hash: secretDigest(ratingToken),
         external_ref: input.externalRef ?? null,
         main_department: null,
         dispatched_at: null,

@@ -1,11 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import { assertCan, systemActor, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Page } from '../http/paging.ts';
 import { createAttachments } from './attachments.ts';
 import { createCaseCore, departmentBound, type CaseServiceOptions } from './core.ts';
-import { createIntake, hashToken } from './intake.ts';
+import { digestMatches } from '../privacy/pii.ts';
+import { createIntake } from './intake.ts';
 import { presentCase, presentCaseDetail } from './presenters.ts';
 import { roundCoordinate, scrubPii } from './scrub.ts';
 import { stateNames } from './state-machine.ts';
@@ -118,9 +118,7 @@ export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
     /** 评价 by the reporter with the secret token from intake; no account needed. */
     async rateByToken(code: string, token: string, rating: Rating, comment?: string) {
       const c = await store.findByCodeAnywhere(db, code);
-      const expected = c?.rating_token_hash ? Buffer.from(c.rating_token_hash, 'hex') : null;
-      const given = Buffer.from(hashToken(token), 'hex');
-      if (!c || !expected || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      if (!c || !digestMatches(c.rating_token_hash, token)) {
         throw new AppError(403, 'case.bad_rating_token', 'the rating token does not match this case');
       }
       if (c.state !== 'closed') throw illegalTransition(c, 'rate');

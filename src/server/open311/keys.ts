@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { secretDigest } from '../privacy/pii.ts';
 import { assertCan, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
@@ -10,7 +11,6 @@ import { createOpen311Store, type ApiKeyRow } from './store.ts';
 /** The Open311 key demo mode seeds (PRODUCT.md); public knowledge, so it only ever exists in demo mode. */
 export const DEMO_OPEN311_KEY = 'demo-open311-key';
 
-export const keyHash = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** 接入密钥 Open311 API keys of external systems: created by an admin, shown once, stored hashed, revocable. */
 export function createOpen311KeyService(deps: Deps) {
@@ -32,7 +32,7 @@ export function createOpen311KeyService(deps: Deps) {
       const row = await db.transaction().execute(async (tx) => {
         const row = await store.insertKey(tx, {
           consumer: input.consumer,
-          key_hash: keyHash(key),
+          key_hash: secretDigest(key),
           key_prefix: key.slice(0, 9),
           department_code: input.departmentCode ?? null,
           created_by: actor.id,
@@ -63,7 +63,7 @@ export function createOpen311KeyService(deps: Deps) {
     /** The live key row for a presented key, or null (unknown or revoked). */
     async authenticate(key: string | undefined): Promise<ApiKeyRow | null> {
       if (!key || key.length > 200) return null;
-      const row = await store.findKeyByHash(db, keyHash(key));
+      const row = await store.findKeyByHash(db, secretDigest(key));
       if (!row) return null;
       await store.touchKey(db, row.id, clock.now());
       return row;
@@ -75,5 +75,5 @@ export type Open311KeyService = ReturnType<typeof createOpen311KeyService>;
 
 /** Seeds the demo key inside the demo seeding transaction. */
 export async function seedOpen311Demo(tx: Db, at: Date): Promise<void> {
-  await createOpen311Store().insertKey(tx, { consumer: '示范接入 demo client', key_hash: keyHash(DEMO_OPEN311_KEY), key_prefix: 'demo-open', department_code: null, created_by: null, created_at: at });
+  await createOpen311Store().insertKey(tx, { consumer: '示范接入 demo client', key_hash: secretDigest(DEMO_OPEN311_KEY), key_prefix: 'demo-open', department_code: null, created_by: null, created_at: at });
 }

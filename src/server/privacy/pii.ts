@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Field-level encryption of PII (ID numbers, phones, names of special-care people, reporters' contacts).
@@ -36,6 +36,20 @@ export function createPiiCipher(secret: Buffer): PiiCipher {
     },
     blindIndex: (value) => createHmac('sha256', idxKey).update(value).digest('base64url'),
   };
+}
+
+/**
+ * SHA-256 (hex) of a random, high-entropy secret: bearer tokens, API keys, device tokens, rating tokens are
+ * stored as this so a database leak does not leak them. (Passwords are low-entropy and use argon2 instead.)
+ */
+export const secretDigest = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+/** Whether a secret matches a stored `secretDigest`, in constant time so timing does not leak the digest. */
+export function digestMatches(storedHex: string | null | undefined, secret: string): boolean {
+  if (!storedHex) return false;
+  const expected = Buffer.from(storedHex, 'hex');
+  const given = Buffer.from(secretDigest(secret), 'hex');
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 /** Parses CIVICGRID_SECRET_KEY (64 hex chars or base64 of 32+ bytes). */
