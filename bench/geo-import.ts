@@ -8,14 +8,9 @@
  */
 import pg from 'pg';
 import { systemActor } from '../src/server/access/permissions.ts';
-import { createAuditStore } from '../src/server/audit/store.ts';
-import { systemClock } from '../src/server/clock.ts';
-import { loadConfig } from '../src/server/config.ts';
-import type { Deps } from '../src/server/context.ts';
+import { createDeps, type Deps } from '../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../src/server/db/database.ts';
 import { migrate } from '../src/server/db/migrate.ts';
-import { createLogger } from '../src/server/logger.ts';
-import { createPiiCipher, demoSecretKey } from '../src/server/privacy/pii.ts';
 import { demoIdNumber, personName, prng } from '../src/server/registry/demo-data.ts';
 import { createImportService, type ImportProgress } from '../src/server/registry/import-service.ts';
 import { demoCity, demoMap, seedDemo } from '../src/server/seed/demo.ts';
@@ -45,15 +40,7 @@ function peopleCsv(rows: number): Buffer {
 
 async function prepare(database: Database): Promise<Deps> {
   await migrate(database.db);
-  const deps: Deps = {
-    db: database.db,
-    dbKind: database.kind,
-    clock: systemClock,
-    config: loadConfig({}),
-    logger: createLogger('silent'),
-    audit: createAuditStore(),
-    pii: createPiiCipher(demoSecretKey()),
-  };
+  const deps = createDeps(database);
   await seedDemo(deps, loadTaxonomy(), 'bench-pass-2026');
   return deps;
 }

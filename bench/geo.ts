@@ -5,18 +5,14 @@
  *   3. the public HTTP route on the demo city (Fastify inject, PGlite), to show what the wire adds.
  */
 import { buildApp } from '../src/server/app.ts';
-import { createAuditStore } from '../src/server/audit/store.ts';
 import { ManualClock } from '../src/server/clock.ts';
-import { loadConfig } from '../src/server/config.ts';
-import type { Deps } from '../src/server/context.ts';
+import { createDeps } from '../src/server/context.ts';
 import { openPglite } from '../src/server/db/database.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { generateDemoCity, type DemoCityOptions } from '../src/server/geo/demo-city.ts';
 import { seededRandom } from '../src/server/random.ts';
 import { bboxOf, h3Cell } from '../src/server/geo/geometry.ts';
 import { GridIndex } from '../src/server/geo/grid-index.ts';
-import { createLogger } from '../src/server/logger.ts';
-import { createPiiCipher, demoSecretKey } from '../src/server/privacy/pii.ts';
 import { demoCity, demoDistricts, seedDemo } from '../src/server/seed/demo.ts';
 import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
 
@@ -68,7 +64,7 @@ report('fine lattice', { ...city, streetsPerDistrict: 10, communitiesPerStreet: 
 // The HTTP route on a seeded PGlite: parsing, validation, the (cached) index and the JSON answer.
 const database = await openPglite();
 await migrate(database.db);
-const deps: Deps = { db: database.db, dbKind: 'pglite', clock: new ManualClock(), config: loadConfig({}, { LOG_LEVEL: 'silent' }), logger: createLogger('silent'), audit: createAuditStore(), pii: createPiiCipher(demoSecretKey()) };
+const deps = createDeps(database, { clock: new ManualClock() });
 const seedStart = performance.now();
 await seedDemo(deps, loadTaxonomy(), 'demo-pass-2026');
 const seedMs = performance.now() - seedStart;

@@ -14,20 +14,16 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import pg from 'pg';
-import { createAuditStore } from '../src/server/audit/store.ts';
 import { createBrain } from '../src/server/brain/brain.ts';
 import { generateSecret, hashDeviceSecret } from '../src/server/brain/credentials.ts';
 import { secretDigest } from '../src/server/privacy/pii.ts';
 import { createDeviceStore, type DeviceTable } from '../src/server/brain/device-store.ts';
 import { deviceTypes } from '../src/server/brain/device-types.ts';
 import { publishLoad } from '../src/server/brain/simulator.ts';
-import { systemClock } from '../src/server/clock.ts';
 import { loadConfig } from '../src/server/config.ts';
-import type { Deps } from '../src/server/context.ts';
+import { createDeps } from '../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../src/server/db/database.ts';
 import { migrate } from '../src/server/db/migrate.ts';
-import { createLogger } from '../src/server/logger.ts';
-import { createPiiCipher, demoSecretKey } from '../src/server/privacy/pii.ts';
 import { seedDemo } from '../src/server/seed/demo.ts';
 import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
 
@@ -90,7 +86,7 @@ const pct = (xs: number[], p: number) => {
 
 async function run(label: string, database: Database) {
   const config = loadConfig({}, { LOG_LEVEL: 'silent' });
-  const deps: Deps = { db: database.db, dbKind: database.kind, clock: systemClock, config, logger: createLogger('silent'), audit: createAuditStore(), pii: createPiiCipher(demoSecretKey()) };
+  const deps = createDeps(database, { config });
   await migrate(deps.db);
   await seedDemo(deps, loadTaxonomy(), 'demo-pass-2026');
 

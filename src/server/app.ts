@@ -94,6 +94,7 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   const auth = createAuthService(deps);
+  app.addHook('onClose', await auth.startSessionCache());
   installAuthHook(app, auth);
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
@@ -112,7 +113,7 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes(auth, config.LOGIN_RATE_LIMIT_PER_MINUTE));
-  await app.register(orgRoutes(createOrgService(deps)));
+  await app.register(orgRoutes(createOrgService(deps, auth)));
   await app.register(auditRoutes(deps));
   await app.register(taxonomyRoutes(taxonomy));
   // capability routes (one register line per capability, below)
@@ -126,7 +127,7 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   await app.register(triageRoutes(triage));
   if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
   await app.register(open311Routes(deps, taxonomy, cases)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
-  await registerBrain(app, deps, taxonomy, cases); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+  await registerBrain(app, deps, taxonomy, cases, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { createAuditStore } from './audit/store.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { type Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import type { Deps } from './context.ts';
+import { createDeps, type Deps } from './context.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
@@ -27,9 +26,7 @@ export interface Runtime {
 export async function openRuntime(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean } = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.CIVICGRID_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
-  const deps: Deps = { db: database.db, dbKind: database.kind, clock: opts.clock ?? systemClock, config, logger, audit: createAuditStore(),
-    pii: createPiiCipher(config.CIVICGRID_SECRET_KEY ? parseSecretKey(config.CIVICGRID_SECRET_KEY) : demoSecretKey()),
-  };
+  const deps = createDeps(database, { clock: opts.clock, config, logger, pii: createPiiCipher(config.CIVICGRID_SECRET_KEY ? parseSecretKey(config.CIVICGRID_SECRET_KEY) : demoSecretKey()) });
   const taxonomy = loadTaxonomy();
   try {
     if (opts.migrate !== false) {

@@ -5,16 +5,7 @@ export const DEMO_DEVICE = 'demo-water-level-001';
 export const DEMO_DEVICE_PASSWORD = 'demo-device-pass';
 export const topicOf = (id: string) => `civicgrid/devices/${id}/telemetry`;
 
-/** Polls until the check returns a truthy value (the pipeline writes in batches a few ms apart). */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { eventually } from '../support/harness.ts';
 
 export function connect(port: number, username: string, password: string): Promise<MqttClient> {
   return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username, password, reconnectPeriod: 0, connectTimeout: 5000 });

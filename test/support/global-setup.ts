@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createAuditStore } from '../../src/server/audit/store.ts';
 import { ManualClock } from '../../src/server/clock.ts';
-import { loadConfig } from '../../src/server/config.ts';
-import type { Deps } from '../../src/server/context.ts';
+import { createDeps } from '../../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../../src/server/db/database.ts';
 import { migrate } from '../../src/server/db/migrate.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { createPiiCipher, demoSecretKey } from '../../src/server/privacy/pii.ts';
 import { seedDemo } from '../../src/server/seed/demo.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { TEST_START } from './constants.ts';
@@ -25,15 +21,7 @@ declare module 'vitest' {
 
 async function prepare(database: Database) {
   await migrate(database.db);
-  const deps: Deps = {
-    db: database.db,
-    dbKind: database.kind,
-    clock: new ManualClock(TEST_START),
-    config: loadConfig({}),
-    logger: createLogger('silent'),
-    audit: createAuditStore(),
-    pii: createPiiCipher(demoSecretKey()),
-  };
+  const deps = createDeps(database, { clock: new ManualClock(TEST_START) });
   await seedDemo(deps, loadTaxonomy(), 'demo-pass-2026');
 }
 

@@ -4,13 +4,10 @@ import pg from 'pg';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
-import { createAuditStore } from '../../src/server/audit/store.ts';
 import { ManualClock } from '../../src/server/clock.ts';
 import { loadConfig, type Config } from '../../src/server/config.ts';
-import type { Deps } from '../../src/server/context.ts';
+import { createDeps, type Deps } from '../../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../../src/server/db/database.ts';
-import { createLogger } from '../../src/server/logger.ts';
-import { createPiiCipher, demoSecretKey } from '../../src/server/privacy/pii.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { DEMO_PASSWORD, TEST_START } from './constants.ts';
 
@@ -47,6 +44,17 @@ export async function openTestDatabase(opts: { dataDir?: string } = {}): Promise
   };
 }
 
+/** Polls until the check returns a truthy value (pipelines and signals arrive a few ms apart). */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export interface TestApp {
   app: FastifyInstance;
   deps: Deps;
@@ -63,7 +71,21 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const database = await openTestDatabase();
   const clock = new ManualClock(TEST_START);
   const config = loadConfig({}, { LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT_PER_MINUTE: 10_000, ...overrides });
-  const deps: Deps = { db: database.db, dbKind: database.kind, clock, config, logger: createLogger('silent'), audit: createAuditStore(), pii: createPiiCipher(demoSecretKey()) };
+  return appOn(database, clock, config, () => database.close());
+}
+
+/**
+ * A second API node on the same database as `t`, with the same clock: on PostgreSQL its own pool and its own
+ * signal connection, as another server would have; PGlite is one process, so there it shares the database.
+ */
+export async function createPeerApp(t: TestApp): Promise<TestApp> {
+  const url = (t.database as Database & { url?: string }).url;
+  const database = url ? await openPostgres(url, 5) : t.database;
+  return appOn(database, t.clock, t.deps.config, () => (url ? database.close() : Promise.resolve()));
+}
+
+async function appOn(database: Database, clock: ManualClock, config: Config, closeDatabase: () => Promise<void>): Promise<TestApp> {
+  const deps = createDeps(database, { clock, config });
   const app = await buildApp({ deps, taxonomy: loadTaxonomy() });
   await app.ready();
 
@@ -88,7 +110,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     },
     async close() {
       await app.close();
-      await database.close();
+      await closeDatabase();
     },
   };
 }

@@ -4,14 +4,19 @@ import { permissionsOf, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
+import { createSessionCache } from './session-cache.ts';
 import { createAuthStore } from './store.ts';
 
 
 const invalidCredentials = () => new AppError(401, 'auth.invalid_credentials', 'username or password is wrong');
 
+/** The signed-in user behind a bearer token. */
+export type SessionActor = Actor & { displayName: string; expiresAt: Date };
+
 export function createAuthService(deps: Deps) {
   const store = createAuthStore();
   const { db, clock, config, audit } = deps;
+  const sessions = createSessionCache<SessionActor>(clock, deps.signals, { ttlMs: config.SESSION_CACHE_SECONDS * 1000 });
 
   /** Lock for 1 min after the threshold, doubling with each further failure, capped at an hour. */
   function lockFor(failures: number): number {
@@ -60,10 +65,14 @@ export function createAuthService(deps: Deps) {
     },
 
     /** Resolves a bearer token to the acting user, or null when it is unknown, expired or revoked. */
-    async authenticate(token: string): Promise<(Actor & { displayName: string; expiresAt: Date }) | null> {
-      const row = await store.findLiveSession(db, secretDigest(token), clock.now());
+    async authenticate(token: string): Promise<SessionActor | null> {
+      const digest = secretDigest(token);
+      const cached = sessions.get(digest);
+      if (cached) return cached.actor;
+      const readAt = sessions.epoch();
+      const row = await store.findLiveSession(db, digest, clock.now());
       if (!row) return null;
-      return {
+      const actor: SessionActor = {
         id: row.id,
         username: row.username,
         displayName: row.display_name,
@@ -73,17 +82,32 @@ export function createAuthService(deps: Deps) {
         permissions: permissionsOf(row.roles),
         expiresAt: row.expires_at,
       };
+      sessions.set(digest, { actor, userId: row.id, expiresAt: row.expires_at }, readAt);
+      return actor;
     },
 
     async logout(actor: Actor, token: string) {
       const now = clock.now();
+      const signal = { token: secretDigest(token) };
       await db.transaction().execute(async (tx) => {
-        await store.revokeSession(tx, secretDigest(token), now);
+        await store.revokeSession(tx, signal.token, now);
+        await sessions.revoke(tx, signal);
         await audit.append(tx, { at: now, actorId: actor.id, actor: actor.username, action: 'auth.logout', targetType: 'user', targetId: actor.id ?? '', requestId: actor.requestId });
       });
+      sessions.forget(signal);
     },
 
-    revokeUserSessions: (tx: typeof db, userId: string) => store.revokeUserSessions(tx, userId, clock.now()),
+    /** Ends every session of a user, inside the caller's transaction; call `forgetUser` after it commits. */
+    async endUserSessions(tx: typeof db, userId: string) {
+      await store.revokeUserSessions(tx, userId, clock.now());
+      await sessions.revoke(tx, { user: userId });
+    },
+
+    /** Drops a user's cached sessions on this node (other nodes hear it from the committed signal). */
+    forgetUser: (userId: string) => sessions.forget({ user: userId }),
+
+    /** Starts hearing other nodes' revocations; until then every request reads its session from the database. */
+    startSessionCache: () => sessions.start(),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createAuthService } from '../auth/service.ts';
+import type { AuthService } from '../auth/service.ts';
 import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
@@ -19,13 +19,13 @@ declare module 'fastify' {
  * everything acknowledged when the app closes. The broker and the sweeper start only with the server
  * (`startBrainServices`), so building an app in a test opens no port.
  */
-export async function registerBrain(app: FastifyInstance, deps: Deps, taxonomy: Taxonomy, cases: CaseService | null): Promise<Brain> {
+export async function registerBrain(app: FastifyInstance, deps: Deps, taxonomy: Taxonomy, cases: CaseService | null, auth: AuthService): Promise<Brain> {
   const brain = createBrain(deps, { cases, taxonomy });
   await brain.load();
   app.decorate('brain', brain);
   app.addHook('onClose', () => brain.close());
   await app.register(deviceRoutes(brain));
-  await app.register(alarmRoutes(brain, createAuthService(deps)));
+  await app.register(alarmRoutes(brain, auth));
   return brain;
 }
 

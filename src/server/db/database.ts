@@ -6,6 +6,7 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { pglitePool } from './pglite-pool.ts';
+import { pgliteSignals, postgresSignals, type Signals } from './signals.ts';
 import type { Tables } from './tables.ts';
 
 export type Db = Kysely<Tables>;
@@ -13,6 +14,8 @@ export type Db = Kysely<Tables>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** LISTEN/NOTIFY between the nodes sharing this database */
+  signals: Signals;
   /** the raw PGlite instance (only for template dumps in tests and benchmarks) */
   pglite?: PGlite;
   close(): Promise<void>;
@@ -42,11 +45,14 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keepString },
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pglitePool(pglite) }) });
+  const signals = pgliteSignals(pglite);
   return {
     db,
     kind: 'pglite',
+    signals,
     pglite,
     async close() {
+      await signals.close();
       await db.destroy();
       await pglite.close();
     },
@@ -68,7 +74,16 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  const signals = postgresSignals(url);
+  return {
+    db,
+    kind: 'postgres',
+    signals,
+    async close() {
+      await signals.close();
+      await db.destroy();
+    },
+  };
 }
 
 export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<Database> {

@@ -1,6 +1,6 @@
 import { assertCan, roles as knownRoles, type Actor } from '../access/permissions.ts';
 import { checkPasswordPolicy, hashPassword } from '../auth/passwords.ts';
-import { createAuthStore } from '../auth/store.ts';
+import type { AuthService } from '../auth/service.ts';
 import type { Deps } from '../context.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import type { Page } from '../http/paging.ts';
@@ -19,9 +19,8 @@ export interface NewUser {
   departmentCode?: string | null;
 }
 
-export function createOrgService(deps: Deps) {
+export function createOrgService(deps: Deps, auth: AuthService) {
   const store = createOrgStore();
-  const authStore = createAuthStore();
   const { db, clock, audit } = deps;
 
   const record = (tx: typeof db, actor: Actor, action: string, targetType: string, targetId: string, detail?: Record<string, unknown>) =>
@@ -146,7 +145,7 @@ export function createOrgService(deps: Deps) {
         if (weak) throw invalid('user.weak_password', `password ${weak}`);
         passwordHash = await hashPassword(patch.password);
       }
-      return db.transaction().execute(async (tx) => {
+      const updated = await db.transaction().execute(async (tx) => {
         const user = await store.updateUser(tx, id, {
           display_name: patch.displayName,
           roles: patch.roles,
@@ -157,11 +156,14 @@ export function createOrgService(deps: Deps) {
           updated_at: clock.now(),
         });
         // Changing who someone is or what they may do ends their open sessions; they sign in again.
-        if (patch.disabled || patch.roles || scopePath || passwordHash) await authStore.revokeUserSessions(tx, id, clock.now());
+        if (patch.disabled || patch.roles || scopePath || passwordHash) await auth.endUserSessions(tx, id);
         const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
         await record(tx, actor, 'user.update', 'user', id, { changed });
         return user;
       });
+      // a new display name or department shows on this node's next request, not after the cache's lifetime
+      auth.forgetUser(id);
+      return updated;
     },
   };
 }

@@ -1,0 +1,157 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { Db } from './database.ts';
+
+/**
+ * Signals between API nodes over the database itself (PostgreSQL LISTEN/NOTIFY; PGlite's own, in-process).
+ * A signal sent inside a transaction is delivered when it commits and never if it rolls back, so a listener
+ * never acts on a change that did not happen. Used where every node must hear at once: a revoked session
+ * (nodes cache live sessions) and case changes (every node's live feeds).
+ */
+export interface Signals {
+  /** Sends `payload` (≤ 7,900 bytes) to every node listening on `channel`, this one included, at commit. */
+  notify(db: Db, channel: string, payload: string): Promise<void>;
+  /**
+   * Calls `handler` for each payload on `channel`. `onGap` runs when signals may have been missed (the
+   * listening connection dropped and is back): whoever caches must then forget what it holds.
+   */
+  listen(channel: string, handler: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
+  /** false while signals cannot arrive (connection down): a cache must not trust itself meanwhile */
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
+/** NOTIFY refuses payloads of 8,000 bytes or more; callers split below this. */
+export const MAX_SIGNAL_BYTES = 7_900;
+
+const notify: Signals['notify'] = async (db, channel, payload) => {
+  await sql`select pg_notify(${channel}, ${payload})`.execute(db);
+};
+
+interface Listener {
+  handler: (payload: string) => void;
+  onGap?: () => void;
+}
+
+/** Hands each payload to every listener; one broken listener does not stop the others. */
+function fanOut(listeners: Map<string, Set<Listener>>, channel: string, payload: string) {
+  for (const l of listeners.get(channel) ?? []) {
+    try {
+      l.handler(payload);
+    } catch {
+      // a listener's bug must not break delivery to the rest
+    }
+  }
+}
+
+/** PGlite is one process: its LISTEN never loses a connection, so there is never a gap. */
+export function pgliteSignals(pglite: PGlite): Signals {
+  const listeners = new Map<string, Set<Listener>>();
+  const unlisten = new Map<string, () => Promise<void>>();
+  return {
+    notify,
+    async listen(channel, handler, onGap) {
+      const l: Listener = { handler, onGap };
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        unlisten.set(channel, await pglite.listen(channel, (payload) => fanOut(listeners, channel, payload)));
+      }
+      set.add(l);
+      return async () => {
+        set.delete(l);
+      };
+    },
+    connected: () => !pglite.closed,
+    async close() {
+      for (const off of unlisten.values()) await off().catch(() => {});
+      unlisten.clear();
+      listeners.clear();
+    },
+  };
+}
+
+/**
+ * One dedicated connection per node LISTENs on every channel in use (not a pooled one: a pool would hand it
+ * back and lose the subscription). When it drops it reconnects with backoff, listens again and reports a gap.
+ */
+export function postgresSignals(url: string, opts: { reconnectMs?: number } = {}): Signals {
+  const listeners = new Map<string, Set<Listener>>();
+  let client: pg.Client | null = null;
+  let connecting: Promise<void> | null = null;
+  let live = false;
+  let closed = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let backoff = opts.reconnectMs ?? 500;
+
+  const listenSql = (channel: string) => `listen ${pg.escapeIdentifier(channel)}`;
+
+  function connect(): Promise<void> {
+    connecting ??= (async () => {
+      const c = new pg.Client({ connectionString: url, application_name: 'civicgrid-signals' });
+      c.on('notification', (m) => m.payload !== undefined && fanOut(listeners, m.channel, m.payload));
+      c.on('error', () => lost(c));
+      c.on('end', () => lost(c));
+      await c.connect();
+      for (const channel of listeners.keys()) await c.query(listenSql(channel));
+      const wasDown = client !== null;
+      client = c;
+      live = true;
+      backoff = opts.reconnectMs ?? 500;
+      // Everything sent while we were away is gone: every cache forgets.
+      if (wasDown) for (const set of listeners.values()) for (const l of set) l.onGap?.();
+    })().finally(() => (connecting = null));
+    return connecting;
+  }
+
+  function lost(c: pg.Client) {
+    if (client !== c || !live) return;
+    live = false;
+    c.removeAllListeners('notification');
+    void c.end().catch(() => {});
+    scheduleReconnect();
+  }
+
+  function scheduleReconnect() {
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect().catch(() => {
+        backoff = Math.min(backoff * 2, 10_000);
+        scheduleReconnect();
+      });
+    }, backoff);
+    retryTimer.unref();
+  }
+
+  return {
+    notify,
+    async listen(channel, handler, onGap) {
+      const l: Listener = { handler, onGap };
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        if (client && live) await client.query(listenSql(channel));
+      }
+      set.add(l);
+      if (!client) await connect();
+      return async () => {
+        set.delete(l);
+      };
+    },
+    connected: () => live,
+    async close() {
+      closed = true;
+      live = false;
+      if (retryTimer) clearTimeout(retryTimer);
+      await connecting?.catch(() => {});
+      const c = client;
+      client = null;
+      listeners.clear();
+      await c?.end().catch(() => {});
+    },
+  };
+}
