@@ -9,16 +9,14 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/server/app.ts';
 import { startAuditSealer } from '../src/server/audit/sealer.ts';
-import { createAuditStore } from '../src/server/audit/store.ts';
-import { systemClock } from '../src/server/clock.ts';
 import { loadConfig } from '../src/server/config.ts';
-import type { Deps } from '../src/server/context.ts';
+import { createDeps } from '../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../src/server/db/database.ts';
 import { migrate } from '../src/server/db/migrate.ts';
-import { createLogger } from '../src/server/logger.ts';
-import { createPiiCipher, demoSecretKey } from '../src/server/privacy/pii.ts';
 import { seedDemo } from '../src/server/seed/demo.ts';
 import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
+import { startLoadClient } from './load-client.ts';
+import { postgresCpuMs, startProfiler } from './measure.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const TIME_LIMIT_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
@@ -32,8 +30,12 @@ interface Figures {
   p50: number;
   p99: number;
   rawPerSecond: number;
-  /** CPU of this Node process (server and load generator together) per created case */
+  /** CPU of the server process per created case (the load generator runs in its own process) */
   cpuMsPerCase: number;
+  /** CPU of the load generator per request */
+  clientCpuMsPerCase: number;
+  /** CPU of the PostgreSQL server processes per case (local server only, from /proc) */
+  pgCpuMsPerCase: number | null;
   /** longest time from an audit entry's time to its seal, during the run (the sealer runs as in the server) */
   sealLagMs: number;
 }
@@ -68,7 +70,7 @@ async function rawInsertRate(database: Database, total: number): Promise<number>
 
 async function run(label: string, database: Database, total: number): Promise<Figures> {
   const config = loadConfig({}, { LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT_PER_MINUTE: 10_000 });
-  const deps: Deps = { db: database.db, dbKind: database.kind, clock: systemClock, config, logger: createLogger('silent'), audit: createAuditStore(), pii: createPiiCipher(demoSecretKey()) };
+  const deps = createDeps(database, { config });
   const taxonomy = loadTaxonomy();
   await migrate(database.db);
   await seedDemo(deps, taxonomy, 'demo-pass-2026');
@@ -85,20 +87,22 @@ async function run(label: string, database: Database, total: number): Promise<Fi
       const g = grids[(i * 7) % grids.length]!;
       return JSON.stringify({ channel: 'hotline', text: ex.text, category: ex.category, nature: ex.nature, lon: g.lon, lat: g.lat, ...(i % 3 === 0 ? { reporter: { name: '测试', phone: `138${String(10_000_000 + i).slice(-8)}` } } : {}) });
     };
+    const bodies = Array.from({ length: 4000 }, (_, i) => body(i + 20));
     // warm-up: JIT, connection pool, grid index
-    for (let i = 0; i < 20; i++) await fetch(`${base}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body(i) });
+    await startLoadClient({ url: `${base}/api/v1/cases`, token, bodies: bodies.slice(0, 200), total: 200, concurrency: 8, timeLimitMs: 60_000, expectStatus: 201 });
     const cpu0 = process.cpuUsage();
-    const r = await pump(total, async (i) => {
-      const res = await fetch(`${base}/api/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body(i + 20) });
-      await res.arrayBuffer();
-      return res.status === 201;
-    });
+    const pg0 = database.kind === 'postgres' ? postgresCpuMs() : 0;
+    const profiler = await startProfiler();
+    const r = await startLoadClient({ url: `${base}/api/v1/cases`, token, bodies, total, concurrency: CONCURRENCY, timeLimitMs: TIME_LIMIT_MS, expectStatus: 201 });
+    await profiler?.stop(label);
     const cpu = process.cpuUsage(cpu0);
+    const pgCpu = database.kind === 'postgres' ? postgresCpuMs() - pg0 : null;
+    if (r.firstError) console.error(`${label}: first error: ${r.firstError}`);
     await sealer.stop();
     const lag = await sql<{ ms: number | null }>`select (extract(epoch from max(sealed_at - at)) * 1000)::float8 as ms from audit_log where action = 'case.intake'`.execute(database.db);
     const cpuMsPerCase = (cpu.user + cpu.system) / 1000 / Math.max(1, r.done);
     const raw = await rawInsertRate(database, total);
-    return { db: label, requests: r.done, errors: r.errors, perSecond: (r.done / r.ms) * 1000, p50: r.latencies[Math.floor(r.done * 0.5)] ?? 0, p99: r.latencies[Math.floor(r.done * 0.99)] ?? 0, rawPerSecond: raw, cpuMsPerCase, sealLagMs: Number(lag.rows[0]?.ms ?? 0) };
+    return { db: label, requests: r.done, errors: r.errors, perSecond: (r.done / r.ms) * 1000, p50: r.p50, p99: r.p99, rawPerSecond: raw, cpuMsPerCase, clientCpuMsPerCase: r.clientCpuMsPerRequest, pgCpuMsPerCase: pgCpu === null ? null : pgCpu / Math.max(1, r.done), sealLagMs: Number(lag.rows[0]?.ms ?? 0) };
   } finally {
     await sealer.stop();
     await app.close();
@@ -142,7 +146,9 @@ console.table(
     'cases/s': Math.round(r.perSecond),
     'p50 ms': r.p50.toFixed(1),
     'p99 ms': r.p99.toFixed(1),
-    'node CPU ms/case': r.cpuMsPerCase.toFixed(2),
+    'server CPU ms/case': r.cpuMsPerCase.toFixed(2),
+    'client CPU ms/req': r.clientCpuMsPerCase.toFixed(2),
+    'PostgreSQL CPU ms/case': r.pgCpuMsPerCase === null ? '-' : r.pgCpuMsPerCase.toFixed(2),
     'raw INSERT/s': Math.round(r.rawPerSecond),
     'share of raw': `${((r.perSecond / r.rawPerSecond) * 100).toFixed(0)} %`,
     'max seal lag ms': Math.round(r.sealLagMs),
