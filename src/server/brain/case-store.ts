@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { boxDegrees, h3CellsAround } from '../geo/geometry.ts';
 import { withinScope } from '../org/store.ts';
 // The cases capability owns these tables; the brain only reads them here, for alarm dedupe and the dashboard.
 import type {} from '../cases/store.ts';
@@ -9,11 +10,11 @@ export function createBrainCaseReads() {
   return {
     /** 并单 for alarms: an open case of the same category within radiusM of the point, newest first. */
     openCaseNear: (db: Db, q: { category: string; lon: number; lat: number; radiusM: number; since: Date; openStates: readonly string[] }) => {
-      const dLat = q.radiusM / 111_320;
-      const dLon = q.radiusM / (111_320 * Math.max(0.1, Math.cos((q.lat * Math.PI) / 180)));
+      const { dLat, dLon } = boxDegrees(q.radiusM, q.lat);
       return db
         .selectFrom('cases')
         .select(['id', 'code', 'state', 'area_path'])
+        .where('h3', 'in', h3CellsAround(q.lon, q.lat, q.radiusM))
         .where('category', '=', q.category)
         .where('state', 'in', q.openStates as never[])
         .where('created_at', '>=', q.since)

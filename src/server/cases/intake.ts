@@ -68,27 +68,24 @@ const channelsByRole: Record<string, readonly Channel[]> = {
 export function createIntake(core: CaseCore) {
   const { deps, store, taxonomy } = core;
   const { db, clock, pii } = deps;
-  /** 并单 candidates for several probes in one query; the batched intake writer asks for a whole batch. */
-  async function findDuplicatesMany(qs: readonly DuplicateProbe[]): Promise<Duplicate[][]> {
-    const rows = await store.duplicates(
-      db,
-      qs.map((q) => ({
-        dupText: dupText(q.text),
-        lon: q.lon,
-        lat: q.lat,
-        since: new Date((q.now ?? clock.now()).getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000),
-        category: q.category,
-        excludeId: q.excludeId,
-      })),
-      { radiusM: DUPLICATE_RADIUS_M, states: openStates, minScore: DUPLICATE_MIN_SCORE, limit: 5 },
-    );
-    const out: Duplicate[][] = qs.map(() => []);
-    for (const r of rows) out[r.q]!.push({ caseCode: r.code, score: Math.round(Number(r.score) * 1000) / 1000 });
-    return out;
+  const duplicateOptions = { radiusM: DUPLICATE_RADIUS_M, states: openStates, minScore: DUPLICATE_MIN_SCORE, limit: 5 };
+  const probeOf = (q: DuplicateProbe) => ({
+    dupText: dupText(q.text),
+    lon: q.lon,
+    lat: q.lat,
+    since: new Date((q.now ?? clock.now()).getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000),
+    category: q.category,
+    excludeId: q.excludeId,
+  });
+
+  /** 并单 candidates: open cases of the window near the point with similar text, best first. */
+  async function findDuplicates(q: DuplicateProbe): Promise<Duplicate[]> {
+    const rows = await store.duplicates(db, [probeOf(q)], duplicateOptions);
+    return rows.map((r) => ({ caseCode: r.code, score: Math.round(Number(r.score) * 1000) / 1000 }));
   }
 
-  const findDuplicates = async (q: DuplicateProbe): Promise<Duplicate[]> => (await findDuplicatesMany([q]))[0]!;
-  const writer = createIntakeWriter(core, findDuplicatesMany);
+  // the batched writer runs the same search for a whole batch inside the statement that writes it
+  const writer = createIntakeWriter(core, duplicateOptions);
 
   /** Where a case lies: the grid of its point, else the city (address only, or no place: a how-to question). */
   async function place(input: IntakeInput) {
@@ -152,10 +149,9 @@ export function createIntake(core: CaseCore) {
     const now = clock.now();
     const ratingToken = randomBytes(18).toString('base64url');
 
-    // the duplicate search runs in the writer: one query for the whole batch, just before it is written
     const written = await writer.write({
       actor,
-      probe: where.lon !== null ? { text, lon: where.lon, lat: where.lat!, category, now } : null,
+      probe: where.lon !== null ? probeOf({ text, lon: where.lon, lat: where.lat!, category, now }) : null,
       payload: { channel: input.channel, category, grid: where.gridCode, classified },
       row: {
         channel: input.channel,

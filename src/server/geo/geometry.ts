@@ -1,5 +1,5 @@
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import { latLngToCell } from 'h3-js';
+import { getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js';
 
 /** Area polygons are GeoJSON Polygon or MultiPolygon in WGS 84, [lon, lat]. */
 export type AreaGeometry = Polygon | MultiPolygon;
@@ -10,6 +10,25 @@ export type BBox = [w: number, s: number, e: number, n: number];
 export const H3_RESOLUTION = 9;
 
 export const h3Cell = (lon: number, lat: number): string => latLngToCell(lat, lon, H3_RESOLUTION);
+
+/** The half-sides, in degrees, of the square of ±radiusM around a point at latitude `lat` (the box searches use). */
+export function boxDegrees(radiusM: number, lat: number): { dLat: number; dLon: number } {
+  return { dLat: radiusM / 111_320, dLon: radiusM / (111_320 * Math.max(0.1, Math.cos((lat * Math.PI) / 180))) };
+}
+
+const H3_EDGE_M = getHexagonEdgeLengthAvg(H3_RESOLUTION, 'm');
+
+/**
+ * The H3 cells that together cover the square of ±radiusM around a point: a "near this point" search looks
+ * these up in an index on the cell column and then applies the exact box, so its cost follows the cases
+ * around the point, not the cases in a band across the city. Rings: the square's half-diagonal over the
+ * distance between cell centres, with cells taken a quarter smaller than average (they vary with latitude),
+ * plus one for where the point sits inside its own cell; the test checks the cover over the whole globe.
+ */
+export function h3CellsAround(lon: number, lat: number, radiusM: number): string[] {
+  const rings = Math.ceil((radiusM * Math.SQRT2) / (0.75 * H3_EDGE_M * Math.sqrt(3))) + 1;
+  return gridDisk(h3Cell(lon, lat), rings);
+}
 
 /** The polygons of a geometry as lists of rings (outer first, then holes). */
 export const polygonsOf = (g: AreaGeometry): Ring[][] => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
