@@ -69,7 +69,6 @@ export function createIntakeWriter(core: CaseCore, duplicateOptions: DuplicateOp
   }
 
   async function flush() {
-    flushing = true;
     try {
       while (queue.length) {
         const batch = queue.slice(0, MAX_BATCH);
@@ -100,7 +99,11 @@ export function createIntakeWriter(core: CaseCore, duplicateOptions: DuplicateOp
     write(pending: PendingCase): Promise<WrittenCase> {
       return new Promise((resolve, reject) => {
         queue.push({ pending, resolve, reject });
-        if (!flushing) void flush();
+        if (flushing) return;
+        flushing = true;
+        // Start on the next turn of the event loop, after every request read in this one has queued: with
+        // PGlite (which runs on this thread) the batch would otherwise always be the first request alone.
+        setImmediate(() => void flush());
       });
     },
   };
