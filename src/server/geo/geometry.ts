@@ -25,10 +25,22 @@ const H3_EDGE_M = getHexagonEdgeLengthAvg(H3_RESOLUTION, 'm');
  * distance between cell centres, with cells taken a quarter smaller than average (they vary with latitude),
  * plus one for where the point sits inside its own cell; the test checks the cover over the whole globe.
  */
-export function h3CellsAround(lon: number, lat: number, radiusM: number): string[] {
+export function h3CellsAround(lon: number, lat: number, radiusM: number): readonly string[] {
   const rings = Math.ceil((radiusM * Math.SQRT2) / (0.75 * H3_EDGE_M * Math.sqrt(3))) + 1;
-  return gridDisk(h3Cell(lon, lat), rings);
+  const centre = h3Cell(lon, lat);
+  // The cover depends only on the point's cell: reports cluster (a street, a block), so most are repeats.
+  const key = `${centre}/${rings}`;
+  let cells = coverCache.get(key);
+  if (!cells) {
+    cells = gridDisk(centre, rings);
+    if (coverCache.size >= COVER_CACHE_SIZE) coverCache.delete(coverCache.keys().next().value!);
+    coverCache.set(key, cells);
+  }
+  return cells;
 }
+
+const COVER_CACHE_SIZE = 20_000;
+const coverCache = new Map<string, readonly string[]>();
 
 /** The polygons of a geometry as lists of rings (outer first, then holes). */
 export const polygonsOf = (g: AreaGeometry): Ring[][] => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);

@@ -42,32 +42,36 @@ export function invalidateGridIndex(db: Db): void {
  */
 export function gridIndexFor(db: Db, clock: Clock): Promise<GridIndex> {
   const cache = cacheFor(db);
-  const store = createGeoStore();
+  // the path of nearly every lookup: nothing to build, nothing to ask
+  if (isFresh(cache, clock)) return Promise.resolve(cache.index!);
+  return current(db, clock, cache);
+}
 
-  async function rebuild(): Promise<GridIndex> {
-    const generation = cache.generation;
-    const checkedAt = clock.now().getTime();
-    // The version is read before the grids, so the grids are at least as new as the version recorded.
-    const version = await store.version(db);
-    if (cache.index && version === cache.version && cache.built === generation) {
-      cache.checkedAt = checkedAt;
-      return cache.index;
-    }
-    const rows = await store.indexedGrids(db);
-    cache.index = new GridIndex(rows.map((r) => ({ code: r.code, name: r.name, path: r.path, geometry: r.geometry, bbox: [r.bbox_w, r.bbox_s, r.bbox_e, r.bbox_n] })));
-    cache.version = version;
+const isFresh = (cache: IndexCache, clock: Clock) =>
+  cache.index !== null && cache.built === cache.generation && Math.abs(clock.now().getTime() - cache.checkedAt) < INDEX_RECHECK_MS;
+
+async function current(db: Db, clock: Clock, cache: IndexCache): Promise<GridIndex> {
+  if (isFresh(cache, clock)) return cache.index!;
+  if (!cache.building) cache.building = rebuild(db, clock, cache).finally(() => (cache.building = null));
+  const index = await cache.building;
+  // A local change landed while that build read the old grids: build once more so callers see their write.
+  return cache.built === cache.generation ? index : current(db, clock, cache);
+}
+
+async function rebuild(db: Db, clock: Clock, cache: IndexCache): Promise<GridIndex> {
+  const store = createGeoStore();
+  const generation = cache.generation;
+  const checkedAt = clock.now().getTime();
+  // The version is read before the grids, so the grids are at least as new as the version recorded.
+  const version = await store.version(db);
+  if (cache.index && version === cache.version && cache.built === generation) {
     cache.checkedAt = checkedAt;
-    cache.built = generation;
     return cache.index;
   }
-
-  async function current(): Promise<GridIndex> {
-    const fresh = cache.index && cache.built === cache.generation && Math.abs(clock.now().getTime() - cache.checkedAt) < INDEX_RECHECK_MS;
-    if (fresh) return cache.index!;
-    if (!cache.building) cache.building = rebuild().finally(() => (cache.building = null));
-    const index = await cache.building;
-    // A local change landed while that build read the old grids: build once more so callers see their write.
-    return cache.built === cache.generation ? index : current();
-  }
-  return current();
+  const rows = await store.indexedGrids(db);
+  cache.index = new GridIndex(rows.map((r) => ({ code: r.code, name: r.name, path: r.path, geometry: r.geometry, bbox: [r.bbox_w, r.bbox_s, r.bbox_e, r.bbox_n] })));
+  cache.version = version;
+  cache.checkedAt = checkedAt;
+  cache.built = generation;
+  return cache.index;
 }
