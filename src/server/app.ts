@@ -1,4 +1,3 @@
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -25,6 +24,7 @@ import { AppError } from './errors.ts';
 import { installAuthHook } from './http/auth-hook.ts';
 import { errors } from './http/paging.ts';
 import { installProblemHandlers } from './http/problem.ts';
+import { installSecurityHeaders } from './http/security-headers.ts';
 import { orgRoutes } from './org/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
 import { createOrgService } from './org/service.ts';
@@ -67,7 +67,7 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
     reply.header('x-request-id', req.id);
   });
 
-  await app.register(fastifyHelmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
