@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/access/permissions.ts';
 import { notificationStore } from '../../src/server/cases/notifications.ts';
@@ -26,6 +27,35 @@ afterAll(async () => {
 const countCases = async () => Number((await t.deps.db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('intake', () => {
+  it('answers with the case exactly as stored', async () => {
+    const p = await pointIn(t, '990105');
+    const created = await intake(t, tok.clerk, {
+      text: '小区东门的井盖松动，踩上去会响',
+      category: '0102',
+      nature: 'complaint',
+      priority: 2,
+      address: '幸福路 18 号东门',
+      reporter: { name: '周晓明', phone: '13912345678', email: 'zhou@example.cn' },
+      ...p,
+    });
+    const stored = (await t.call('GET', `/api/v1/cases/${created.code}`, { token: tok.clerk })).json();
+    const { ratingToken, duplicates, ...view } = created;
+    expect(ratingToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(duplicates).toEqual([]);
+    expect(view).toEqual(stored);
+    expect(stored).toMatchObject({ priority: 2, nature: 'complaint', location: { address: '幸福路 18 号东门', gridCode: p.grid }, reporter: { anonymous: false, phone: '139****5678' } });
+  });
+
+  it('the batch function writes every column a case must have (migration 0012 keeps up with the table)', async () => {
+    const required = await sql<{ column_name: string }>`
+      select column_name from information_schema.columns
+      where table_name = 'cases' and table_schema = current_schema() and is_nullable = 'NO' and column_default is null`.execute(t.deps.db);
+    const source = (await sql<{ def: string }>`select pg_get_functiondef('case_intake'::regproc) as def`.execute(t.deps.db)).rows[0]!.def;
+    const inserted = /insert into cases \(([^)]*)\)/.exec(source)![1]!.split(',').map((c) => c.trim());
+    expect(required.rows.length).toBeGreaterThan(5);
+    for (const { column_name } of required.rows) expect(inserted, column_name).toContain(column_name);
+  });
+
   it('gives daily sequential public codes and resolves the point to grid and H3 cell', async () => {
     const p = await pointIn(t, '990105');
     const a = await intake(t, tok.clerk, { text: '西湖区某小区门口占道经营', category: '0401', ...p });

@@ -47,6 +47,7 @@ export interface NewCaseBody {
   lon?: number;
   lat?: number;
   address?: string;
+  priority?: number;
   reporter?: Record<string, unknown>;
 }
 

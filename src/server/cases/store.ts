@@ -101,8 +101,7 @@ export interface CaseFilter {
 }
 
 /** Columns of a new case that the database fills (identity, public code, defaults): what intake reads back. */
-const generated = ['id', 'code', 'version', 'co_departments', 'paused_ms', 'supervision', 'rework_count', 'rating_rework_used'] as const;
-type GeneratedColumn = (typeof generated)[number];
+type GeneratedColumn = 'id' | 'code' | 'version' | 'co_departments' | 'paused_ms' | 'supervision' | 'rework_count' | 'rating_rework_used';
 
 /** One 并单 probe: similar text near a point, recent, optionally of one category. */
 export interface DuplicateProbeRow {
@@ -131,47 +130,20 @@ export interface IntakeBatchItem {
 }
 
 /**
- * Probes as rows `p(n, txt, lon, lat, dlon, category, exclude_id, cells)` from one JSON parameter, `n`
- * counting from 1 in array order unless given. `cells` are the H3 cells around the point, where the index
- * search starts.
+ * Probes as the JSON `case_duplicates` takes (migration 0012): `n` counts from 1 in array order unless given;
+ * `cells` are the H3 cells covering the box around the point, where its index search starts.
  */
-function probeRows(probes: readonly (DuplicateProbeRow & { n?: number })[], o: DuplicateOptions) {
-  const rows = probes.map((p, i) => ({
-    n: p.n ?? i + 1,
-    txt: p.dupText,
-    lon: p.lon,
-    lat: p.lat,
-    dlon: boxDegrees(o.radiusM, p.lat).dLon,
-    category: p.category || null,
-    exclude_id: p.excludeId || null,
-    cells: h3CellsAround(p.lon, p.lat, o.radiusM),
-  }));
-  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as p(n int, txt text, lon float8, lat float8, dlon float8, category text, exclude_id uuid, cells text[])`;
+function probesJson(probes: readonly (DuplicateProbeRow & { n?: number })[], o: DuplicateOptions): string {
+  return JSON.stringify(
+    probes.map((p, i) => {
+      const { dLat, dLon } = boxDegrees(o.radiusM, p.lat);
+      return { n: p.n ?? i + 1, txt: p.dupText, lon: p.lon, lat: p.lat, dlat: dLat, dlon: dLon, category: p.category || null, exclude_id: p.excludeId || null, cells: h3CellsAround(p.lon, p.lat, o.radiusM) };
+    }),
+  );
 }
 
-/**
- * The open cases matching probe `p` (a row of `probeRows`), best first: a lateral subquery shared by the
- * duplicate search and the batched intake. The H3 cells around the point find the candidates by index, the
- * box and the time window trim them, and pg_trgm similarity of the spaced-out texts ranks what is left.
- */
-function duplicateMatches(probes: readonly DuplicateProbeRow[], o: DuplicateOptions) {
-  const { dLat } = boxDegrees(o.radiusM, 0);
-  // One window start for the statement (the earliest; probes of a batch are milliseconds apart), as a plain
-  // parameter: the planner then sees the date it filters on. Per probe, it guesses a third of the table and
-  // drags the created_at index into every lookup.
-  const since = new Date(probes.length ? Math.min(...probes.map((p) => p.since.getTime())) : 0);
-  return sql`(
-    select c.id, c.code, c.lon, c.lat, similarity(c.dup_text, p.txt) as score
-    from cases c
-    where c.h3 = any(p.cells)
-      and c.lat >= p.lat - ${dLat} and c.lat <= p.lat + ${dLat} and c.lon >= p.lon - p.dlon and c.lon <= p.lon + p.dlon
-      and c.created_at >= ${since} and c.state = any(${[...o.states]}::text[])
-      and similarity(c.dup_text, p.txt) >= ${o.minScore}
-      and (p.category is null or c.category = p.category) and (p.exclude_id is null or c.id <> p.exclude_id)
-    order by score desc
-    limit ${o.limit}
-  )`;
-}
+/** One window start for the statement: the earliest (probes of a batch are milliseconds apart). */
+const windowStart = (probes: readonly DuplicateProbeRow[]) => new Date(probes.length ? Math.min(...probes.map((p) => p.since.getTime())) : 0);
 
 export function createCaseStore() {
   return {
@@ -262,72 +234,24 @@ export function createCaseStore() {
      */
     async duplicates(db: Db, probes: readonly DuplicateProbeRow[], o: DuplicateOptions) {
       if (probes.length === 0) return [];
-      const rows = await sql<{ q: number; id: string; code: string; lon: number; lat: number; score: number }>`
-        select p.n - 1 as q, d.id, d.code, d.lon, d.lat, d.score
-        from ${probeRows(probes, o)}
-        cross join lateral ${duplicateMatches(probes, o)} d
-        order by p.n, d.score desc`.execute(db);
-      return rows.rows.map((r) => ({ ...r, q: Number(r.q) }));
+      const rows = await sql<{ n: number; id: string; code: string; lon: number; lat: number; score: number }>`
+        select * from case_duplicates(${probesJson(probes, o)}::jsonb, ${windowStart(probes)}, ${[...o.states]}::text[], ${o.minScore}, ${o.limit})`.execute(db);
+      return rows.rows.map(({ n, ...r }) => ({ ...r, q: n - 1 }));
     },
 
     /**
-     * Intake of a whole batch in one statement, so one round trip and its own transaction: reserves the day's
-     * next numbers, finds the 并单 candidates of each new case among the cases already there (a statement's
-     * reads do not see its own inserts), and inserts the cases, their intake events and their audit entries
-     * (unsealed, as `audit.append` writes them: D6). Rows come as JSON and are typed by the table itself
-     * (`jsonb_populate_recordset`), so adding a column needs no change here. Returns the rows in input order.
+     * Intake of a whole batch in one call of `case_intake` (migration 0012), so one round trip, one
+     * transaction and a plan each connection makes once: reserves the day's next numbers, finds the 并单
+     * candidates of each new case among the cases already there, and inserts the cases, their intake events
+     * and their audit entries (unsealed, as `audit.append` writes them: D6). Returns the rows in input order.
      */
     async intakeBatch(db: Db, day: string, batch: readonly IntakeBatchItem[], o: DuplicateOptions) {
-      const columns = Object.keys(batch[0]!.row).map((c) => sql.ref(c));
       const meta = batch.map((b) => ({ actor: b.actor, requestId: b.requestId, payload: b.payload }));
       // the probe of case n of the batch is probe n; a case without a point has none
       const probes = batch.flatMap((b, i) => (b.probe ? [{ ...b.probe, n: i + 1 }] : []));
       const result = await sql<Pick<CaseRow, GeneratedColumn> & { n: number; event_id: number; duplicates: { code: string; score: number }[] | null }>`
-        with day as (
-          insert into case_code_days (day, last_no) values (${day}, ${batch.length})
-          on conflict (day) do update set last_no = case_code_days.last_no + excluded.last_no
-          returning last_no - ${batch.length} as base
-        ),
-        input as (
-          select r.*, r.ordinality as n, day.base + r.ordinality as no
-          from jsonb_populate_recordset(null::cases, ${JSON.stringify(batch.map((b) => b.row))}::jsonb) with ordinality as r cross join day
-        ),
-        meta as (
-          select m.n, m.v from jsonb_array_elements(${JSON.stringify(meta)}::jsonb) with ordinality as m(v, n)
-        ),
-        found as (
-          select p.n, jsonb_agg(jsonb_build_object('code', d.code, 'score', d.score) order by d.score desc) as duplicates
-          from ${probeRows(probes, o)}
-          cross join lateral ${duplicateMatches(probes, o)} d
-          group by p.n
-        ),
-        ins as (
-          insert into cases (code, ${sql.join(columns)})
-          select ${day} || lpad(no::text, 5, '0'), ${sql.join(columns)} from input order by n
-          returning ${sql.join(generated.map((g) => sql.ref(g)))}, created_at, created_by
-        ),
-        numbered as (
-          select ins.*, input.n from ins join input on ins.code = ${day} || lpad(input.no::text, 5, '0')
-        ),
-        ev as (
-          insert into case_events (case_id, at, actor_id, actor, action, from_state, to_state, payload)
-          select c.id, c.created_at, c.created_by, meta.v->>'actor', 'intake', null, 'received',
-                 (meta.v->'payload') || jsonb_build_object('duplicates', coalesce((select jsonb_agg(x->>'code') from jsonb_array_elements(found.duplicates) x), '[]'::jsonb))
-          from numbered c join meta on meta.n = c.n left join found on found.n = c.n
-          order by c.n
-          returning id, case_id, payload
-        ),
-        au as (
-          -- no text or contacts in the audit chain: those stay in the (encrypted) case row
-          insert into audit_log (at, actor_id, actor, action, target_type, target_id, request_id, detail)
-          select c.created_at, c.created_by, meta.v->>'actor', 'case.intake', 'case', c.code, meta.v->>'requestId',
-                 jsonb_build_object('event', ev.id, 'from', null, 'to', 'received') || ev.payload
-          from numbered c join ev on ev.case_id = c.id join meta on meta.n = c.n
-          order by c.n
-        )
-        select c.n, ${sql.join(generated.map((g) => sql.ref(`c.${g}`)))}, ev.id as event_id, found.duplicates
-        from numbered c join ev on ev.case_id = c.id left join found on found.n = c.n
-        order by c.n`.execute(db);
+        select * from case_intake(${day}, ${JSON.stringify(batch.map((b) => b.row))}::jsonb, ${JSON.stringify(meta)}::jsonb,
+          ${probesJson(probes, o)}::jsonb, ${windowStart(probes)}, ${[...o.states]}::text[], ${o.minScore}, ${o.limit})`.execute(db);
       // what the database decided (ids, the code, defaults) over what was sent: the row as stored, without
       // sending 50 columns back that the server already holds
       return result.rows.map(({ n, event_id, duplicates, ...decided }) => ({ row: { ...batch[n - 1]!.row, ...decided } as CaseRow, eventId: event_id, duplicates: duplicates ?? [] }));
