@@ -163,7 +163,7 @@ export function createBrain(deps: Deps, opts: BrainOptions = {}) {
     },
 
     now: () => clock.now(),
-    caseBus: () => busFor(db),
+    caseBus: () => busFor(deps),
     streamGuard: (actor: Actor) => assertCan(actor, 'alarm.read'),
     deviceTypesGuard: (actor: Actor) => assertCan(actor, 'device.read'),
 

@@ -51,7 +51,7 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
   const geo = createGeoService(deps);
   const calendarService = createCalendarService(deps);
   const offsetMinutes = parseOffset(config.TZ_OFFSET);
-  const bus = opts.bus ?? busFor(db);
+  const bus = opts.bus ?? busFor(deps);
   let cityPath: string | null = null;
 
   return {

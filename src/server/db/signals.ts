@@ -19,6 +19,8 @@ export interface Signals {
   listen(channel: string, handler: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   /** false while signals cannot arrive (connection down): a cache must not trust itself meanwhile */
   connected(): boolean;
+  /** whether other processes can share the database and listen (PostgreSQL); PGlite is one process */
+  readonly shared: boolean;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export function pgliteSignals(pglite: PGlite): Signals {
   const unlisten = new Map<string, () => Promise<void>>();
   return {
     notify,
+    shared: false,
     async listen(channel, handler, onGap) {
       const l: Listener = { handler, onGap };
       let set = listeners.get(channel);
@@ -128,6 +131,7 @@ export function postgresSignals(url: string, opts: { reconnectMs?: number } = {}
 
   return {
     notify,
+    shared: true,
     async listen(channel, handler, onGap) {
       const l: Listener = { handler, onGap };
       let set = listeners.get(channel);
@@ -137,7 +141,8 @@ export function postgresSignals(url: string, opts: { reconnectMs?: number } = {}
         if (client && live) await client.query(listenSql(channel));
       }
       set.add(l);
-      if (!client) await connect();
+      // Not reachable now: keep trying in the background; until then `connected()` says no and caches stay off.
+      if (!client) await connect().catch(() => scheduleReconnect());
       return async () => {
         set.delete(l);
       };

@@ -2,9 +2,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretDigest } from '../../src/server/privacy/pii.ts';
 import { createPeerApp, createTestApp, eventually, testDbKind, type TestApp } from '../support/harness.ts';
+import { pointIn } from './cases-support.ts';
 
-// Two API nodes on one database. Each keeps the sessions it has checked for a short while (D9), so these
-// tests prove what users rely on: a logout or a revoked account is refused everywhere at once.
+// Two API nodes on one database, as a city runs them behind a load balancer. Each keeps the sessions it has
+// checked for a short while (D9), so these tests prove what users rely on: a logout or a revoked account is
+// refused everywhere at once, and a dispatcher's live feed shows cases filed through the other node.
 let a: TestApp;
 let b: TestApp;
 beforeAll(async () => {
@@ -70,6 +72,42 @@ describe('sessions across nodes', () => {
     } finally {
       await short.close();
     }
+  });
+});
+
+describe('live feed across nodes', () => {
+  it('a dispatcher watching node b sees a case the hotline filed through node a, and its dispatch', async () => {
+    const address = await b.app.listen({ port: 0, host: '127.0.0.1' });
+    const dispatcher = await b.login('dispatcher');
+    const controller = new AbortController();
+    const res = await fetch(`${address}/api/v1/cases/stream`, { headers: { authorization: `Bearer ${dispatcher}` }, signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const clerk = await a.login('clerk');
+    const point = await pointIn(a, '990102', 4);
+    const filed = await a.call('POST', '/api/v1/cases', { token: clerk, body: { channel: 'hotline', text: '东城区某小区门口垃圾堆放多日', category: '0101', ...point } });
+    expect(filed.statusCode).toBe(201);
+    const code = filed.json().code as string;
+    expect((await a.call('POST', `/api/v1/cases/${code}/actions`, { token: await a.login('dispatcher'), body: { action: 'file' } })).statusCode).toBe(200);
+    let text = '';
+    const giveUp = setTimeout(() => controller.abort(), 5_000); // a missing event ends the read, not the test run
+    try {
+      while (!text.includes('"action":"file"')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    } catch {
+      // aborted: what arrived is checked below
+    } finally {
+      clearTimeout(giveUp);
+      controller.abort();
+    }
+    const events = text.split('\n\n').filter((e) => e.includes('event: case')).map((e) => JSON.parse(e.split('data: ')[1]!));
+    expect(events.map((e) => [e.code, e.action])).toEqual([
+      [code, 'intake'],
+      [code, 'file'],
+    ]);
   });
 });
 
