@@ -30,6 +30,10 @@ interface Figures {
   p50: number;
   p99: number;
   rawPerSecond: number;
+  /** machine CPU (the inserting process and PostgreSQL) per raw INSERT */
+  rawCpuMsPerRow: number;
+  /** PostgreSQL's part of it */
+  rawPgCpuMsPerRow: number;
   /** CPU of the server process per created case (the load generator runs in its own process) */
   cpuMsPerCase: number;
   /** CPU of the load generator per request */
@@ -58,14 +62,19 @@ async function pump(total: number, task: (i: number) => Promise<boolean>): Promi
   return { done: latencies.length, errors, ms: performance.now() - start, latencies: latencies.sort((a, b) => a - b) };
 }
 
-async function rawInsertRate(database: Database, total: number): Promise<number> {
+/** Single-row INSERTs from the same number of concurrent clients, and the CPU (this process + PostgreSQL) each took. */
+async function rawInsertRate(database: Database, total: number): Promise<{ perSecond: number; cpuMsPerRow: number; pgCpuMsPerRow: number }> {
   await sql`create table if not exists bench_raw (id bigint generated always as identity primary key, code text not null, body text not null, lon float8, lat float8, created_at timestamptz not null)`.execute(database.db);
+  const cpu0 = process.cpuUsage();
+  const pg0 = database.kind === 'postgres' ? postgresCpuMs() : 0;
   const r = await pump(total, async (i) => {
     await sql`insert into bench_raw (code, body, lon, lat, created_at) values (${`raw${i}`}, ${'幸福路的垃圾堆了好几天没人清理'}, ${120.5}, ${31.0}, ${new Date()})`.execute(database.db);
     return true;
   });
+  const cpu = process.cpuUsage(cpu0);
+  const pgMs = database.kind === 'postgres' ? postgresCpuMs() - pg0 : 0;
   await sql`drop table bench_raw`.execute(database.db);
-  return (r.done / r.ms) * 1000;
+  return { perSecond: (r.done / r.ms) * 1000, cpuMsPerRow: ((cpu.user + cpu.system) / 1000 + pgMs) / Math.max(1, r.done), pgCpuMsPerRow: pgMs / Math.max(1, r.done) };
 }
 
 async function run(label: string, database: Database, total: number): Promise<Figures> {
@@ -104,7 +113,7 @@ async function run(label: string, database: Database, total: number): Promise<Fi
     const lag = await sql<{ ms: number | null }>`select (extract(epoch from max(sealed_at - at)) * 1000)::float8 as ms from audit_log where action = 'case.intake'`.execute(database.db);
     const cpuMsPerCase = (cpu.user + cpu.system) / 1000 / Math.max(1, r.done);
     const raw = await rawInsertRate(database, total);
-    return { db: label, requests: r.done, errors: r.errors, perSecond: (r.done / r.ms) * 1000, p50: r.p50, p99: r.p99, rawPerSecond: raw, cpuMsPerCase, clientCpuMsPerCase: r.clientCpuMsPerRequest, pgCpuMsPerCase: pgCpu === null ? null : pgCpu / Math.max(1, r.done), sealLagMs: Number(lag.rows[0]?.ms ?? 0) };
+    return { db: label, requests: r.done, errors: r.errors, perSecond: (r.done / r.ms) * 1000, p50: r.p50, p99: r.p99, rawPerSecond: raw.perSecond, rawCpuMsPerRow: raw.cpuMsPerRow, rawPgCpuMsPerRow: raw.pgCpuMsPerRow, cpuMsPerCase, clientCpuMsPerCase: r.clientCpuMsPerRequest, pgCpuMsPerCase: pgCpu === null ? null : pgCpu / Math.max(1, r.done), sealLagMs: Number(lag.rows[0]?.ms ?? 0) };
   } finally {
     await sealer.stop();
     await app.close();
@@ -152,7 +161,18 @@ console.table(
     'client CPU ms/req': r.clientCpuMsPerCase.toFixed(2),
     'PostgreSQL CPU ms/case': r.pgCpuMsPerCase === null ? '-' : r.pgCpuMsPerCase.toFixed(2),
     'raw INSERT/s': Math.round(r.rawPerSecond),
+    'raw CPU ms/row': r.rawCpuMsPerRow.toFixed(2),
     'share of raw': `${((r.perSecond / r.rawPerSecond) * 100).toFixed(0)} %`,
     'max seal lag ms': Math.round(r.sealLagMs),
   })),
 );
+const onPostgres = results.find((r) => r.db === 'PostgreSQL');
+if (onPostgres) {
+  const share = onPostgres.perSecond / onPostgres.rawPerSecond;
+  const cpuPerCase = onPostgres.cpuMsPerCase + onPostgres.clientCpuMsPerCase + (onPostgres.pgCpuMsPerCase ?? 0);
+  console.log(
+    `issue #4 goal on PostgreSQL, ≥ 1,000 cases/s and ≥ 30 % of raw: ${Math.round(onPostgres.perSecond)} cases/s, ${(share * 100).toFixed(0)} % → ${onPostgres.perSecond >= 1000 && share >= 0.3 ? 'met' : 'NOT met'}` +
+      `\nmachine CPU a case (server + load generator + PostgreSQL): ${cpuPerCase.toFixed(2)} ms, ${(cpuPerCase / onPostgres.rawCpuMsPerRow).toFixed(1)}× a raw INSERT's ${onPostgres.rawCpuMsPerRow.toFixed(2)} ms` +
+      `\nPostgreSQL CPU a case: ${(onPostgres.pgCpuMsPerCase ?? 0).toFixed(2)} ms, ${((onPostgres.pgCpuMsPerCase ?? 0) / onPostgres.rawPgCpuMsPerRow).toFixed(1)}× a raw INSERT's ${onPostgres.rawPgCpuMsPerRow.toFixed(2)} ms (the bound if API nodes had cores of their own)`,
+  );
+}
