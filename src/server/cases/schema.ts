@@ -34,7 +34,7 @@ export const newCase = z.object({
 });
 
 export const actionBody = z.object({
-  action: z.enum(httpActions as [string, ...string[]]).describe('file, reject, answer, void, merge, dispatch, accept, object, redispatch, request_extension, approve_extension, deny_extension, park, unpark, report, check, rework, close, rate'),
+  action: z.enum(httpActions as [string, ...string[]]).describe('file, reject, answer, void, merge, dispatch, accept, object, redispatch, request_extension, approve_extension, deny_extension, park, unpark, report, check, rework, close, rate; note (备注, any case still in the books, reason = the note) and urge (催办, open cases) record without moving the case'),
   version: z.number().int().min(1).optional(),
   reason: z.string().trim().max(2000).optional(),
   attachments: z.array(z.uuid()).max(20).optional(),

@@ -108,8 +108,9 @@ export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
         location: c.lon !== null && c.lat !== null ? { lon: roundCoordinate(c.lon), lat: roundCoordinate(c.lat) } : null,
         mergedInto: mergedIntoCode,
         rating: c.rating,
-        // supervision cards and attachments are internal working steps; the public sees the case's progress
-        timeline: events.filter((e) => e.action !== 'supervise').map((e) => ({ action: e.action, state: e.to_state, stateName: stateNames[e.to_state], at: e.at.toISOString() })),
+        // supervision cards and staff notes are internal working steps; the public sees the case's progress
+        // (and the reporter's own 催办)
+        timeline: events.filter((e) => e.action !== 'supervise' && e.action !== 'note').map((e) => ({ action: e.action, state: e.to_state, stateName: stateNames[e.to_state], at: e.at.toISOString() })),
         photos: files.filter((f) => f.public_key).map((f) => f.id),
         row: c,
       };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { permissionTable } from '../access/permissions.ts';
-import { allowedActions, caseActions, caseStates, clockRunningStates, findTransition, internalActions, openStates, transitions } from './state-machine.ts';
+import { allowedActions, caseActions, caseStates, clockRunningStates, findTransition, internalActions, openStates, remarkActions, transitions } from './state-machine.ts';
 
 describe('case state machine', () => {
   it('walks the main path 受理 → 立案 → 派遣 → 处置 → 反馈 → 核查 → 结案 → 评价', () => {
@@ -31,7 +31,7 @@ describe('case state machine', () => {
   });
 
   it('lists allowed next actions without internal ones', () => {
-    expect(allowedActions('received').sort()).toEqual(['answer', 'file', 'merge', 'reject', 'void']);
+    expect(allowedActions('received').sort()).toEqual(['answer', 'file', 'merge', 'note', 'reject', 'urge', 'void']);
     expect(allowedActions('merged')).toEqual([]);
     expect(findTransition('merged', 'close_with_main')?.to).toBe('closed');
     for (const s of caseStates) for (const a of allowedActions(s)) expect(internalActions.has(a)).toBe(false);
@@ -52,6 +52,15 @@ describe('case state machine', () => {
     for (const t of transitions.filter((t) => t.permission === 'case.handle')) expect(t.ownDepartment).toBe(true);
     expect(findTransition('dispatched', 'object')?.needsReason).toBe(true);
     expect(findTransition('reported', 'rework')?.needsReason).toBe(true);
+  });
+
+  it('notes go on any case still in the books, 催办 only on open ones, and neither moves the case', () => {
+    for (const t of transitions.filter((t) => remarkActions.has(t.action))) expect(t.to).toBe(t.from);
+    expect(transitions.filter((t) => t.action === 'urge').map((t) => t.from).sort()).toEqual([...openStates].sort());
+    expect(findTransition('closed', 'note')).toBeDefined();
+    expect(findTransition('rated', 'note')).toBeDefined();
+    expect(findTransition('closed', 'urge')).toBeUndefined();
+    expect(findTransition('handling', 'note')?.needsReason).toBe(true);
   });
 
   it('the clock runs only while the case is with a department or bounced back', () => {

@@ -44,9 +44,17 @@ export const caseActions = [
   'rework', // 返工
   'close', // 结案
   'rate', // 评价
+  'note', // 备注: a remark, an instruction (批示) or evidence, in any state; the case does not move
+  'urge', // 催办: the reporter called again about an open case; the case does not move
   'close_with_main', // internal: a merged case closes with its main case
 ] as const;
 export type CaseAction = (typeof caseActions)[number];
+
+/**
+ * Actions that record something on a case without moving it: no state change, no effect on its deadlines.
+ * A note after closure still reaches the people who can act on it (the dispatcher), not a void.
+ */
+export const remarkActions: ReadonlySet<CaseAction> = new Set(['note', 'urge']);
 
 /** Actions only the system performs; the HTTP API never accepts them. */
 export const internalActions: ReadonlySet<CaseAction> = new Set(['close_with_main']);
@@ -70,6 +78,9 @@ const t = (from: CaseState, action: CaseAction, to: CaseState, permission: Permi
   permission,
   ...extra,
 });
+
+/** Open cases: still someone's work. Duplicate search and dashboards count these. */
+export const openStates: readonly CaseState[] = ['received', 'filed', 'dispatched', 'handling', 'extension_requested', 'parked', 'reported', 'checked', 'returned'];
 
 export const transitions: readonly Transition[] = [
   t('received', 'file', 'filed', 'case.dispatch'),
@@ -100,6 +111,10 @@ export const transitions: readonly Transition[] = [
   t('checked', 'close', 'closed', 'case.dispatch'),
   t('closed', 'rate', 'rated', 'case.rate'),
   t('merged', 'close_with_main', 'closed', 'case.dispatch'),
+  // 备注 on every case still in the books; a void, rejected or merged case takes nothing more (its main case does)
+  ...caseStates.filter((s) => !['void', 'rejected', 'merged'].includes(s)).map((state) => t(state, 'note', state, 'case.read', { needsReason: true })),
+  // 催办 is taken by the front desk (the reporter calls again) and the command centre, on open cases only
+  ...openStates.map((state) => t(state, 'urge', state, 'case.accept')),
 ];
 
 const index = new Map(transitions.map((tr) => [`${tr.from}:${tr.action}`, tr]));
@@ -116,8 +131,6 @@ export function allowedActions(from: CaseState): CaseAction[] {
 /** States with no way forward except an explicit rework or a system step; nothing waits on them. */
 export const finalStates: ReadonlySet<CaseState> = new Set(['rejected', 'void', 'rated']);
 
-/** Open cases: still someone's work. Duplicate search and dashboards count these. */
-export const openStates: readonly CaseState[] = ['received', 'filed', 'dispatched', 'handling', 'extension_requested', 'parked', 'reported', 'checked', 'returned'];
 
 /**
  * The handling clock (处置时限) runs from dispatch while the case is with a department or bounced back to the

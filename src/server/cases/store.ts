@@ -226,6 +226,15 @@ export function createCaseStore() {
 
     events: (db: Db, caseId: string) => db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
 
+    countEvents: (db: Db, caseId: string, action: CaseEventTable['action']) =>
+      db
+        .selectFrom('case_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('case_id', '=', caseId)
+        .where('action', '=', action)
+        .executeTakeFirstOrThrow()
+        .then((r) => Number(r.n)),
+
     mergedInto: (db: Db, mainId: string) => db.selectFrom('cases').selectAll().where('merged_into', '=', mainId).where('state', '=', 'merged').execute(),
 
     /**

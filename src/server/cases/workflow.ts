@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import { onSiteGroups, type CaseCore } from './core.ts';
 import { pauseClock, resumeClock, startClock, stepDue, type ClockPatch } from './deadlines.ts';
-import { allowedActions, caseActions, clockRunningStates, findTransition, openStates, stateNames, type CaseAction, type CaseState, type Transition } from './state-machine.ts';
+import { allowedActions, caseActions, clockRunningStates, findTransition, openStates, remarkActions, stateNames, type CaseAction, type CaseState, type Transition } from './state-machine.ts';
 import type { CaseChange } from './event-bus.ts';
 import type { NewNotification } from './notifications.ts';
 import type { CasePatch, CaseRow, Rating } from './store.ts';
@@ -41,6 +41,9 @@ export const illegalTransition = (c: CaseRow, action: string) =>
 const staleVersion = (c: CaseRow) => conflict('case.conflict', `case ${c.code} was changed by someone else; reload it and try again`, { state: c.state, version: c.version });
 
 const hasContact = (c: CaseRow) => c.reporter_phone !== null || c.reporter_email !== null;
+
+/** The unit that holds an open case right now (dispatched to it and not yet reported back), if any. */
+const holdingUnit = (c: CaseRow) => (c.main_department && ['dispatched', 'handling', 'extension_requested', 'parked'].includes(c.state) ? c.main_department : null);
 
 /** Actions that are system steps or have their own entry point (public rating) are not reachable here. */
 export const httpActions = caseActions.filter((a) => a !== 'close_with_main');
@@ -113,7 +116,9 @@ export function createWorkflow(core: CaseCore) {
     const evidence = await checkAttachments(c, attachments);
 
     const now = clock.now();
-    const patch: CasePatch = { state: tr.to, updated_at: now, step_due_at: stepDue(tr.to, now) };
+    const remark = remarkActions.has(action);
+    // a remark leaves state, step deadline and handling clock as they are
+    const patch: CasePatch = remark ? { updated_at: now } : { state: tr.to, updated_at: now, step_due_at: stepDue(tr.to, now) };
     const payload: Record<string, unknown> = {};
     const notices: NewNotification[] = [];
     const after: ((tx: Db, updated: CaseRow) => Promise<void>)[] = [];
@@ -242,6 +247,21 @@ export function createWorkflow(core: CaseCore) {
         after.push(async (tx, updated) => void mergedChanges.push(...(await closeMerged(tx, actor, updated, now))));
         break;
       }
+      case 'note': {
+        // the note reaches whoever can act on it: the unit holding an open case (unless it wrote the note),
+        // else the command centre, also after closure ("updates after closure reach no one")
+        const holder = holdingUnit(c);
+        if (holder && holder !== actor.departmentCode) notice('department', holder, 'case.note', `案件 ${c.code} 有新备注`);
+        else if (!actor.permissions.has('case.dispatch')) notice('role', 'dispatcher', 'case.note', `案件 ${c.code} 有新备注`);
+        break;
+      }
+      case 'urge': {
+        payload.urges = (await store.countEvents(db, c.id, 'urge')) + 1;
+        const holder = holdingUnit(c);
+        if (holder) notice('department', holder, 'case.urged', `案件 ${c.code} 被催办（第 ${payload.urges} 次）`);
+        notice('role', 'dispatcher', 'case.urged', `案件 ${c.code} 被催办（第 ${payload.urges} 次）`);
+        break;
+      }
       case 'rate':
         if (!input.rating) throw invalid('case.rating_required', 'rate 满意 (satisfied), 基本满意 (basically_satisfied) or 不满意 (unsatisfied)');
         patch.rating = input.rating;
@@ -255,7 +275,7 @@ export function createWorkflow(core: CaseCore) {
     }
 
     try {
-      Object.assign(patch, clockColumns(await clockPatch({ ...c, category }, tr.to, now, extraHours)));
+      if (!remark) Object.assign(patch, clockColumns(await clockPatch({ ...c, category }, tr.to, now, extraHours)));
     } catch (err) {
       if (err instanceof CalendarError) throw new AppError(409, 'case.no_deadline', err.message);
       throw err;

@@ -9,19 +9,25 @@ const caseIn = (state: CaseState, main: string | null = 'SZ') => ({ state, allow
 describe('case actions offered in the console', () => {
   it('offers the dispatcher filing and dispatch, the clerk only the front-desk decisions', () => {
     expect(actionsFor(caseIn('received', null), user('dispatcher'))).toEqual(expect.arrayContaining(['file', 'reject', 'answer', 'void', 'merge']));
-    expect(actionsFor(caseIn('received', null), user('clerk')).sort()).toEqual(['answer', 'reject']);
+    expect(actionsFor(caseIn('received', null), user('clerk')).sort()).toEqual(['answer', 'note', 'reject', 'urge']);
     expect(actionsFor(caseIn('filed', null), user('dispatcher'))).toContain('dispatch');
   });
 
   it("offers a handler its own unit's steps and nothing on another unit's case", () => {
-    expect(actionsFor(caseIn('dispatched', 'SZ'), user('handler', 'SZ')).sort()).toEqual(['accept', 'object']);
-    expect(actionsFor(caseIn('dispatched', 'HW'), user('handler', 'SZ'))).toEqual([]);
-    expect(actionsFor(caseIn('handling', 'SZ'), user('handler', 'SZ')).sort()).toEqual(['object', 'report', 'request_extension']);
+    expect(actionsFor(caseIn('dispatched', 'SZ'), user('handler', 'SZ')).sort()).toEqual(['accept', 'note', 'object']);
+    expect(actionsFor(caseIn('dispatched', 'HW'), user('handler', 'SZ'))).toEqual(['note']);
+    expect(actionsFor(caseIn('handling', 'SZ'), user('handler', 'SZ')).sort()).toEqual(['note', 'object', 'report', 'request_extension']);
   });
 
   it('offers the grid worker the check of a reported case, and nothing to a leader on it', () => {
-    expect(actionsFor(caseIn('reported'), user('gridworker')).sort()).toEqual(['check', 'rework']);
-    expect(actionsFor(caseIn('reported'), user('leader'))).toEqual([]);
+    expect(actionsFor(caseIn('reported'), user('gridworker')).sort()).toEqual(['check', 'note', 'rework']);
+    expect(actionsFor(caseIn('reported'), user('leader'))).toEqual(['note']);
+  });
+
+  it('offers a note (备注) to everyone who sees the case, and 催办 to the front desk on open cases only', () => {
+    expect(actionsFor(caseIn('closed'), user('clerk')).sort()).toEqual(['note', 'rate']); // the clerk also takes a rating by phone
+    expect(actionsFor(caseIn('handling'), user('clerk')).sort()).toEqual(['note', 'urge']);
+    expect(actionSpec('note')).toMatchObject({ fields: ['reason', 'photos'], required: ['reason'] });
   });
 
   it('asks each action for what it needs', () => {

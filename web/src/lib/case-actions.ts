@@ -35,6 +35,8 @@ const specs: Partial<Record<CaseAction, ActionSpec>> = {
   rework: { fields: ['reason'], required: ['reason'], danger: true },
   close: { fields: ['answer'], required: [] },
   rate: { fields: ['rating', 'reason'], required: ['rating'] },
+  note: { fields: ['reason', 'photos'], required: ['reason'] },
+  urge: { fields: ['reason'], required: [] },
 };
 
 export function actionSpec(action: string): ActionSpec {

@@ -33,6 +33,8 @@ export const caseMessages = {
   'action.rework': ['返工', 'Rework'],
   'action.close': ['结案', 'Close'],
   'action.rate': ['评价', 'Rate'],
+  'action.note': ['备注', 'Add note'],
+  'action.urge': ['催办', 'Urge'],
   'action.intake': ['受理登记', 'Recorded'],
   'action.close_with_main': ['随主案结案', 'Closed with main case'],
   'action.supervise': ['督办', 'Supervision'],
