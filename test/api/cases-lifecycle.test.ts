@@ -1,23 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyJpeg } from '../../src/server/storage/test-images.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestAppWithFiles, type TestApp } from '../support/harness.ts';
 import { act, actOk, gridWorkerPoint, intake, loginAll, upload, type Tokens } from './cases-support.ts';
 
 let t: TestApp;
 let tok: Tokens;
-let dataDir: string;
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'civicgrid-cases-'));
-  t = await createTestApp({ CIVICGRID_DATA_DIR: dataDir, TOKEN_TTL_HOURS: 24 * 400 }); // tokens outlive the clock moves
+  t = await createTestAppWithFiles('cases', { TOKEN_TTL_HOURS: 24 * 400 }); // tokens outlive the clock moves
   tok = await loginAll(t);
 });
-afterAll(async () => {
-  await t.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => t.close());
 
 const iso = (s: string) => new Date(s).toISOString();
 
@@ -78,7 +70,7 @@ describe('a case from the hotline to the citizen’s rating', () => {
 
     const closed = await actOk(t, tok.dispatcher, code, 'close', { answer: '已修复。如仍有问题请致电处置员李四13900001111或身份证11010519491231002X登记。' });
     expect(closed.state).toBe('closed');
-    expect(closed.allowedActions).toEqual(['rate']);
+    expect(closed.allowedActions).toEqual(['rate', 'note']); // and a note if the light goes out again
 
     // the citizen rates with the secret token from intake; a wrong token changes nothing
     const wrong = await t.call('POST', `/api/v1/public/cases/${code}/rating`, { body: { ratingToken: 'x'.repeat(24), rating: 'satisfied' } });
