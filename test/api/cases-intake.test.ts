@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/access/permissions.ts';
@@ -8,21 +5,16 @@ import { notificationStore } from '../../src/server/cases/notifications.ts';
 import { createCaseService } from '../../src/server/cases/service.ts';
 import { tinyJpeg } from '../../src/server/storage/test-images.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestAppWithFiles, type TestApp } from '../support/harness.ts';
 import { act, actOk, gridWorkerPoint, intake, loginAll, pointIn, upload, type Tokens } from './cases-support.ts';
 
 let t: TestApp;
 let tok: Tokens;
-let dataDir: string;
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'civicgrid-intake-'));
-  t = await createTestApp({ CIVICGRID_DATA_DIR: dataDir });
+  t = await createTestAppWithFiles('intake');
   tok = await loginAll(t);
 });
-afterAll(async () => {
-  await t.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => t.close());
 
 const countCases = async () => Number((await t.deps.db.selectFrom('cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 

@@ -1,25 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyJpeg } from '../../src/server/storage/test-images.ts';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestAppWithFiles, type TestApp } from '../support/harness.ts';
 import { act, actOk, gridWorkerPoint, intake, loginAll, upload, type Tokens } from './cases-support.ts';
 
 // 备注 and 催办: what people add to a case while it is handled, and after it is closed. Neither moves the case
 // or its clock; both reach someone who can act on them.
 let t: TestApp;
 let tok: Tokens;
-let dataDir: string;
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'civicgrid-remarks-'));
-  t = await createTestApp({ CIVICGRID_DATA_DIR: dataDir });
+  t = await createTestAppWithFiles('remarks');
   tok = await loginAll(t);
 });
-afterAll(async () => {
-  await t.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => t.close());
 
 type Inbox = { items: { kind: string; caseCode: string; title: string }[] };
 const inbox = async (token: string, kind: string) => ((await t.call('GET', `/api/v1/notifications?kind=${kind}`, { token })).json() as Inbox).items;

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -72,6 +74,20 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const clock = new ManualClock(TEST_START);
   const config = loadConfig({}, { LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT_PER_MINUTE: 10_000, ...overrides });
   return appOn(database, clock, config, () => database.close());
+}
+
+/** A test app that keeps its files (attachments) in a temporary data directory, removed when it closes. */
+export async function createTestAppWithFiles(prefix: string, overrides: Partial<Config> = {}): Promise<TestApp & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `civicgrid-${prefix}-`));
+  const t = await createTestApp({ CIVICGRID_DATA_DIR: dataDir, ...overrides });
+  return {
+    ...t,
+    dataDir,
+    async close() {
+      await t.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -36,36 +36,47 @@ interface Listener {
   onGap?: () => void;
 }
 
-/** Hands each payload to every listener; one broken listener does not stop the others. */
-function fanOut(listeners: Map<string, Set<Listener>>, channel: string, payload: string) {
-  for (const l of listeners.get(channel) ?? []) {
-    try {
-      l.handler(payload);
-    } catch {
-      // a listener's bug must not break delivery to the rest
-    }
-  }
+/** Who listens on which channel, for either transport. */
+function listenerRegistry() {
+  const byChannel = new Map<string, Set<Listener>>();
+  return {
+    channels: () => [...byChannel.keys()],
+    /** Adds a listener; `isNew` says the transport must start listening on the channel. */
+    add(channel: string, listener: Listener): { isNew: boolean; remove: () => Promise<void> } {
+      let set = byChannel.get(channel);
+      const isNew = !set;
+      if (!set) byChannel.set(channel, (set = new Set()));
+      set.add(listener);
+      return { isNew, remove: async () => void set.delete(listener) };
+    },
+    /** Hands a payload to every listener of the channel; one broken listener does not stop the others. */
+    deliver(channel: string, payload: string) {
+      for (const l of byChannel.get(channel) ?? []) {
+        try {
+          l.handler(payload);
+        } catch {
+          // a listener's bug must not break delivery to the rest
+        }
+      }
+    },
+    gap() {
+      for (const set of byChannel.values()) for (const l of set) l.onGap?.();
+    },
+    clear: () => byChannel.clear(),
+  };
 }
 
 /** PGlite is one process: its LISTEN never loses a connection, so there is never a gap. */
 export function pgliteSignals(pglite: PGlite): Signals {
-  const listeners = new Map<string, Set<Listener>>();
+  const listeners = listenerRegistry();
   const unlisten = new Map<string, () => Promise<void>>();
   return {
     notify,
     shared: false,
     async listen(channel, handler, onGap) {
-      const l: Listener = { handler, onGap };
-      let set = listeners.get(channel);
-      if (!set) {
-        set = new Set();
-        listeners.set(channel, set);
-        unlisten.set(channel, await pglite.listen(channel, (payload) => fanOut(listeners, channel, payload)));
-      }
-      set.add(l);
-      return async () => {
-        set.delete(l);
-      };
+      const { isNew, remove } = listeners.add(channel, { handler, onGap });
+      if (isNew) unlisten.set(channel, await pglite.listen(channel, (payload) => listeners.deliver(channel, payload)));
+      return remove;
     },
     connected: () => !pglite.closed,
     async close() {
@@ -81,7 +92,7 @@ export function pgliteSignals(pglite: PGlite): Signals {
  * back and lose the subscription). When it drops it reconnects with backoff, listens again and reports a gap.
  */
 export function postgresSignals(url: string, opts: { reconnectMs?: number } = {}): Signals {
-  const listeners = new Map<string, Set<Listener>>();
+  const listeners = listenerRegistry();
   let client: pg.Client | null = null;
   let connecting: Promise<void> | null = null;
   let live = false;
@@ -94,17 +105,17 @@ export function postgresSignals(url: string, opts: { reconnectMs?: number } = {}
   function connect(): Promise<void> {
     connecting ??= (async () => {
       const c = new pg.Client({ connectionString: url, application_name: 'civicgrid-signals' });
-      c.on('notification', (m) => m.payload !== undefined && fanOut(listeners, m.channel, m.payload));
+      c.on('notification', (m) => m.payload !== undefined && listeners.deliver(m.channel, m.payload));
       c.on('error', () => lost(c));
       c.on('end', () => lost(c));
       await c.connect();
-      for (const channel of listeners.keys()) await c.query(listenSql(channel));
+      for (const channel of listeners.channels()) await c.query(listenSql(channel));
       const wasDown = client !== null;
       client = c;
       live = true;
       backoff = opts.reconnectMs ?? 500;
       // Everything sent while we were away is gone: every cache forgets.
-      if (wasDown) for (const set of listeners.values()) for (const l of set) l.onGap?.();
+      if (wasDown) listeners.gap();
     })().finally(() => (connecting = null));
     return connecting;
   }
@@ -133,19 +144,11 @@ export function postgresSignals(url: string, opts: { reconnectMs?: number } = {}
     notify,
     shared: true,
     async listen(channel, handler, onGap) {
-      const l: Listener = { handler, onGap };
-      let set = listeners.get(channel);
-      if (!set) {
-        set = new Set();
-        listeners.set(channel, set);
-        if (client && live) await client.query(listenSql(channel));
-      }
-      set.add(l);
+      const { isNew, remove } = listeners.add(channel, { handler, onGap });
+      if (isNew && client && live) await client.query(listenSql(channel));
       // Not reachable now: keep trying in the background; until then `connected()` says no and caches stay off.
       if (!client) await connect().catch(() => scheduleReconnect());
-      return async () => {
-        set.delete(l);
-      };
+      return remove;
     },
     connected: () => live,
     async close() {
