@@ -34,6 +34,15 @@ const schema = z.object({
   /** raster XYZ basemap for the console's maps (https or same-origin, to pass the CSP); unset = offline plain background */
   MAP_TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}|\{z\}.*\{y\}.*\{x\}/, 'must be an XYZ template with {z}, {x} and {y}').optional(),
   MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
+  /** where attachment bytes live: files under CIVICGRID_DATA_DIR/attachments, or an S3-compatible bucket */
+  CIVICGRID_STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** true: endpoint/bucket/key (MinIO, most gateways); false: bucket.endpoint/key (AWS virtual hosts) */
+  S3_PATH_STYLE: bool.default(true),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -47,7 +56,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`configuration: ${issue.path.join('.')} ${issue.message}`);
   }
-  return { ...parsed.data, ...overrides };
+  const config = { ...parsed.data, ...overrides };
+  if (config.CIVICGRID_STORAGE === 's3') {
+    const missing = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !config[k]);
+    if (missing.length) throw new ConfigError(`configuration: CIVICGRID_STORAGE=s3 needs ${missing.join(', ')}`);
+  }
+  return config;
 }
 
 export class ConfigError extends Error {

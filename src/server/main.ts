@@ -3,12 +3,20 @@ import { startAuditSealer } from './audit/sealer.ts';
 import { startBrainServices } from './brain/register.ts';
 import { createCaseService } from './cases/service.ts';
 import { startSupervisionSweeper } from './cases/supervision.ts';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
+import { blobStoreFor } from './storage/from-config.ts';
 
 /** `civicgrid start`: boot, listen, and shut down cleanly on SIGINT/SIGTERM so no acknowledged write is lost. */
 export async function startServer(config: Config): Promise<void> {
   const runtime = await openRuntime(config);
+  // a bucket that is missing or refuses these keys stops the boot here, not at the first photo of the day
+  await blobStoreFor(config)
+    .check()
+    .catch(async (err: unknown) => {
+      await runtime.close();
+      throw new ConfigError(`storage: ${(err as Error).message}`);
+    });
   const app = await buildApp({ deps: runtime.deps, taxonomy: runtime.taxonomy, warmTriage: true });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   await startBrainServices(app, config.MQTT_PORT); // MQTT broker (embedded on MQTT_PORT, or MQTT_URL) and the City Brain sweeper; stopped by app.close()

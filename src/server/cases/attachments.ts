@@ -65,8 +65,13 @@ export function createAttachments(core: CaseCore) {
       const key = `cases/${c.id}/${id}`;
       const pub = publicCopy(type, file.bytes);
       // Bytes first, row second: a failed transaction leaves an unreferenced file, never a row without bytes.
-      await blobs.put(key, file.bytes, type);
-      if (pub) await blobs.put(`${key}.public`, pub, type);
+      try {
+        await blobs.put(key, file.bytes, type);
+        if (pub) await blobs.put(`${key}.public`, pub, type);
+      } catch (err) {
+        deps.logger.error({ err, case: c.code, store: blobs.kind }, 'attachment not stored');
+        throw new AppError(503, 'attachment.storage_unavailable', 'the file store did not take the file; nothing was recorded, try again later');
+      }
       const row: AttachmentRow = {
         id,
         case_id: c.id,

@@ -8,12 +8,12 @@ import { AppError, notFound } from '../errors.ts';
 import { createGeoService, type LocatedGrid } from '../geo/service.ts';
 import { createOrgStore } from '../org/store.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-import { createLocalBlobStore, type BlobStore } from '../storage/blob-store.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { blobStoreFor } from '../storage/from-config.ts';
 import { busFor, type CaseChange, type CaseEventBus } from './event-bus.ts';
 import { notificationStore, type NewNotification } from './notifications.ts';
 import { createCaseStore, type CaseEventTable, type CaseRow } from './store.ts';
 import type { CaseState } from './state-machine.ts';
-import { join } from 'node:path';
 
 /** What triage answers for a text; injected so the case service does not depend on the model. */
 export type Classifier = (text: string) => { category: { code: string; confidence: number }; nature: { code: string }; urgent: boolean } | null;
@@ -61,7 +61,7 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
     org,
     bus,
     dispatch: opts.dispatch ?? createDispatchService(deps, opts.taxonomy),
-    blobs: opts.blobs ?? createLocalBlobStore(join(config.CIVICGRID_DATA_DIR, 'attachments')),
+    blobs: opts.blobs ?? blobStoreFor(config),
     classify: opts.classify ?? null,
     locate: opts.locate ?? ((lon: number, lat: number) => geo.locate(lon, lat)),
     calendar: opts.calendar ?? (() => calendarService.current()),

@@ -59,6 +59,7 @@ export const errorMessages = {
   'error.attachment.empty': ['文件为空', 'The file is empty'],
   'error.attachment.unsupported_type': ['只支持 JPEG、PNG 图片或 PDF', 'Only JPEG, PNG or PDF files'],
   'error.attachment.corrupt_image': ['图片已损坏', 'The image is damaged'],
+  'error.attachment.storage_unavailable': ['文件存储暂时不可用，未保存任何内容，请稍后重试', 'The file store is not available; nothing was saved, retry later'],
   'error.dispatch.territorial_guard': ['职能部门事项不能派给街道或社区（权责清单未授权）', 'Functional matters may not go to streets/communities unless the catalogue allows it'],
   'error.department.unknown': ['处置单位不存在', 'Unknown unit'],
   'error.geo.outside_city': ['该位置不在本市范围内', 'This location is outside the city'],
