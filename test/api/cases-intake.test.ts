@@ -118,6 +118,24 @@ describe('intake', () => {
 });
 
 describe('scope', () => {
+  it('an address without a point is placed by the houses registered there (地址落格), never guessed', async () => {
+    const house = await t.deps.db.selectFrom('houses').select(['address', 'grid_code', 'lon', 'lat']).where('grid_code', 'like', '990102%').orderBy('grid_code').orderBy('address_key').executeTakeFirstOrThrow();
+    const door = /^(.*?号)/.exec(house.address)![1]!; // 东城区幸福路1号: the door, every flat behind it
+    const flat = await intake(t, tok.clerk, { text: '楼道灯坏了', category: '0501', address: house.address.replace(/(\d+)室$/, '$1') });
+    expect(flat.location).toMatchObject({ gridCode: house.grid_code, lon: house.lon, lat: house.lat });
+    expect((flat.timeline as { payload: { placedBy: string } }[])[0]!.payload.placedBy).toBe('address');
+    const building = await intake(t, tok.clerk, { text: '小区门口垃圾', category: '0101', address: door });
+    expect(building.location).toMatchObject({ gridCode: house.grid_code });
+    // the district's own dispatcher sees both; without the district the same road and number is in every district
+    const east = (await t.call('GET', `/api/v1/cases/${building.code}`, { token: tok.east })).json();
+    expect(east.code).toBe(building.code);
+    const ambiguous = await intake(t, tok.clerk, { text: '路面坑洼', category: '0503', address: door.replace(/^东城区/, '') });
+    expect(ambiguous.location).toMatchObject({ gridCode: null, lon: null, lat: null });
+    const unknown = await intake(t, tok.clerk, { text: '路面坑洼', category: '0503', address: '东城区无名路999号' });
+    expect(unknown.location).toMatchObject({ gridCode: null });
+    expect((await t.call('GET', `/api/v1/cases/${unknown.code}`, { token: tok.east })).statusCode).toBe(404); // city-level: the command centre decides
+  });
+
   it('dispatcher.east never sees a 西湖区 (990105) case, in lists, details or actions', async () => {
     const west = await intake(t, tok.clerk, { text: '西湖区路面破损', category: '0503', ...(await pointIn(t, '990105', 1)) });
     const east = await intake(t, tok.clerk, { text: '东城区路面破损', category: '0503', ...(await pointIn(t, '990102', 1)) });

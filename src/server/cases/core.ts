@@ -7,6 +7,7 @@ import { createDispatchService, type DispatchService } from '../dispatch/service
 import { AppError, notFound } from '../errors.ts';
 import { createGeoService, type LocatedGrid } from '../geo/service.ts';
 import { createOrgStore } from '../org/store.ts';
+import { createAddressPlaces, type AddressPlace } from '../registry/address-place.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { blobStoreFor } from '../storage/from-config.ts';
@@ -22,6 +23,8 @@ export interface CaseServiceOptions {
   taxonomy: Taxonomy;
   /** point → grid; defaults to the geo service's index */
   locate?: (lon: number, lat: number) => Promise<LocatedGrid | null>;
+  /** address → grid and point by the houses registered under it; defaults to the registry's */
+  locateAddress?: (address: string) => Promise<AddressPlace | null>;
   /** auto-classification when intake has no category; null → the dispatcher decides */
   classify?: Classifier | null;
   /** the working-time calendar; defaults to the calendar service's cached one */
@@ -49,6 +52,7 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
   const store = createCaseStore();
   const org = createOrgStore();
   const geo = createGeoService(deps);
+  const addressPlaces = createAddressPlaces();
   const calendarService = createCalendarService(deps);
   const offsetMinutes = parseOffset(config.TZ_OFFSET);
   const bus = opts.bus ?? busFor(deps);
@@ -64,6 +68,7 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
     blobs: opts.blobs ?? blobStoreFor(config),
     classify: opts.classify ?? null,
     locate: opts.locate ?? ((lon: number, lat: number) => geo.locate(lon, lat)),
+    locateAddress: opts.locateAddress ?? ((address: string) => addressPlaces.locate(db, address)),
     calendar: opts.calendar ?? (() => calendarService.current()),
 
     /** The city root path: the scope of cases whose place is unknown (only city-wide staff see them). */

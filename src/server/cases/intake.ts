@@ -87,16 +87,21 @@ export function createIntake(core: CaseCore) {
   // the batched writer runs the same search for a whole batch inside the statement that writes it
   const writer = createIntakeWriter(core, duplicateOptions);
 
-  /** Where a case lies: the grid of its point, else the city (address only, or no place: a how-to question). */
+  /**
+   * Where a case lies: the grid of its point; else the grid its address leads to in the base data (地址落格);
+   * else the city (an address nobody has registered, or no place at all: a how-to question).
+   */
   async function place(input: IntakeInput) {
     const hasPoint = input.lon !== undefined && input.lat !== undefined;
     if ((input.lon === undefined) !== (input.lat === undefined)) throw invalid('case.bad_location', 'send both lon and lat, or neither');
     if (hasPoint) {
       const located = await core.locate(input.lon!, input.lat!);
-      if (located) return { lon: input.lon!, lat: input.lat!, gridCode: located.grid.code, areaPath: located.grid.path, h3: located.h3 };
+      if (located) return { lon: input.lon!, lat: input.lat!, gridCode: located.grid.code, areaPath: located.grid.path, h3: located.h3, placedBy: 'point' as const };
       if (!input.address) throw invalid('case.outside_city', 'the location is outside every grid of this city; check the point or give an address');
     }
-    return { lon: null, lat: null, gridCode: null, areaPath: await core.cityPath(), h3: null };
+    const byAddress = input.address?.trim() ? await core.locateAddress(input.address) : null;
+    if (byAddress) return { lon: byAddress.lon, lat: byAddress.lat, gridCode: byAddress.gridCode, areaPath: byAddress.areaPath, h3: byAddress.h3, placedBy: 'address' as const };
+    return { lon: null, lat: null, gridCode: null, areaPath: await core.cityPath(), h3: null, placedBy: null };
   }
 
   function reporterFields(r: IntakeInput['reporter']) {
@@ -152,7 +157,7 @@ export function createIntake(core: CaseCore) {
     const written = await writer.write({
       actor,
       probe: where.lon !== null ? probeOf({ text, lon: where.lon, lat: where.lat!, category, now }) : null,
-      payload: { channel: input.channel, category, grid: where.gridCode, classified },
+      payload: { channel: input.channel, category, grid: where.gridCode, placedBy: where.placedBy, classified },
       row: {
         channel: input.channel,
         state: 'received',

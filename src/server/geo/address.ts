@@ -166,6 +166,10 @@ export const addressKey = (input: string): string => parseAddress(input).key;
 export function sameAddress(a: string | ParsedAddress, b: string | ParsedAddress): boolean {
   const pa = typeof a === 'string' ? parseAddress(a) : a;
   const pb = typeof b === 'string' ? parseAddress(b) : b;
-  if (!pa.key || pa.key !== pb.key) return false;
-  return (['province', 'city', 'district', 'street'] as const).every((f) => !pa[f] || !pb[f] || pa[f] === pb[f]);
+  return !!pa.key && pa.key === pb.key && sameAdminArea(pa, pb);
+}
+
+/** No administrative part (province, city, district, street) that both addresses give differs. */
+export function sameAdminArea(a: ParsedAddress, b: ParsedAddress): boolean {
+  return (['province', 'city', 'district', 'street'] as const).every((f) => !a[f] || !b[f] || a[f] === b[f]);
 }

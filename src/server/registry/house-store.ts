@@ -74,6 +74,15 @@ export function createHouseStore() {
       }
       return out;
     },
+    /** Houses whose key starts with `key` (a door or building named without the flat), at most `limit`. */
+    underAddress: (db: Db, key: string, limit: number) =>
+      db
+        .selectFrom('houses')
+        .selectAll()
+        .where('address_key', 'like', `${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+        .orderBy('address_key')
+        .limit(limit)
+        .execute(),
     async byIds(db: Db, ids: string[], scopePath: string): Promise<HouseRow[]> {
       const out: HouseRow[] = [];
       for (const part of chunks([...new Set(ids)], 1000)) {
