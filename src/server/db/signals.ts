@@ -100,7 +100,15 @@ export function postgresSignals(url: string, opts: { reconnectMs?: number } = {}
   let retryTimer: NodeJS.Timeout | null = null;
   let backoff = opts.reconnectMs ?? 500;
 
-  const listenSql = (channel: string) => `listen ${pg.escapeIdentifier(channel)}`;
+  // channels LISTENed on the current connection; a channel added while connecting is caught up by `listen`
+  let listened = new Set<string>();
+  async function listenAll(c: pg.Client, on: Set<string>) {
+    for (const channel of listeners.channels()) {
+      if (on.has(channel)) continue;
+      await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+      on.add(channel);
+    }
+  }
 
   function connect(): Promise<void> {
     connecting ??= (async () => {
@@ -109,9 +117,11 @@ export function postgresSignals(url: string, opts: { reconnectMs?: number } = {}
       c.on('error', () => lost(c));
       c.on('end', () => lost(c));
       await c.connect();
-      for (const channel of listeners.channels()) await c.query(listenSql(channel));
+      const on = new Set<string>();
+      await listenAll(c, on);
       const wasDown = client !== null;
       client = c;
+      listened = on;
       live = true;
       backoff = opts.reconnectMs ?? 500;
       // Everything sent while we were away is gone: every cache forgets.
@@ -144,10 +154,10 @@ export function postgresSignals(url: string, opts: { reconnectMs?: number } = {}
     notify,
     shared: true,
     async listen(channel, handler, onGap) {
-      const { isNew, remove } = listeners.add(channel, { handler, onGap });
-      if (isNew && client && live) await client.query(listenSql(channel));
+      const { remove } = listeners.add(channel, { handler, onGap });
       // Not reachable now: keep trying in the background; until then `connected()` says no and caches stay off.
       if (!client) await connect().catch(() => scheduleReconnect());
+      if (client && live) await listenAll(client, listened);
       return remove;
     },
     connected: () => live,
