@@ -70,8 +70,6 @@ export function entryHash(prevHash: string, e: Omit<AuditRow, 'seq' | 'hash' | '
 // Only sealers take this lock (writers never do): it makes sealers on several server nodes take turns at the
 // tail of the chain.
 const CHAIN_LOCK = 74210002;
-/** Rows per INSERT statement in appendMany: 8 parameters a row stays far below the 65 535 parameter limit. */
-const INSERT_CHUNK = 1000;
 export const SEAL_BATCH = 2000;
 
 function toRow(e: AuditEntry): Omit<Insertable<AuditTable>, 'seq'> {
@@ -139,13 +137,6 @@ export function createAuditStore() {
      */
     async append(tx: Db, e: AuditEntry): Promise<void> {
       await tx.insertInto('audit_log').values(toRow(e)).execute();
-    },
-
-    /** Several entries in one multi-row insert (seq follows the array order), inside the caller's transaction. */
-    async appendMany(tx: Db, entries: readonly AuditEntry[]): Promise<void> {
-      for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
-        await tx.insertInto('audit_log').values(entries.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
-      }
     },
 
     seal,

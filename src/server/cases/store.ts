@@ -147,39 +147,6 @@ const windowStart = (probes: readonly DuplicateProbeRow[]) => new Date(probes.le
 
 export function createCaseStore() {
   return {
-    /** Next number of the city-local day; the row lock on the day makes it safe across nodes. */
-    async nextDailyNumber(db: Db, day: string): Promise<number> {
-      const row = await db
-        .insertInto('case_code_days')
-        .values({ day, last_no: 1 })
-        .onConflict((oc) => oc.column('day').doUpdateSet({ last_no: sql`case_code_days.last_no + 1` }))
-        .returning('last_no')
-        .executeTakeFirstOrThrow();
-      return row.last_no;
-    },
-
-    /** Reserves `n` consecutive numbers of the day at once (batched intake); returns the first. */
-    async reserveDailyNumbers(db: Db, day: string, n: number): Promise<number> {
-      const row = await db
-        .insertInto('case_code_days')
-        .values({ day, last_no: n })
-        .onConflict((oc) => oc.column('day').doUpdateSet({ last_no: sql`case_code_days.last_no + ${n}` }))
-        .returning('last_no')
-        .executeTakeFirstOrThrow();
-      return row.last_no - n + 1;
-    },
-
-    insertCase: (db: Db, row: Insertable<CaseTable>) => db.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow(),
-
-    insertCases: (db: Db, rows: Insertable<CaseTable>[]) => db.insertInto('cases').values(rows).returningAll().execute(),
-
-    insertEvents: (db: Db, rows: Insertable<CaseEventTable>[]) =>
-      db
-        .insertInto('case_events')
-        .values(rows.map((e) => ({ ...e, payload: JSON.stringify(e.payload ?? {}) })))
-        .returningAll()
-        .execute(),
-
     insertEvent: (db: Db, e: Insertable<CaseEventTable>) =>
       db
         .insertInto('case_events')
