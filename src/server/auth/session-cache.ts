@@ -38,7 +38,10 @@ export function createSessionCache<A>(clock: Clock, signals: Signals, opts: { tt
   }
 
   return {
-    /** Starts hearing revocations; until then (and whenever the signal connection is down) every lookup misses. */
+    /**
+     * Starts hearing other nodes' revocations. On PostgreSQL every lookup misses until the signal connection is
+     * up, and again whenever it is down; PGlite is one process, where this node's own forgetting is enough.
+     */
     async start(): Promise<() => Promise<void>> {
       if (opts.ttlMs <= 0) return async () => {};
       return signals.listen(
