@@ -69,8 +69,8 @@ export function createIntake(core: CaseCore) {
   const { deps, store, taxonomy } = core;
   const { db, clock, pii } = deps;
   const duplicateOptions = { radiusM: DUPLICATE_RADIUS_M, states: openStates, minScore: DUPLICATE_MIN_SCORE, limit: 5 };
-  const probeOf = (q: DuplicateProbe) => ({
-    dupText: dupText(q.text),
+  const probeOf = (q: DuplicateProbe, spaced = dupText(q.text)) => ({
+    dupText: spaced,
     lon: q.lon,
     lat: q.lat,
     since: new Date((q.now ?? clock.now()).getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000),
@@ -153,16 +153,17 @@ export function createIntake(core: CaseCore) {
     const reporter = reporterFields(input.reporter);
     const now = clock.now();
     const ratingToken = randomBytes(18).toString('base64url');
+    const spaced = dupText(text);
 
     const written = await writer.write({
       actor,
-      probe: where.lon !== null ? probeOf({ text, lon: where.lon, lat: where.lat!, category, now }) : null,
+      probe: where.lon !== null ? probeOf({ text, lon: where.lon, lat: where.lat!, category, now }, spaced) : null,
       payload: { channel: input.channel, category, grid: where.gridCode, placedBy: where.placedBy, classified },
       row: {
         channel: input.channel,
         state: 'received',
         text,
-        dup_text: dupText(text),
+        dup_text: spaced,
         nature,
         category,
         priority: input.priority ?? (urgent ? 1 : 3),
