@@ -80,7 +80,7 @@ export function createIntake(core: CaseCore) {
 
   /** 并单 candidates: open cases of the window near the point with similar text, best first. */
   async function findDuplicates(q: DuplicateProbe): Promise<Duplicate[]> {
-    const rows = await store.duplicates(db, [probeOf(q)], duplicateOptions);
+    const rows = await store.duplicates(db, probeOf(q), duplicateOptions);
     return rows.map((r) => ({ caseCode: r.code, score: Math.round(Number(r.score) * 1000) / 1000 }));
   }
 

@@ -204,15 +204,11 @@ export function createCaseStore() {
 
     mergedInto: (db: Db, mainId: string) => db.selectFrom('cases').selectAll().where('merged_into', '=', mainId).where('state', '=', 'merged').execute(),
 
-    /**
-     * 并单 candidates for several probes in one statement: for each probe, open cases near its point, recent,
-     * optionally of one category, ranked by similarity. `q` is the probe's index.
-     */
-    async duplicates(db: Db, probes: readonly DuplicateProbeRow[], o: DuplicateOptions) {
-      if (probes.length === 0) return [];
-      const rows = await sql<{ n: number; id: string; code: string; lon: number; lat: number; score: number }>`
-        select * from case_duplicates(${probesJson(probes, o)}::jsonb, ${windowStart(probes)}, ${[...o.states]}::text[], ${o.minScore}, ${o.limit})`.execute(db);
-      return rows.rows.map(({ n, ...r }) => ({ ...r, q: n - 1 }));
+    /** 并单 candidates of one probe: open cases near its point, recent, optionally of one category, best first. */
+    async duplicates(db: Db, probe: DuplicateProbeRow, o: DuplicateOptions) {
+      const rows = await sql<{ id: string; code: string; lon: number; lat: number; score: number }>`
+        select id, code, lon, lat, score from case_duplicates(${probesJson([probe], o)}::jsonb, ${probe.since}, ${[...o.states]}::text[], ${o.minScore}, ${o.limit})`.execute(db);
+      return rows.rows;
     },
 
     /**
