@@ -131,7 +131,7 @@ admin
       const actor = systemActor(city.path, 'cli');
       await rt.deps.db.transaction().execute(async (tx) => {
         const user = await store.insertUser(tx, { username, display_name: opts.name, password_hash: await hashPassword(password), roles: ['admin'], scope_path: city!.path, department_code: null });
-        await rt.deps.audit.append(tx, { at: rt.deps.clock.now(), actorId: null, actor: actor.username, action: 'user.create', targetType: 'user', targetId: user.id, detail: { username, roles: ['admin'] } });
+        await rt.deps.audit.record(tx, rt.deps.clock.now(), { id: null, username: actor.username }, 'user.create', { type: 'user', id: user.id }, { username, roles: ['admin'] });
       });
       console.log(`admin ${username} created with scope ${city.name} (${city.code})`);
     } finally {

@@ -38,6 +38,13 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** who an entry is about: an Actor, or a system actor such as the City Brain (id null) */
+export interface AuditActor {
+  id: string | null;
+  username: string;
+  requestId?: string | null;
+}
+
 export const GENESIS = '0'.repeat(64);
 
 /** JSON with sorted keys, so the hash does not depend on how jsonb reorders an object. */
@@ -137,6 +144,17 @@ export function createAuditStore() {
      */
     async append(tx: Db, e: AuditEntry): Promise<void> {
       await tx.insertInto('audit_log').values(toRow(e)).execute();
+    },
+
+    /**
+     * The usual entry: what a signed-in (or system) actor did to one target, now. Every service records
+     * through this instead of assembling the row by hand.
+     */
+    async record(tx: Db, at: Date, actor: AuditActor, action: string, target: { type: string; id: string }, detail?: Record<string, unknown>): Promise<void> {
+      await tx
+        .insertInto('audit_log')
+        .values(toRow({ at, actorId: actor.id, actor: actor.username, action, targetType: target.type, targetId: target.id, requestId: actor.requestId ?? null, detail }))
+        .execute();
     },
 
     seal,

@@ -50,16 +50,7 @@ export function createAuthService(deps: Deps) {
       await db.transaction().execute(async (tx) => {
         if (user.failed_logins > 0 || user.locked_until) await store.resetFailures(tx, user.id);
         await store.createSession(tx, { token_hash: secretDigest(token), user_id: user.id, created_at: now, expires_at: expiresAt, revoked_at: null, ip: meta.ip ?? null });
-        await audit.append(tx, {
-          at: now,
-          actorId: user.id,
-          actor: user.username,
-          action: 'auth.login',
-          targetType: 'user',
-          targetId: user.id,
-          requestId: meta.requestId,
-          detail: { ip: meta.ip ?? null },
-        });
+        await audit.record(tx, now, { id: user.id, username: user.username, requestId: meta.requestId }, 'auth.login', { type: 'user', id: user.id }, { ip: meta.ip ?? null });
       });
       return { token, expiresAt: expiresAt.toISOString() };
     },
@@ -92,7 +83,7 @@ export function createAuthService(deps: Deps) {
       await db.transaction().execute(async (tx) => {
         await store.revokeSession(tx, signal.token, now);
         await sessions.revoke(tx, signal);
-        await audit.append(tx, { at: now, actorId: actor.id, actor: actor.username, action: 'auth.logout', targetType: 'user', targetId: actor.id ?? '', requestId: actor.requestId });
+        await audit.record(tx, now, actor, 'auth.logout', { type: 'user', id: actor.id ?? '' });
       });
       sessions.forget(signal);
     },

@@ -28,7 +28,7 @@ export function createAlarmService(
   let draining: Promise<void> | null = null;
 
   const record = (tx: typeof db, actor: Actor, action: string, id: string, detail: Record<string, unknown>) =>
-    audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action, targetType: 'alarm', targetId: id, requestId: actor.requestId, detail });
+    audit.record(tx, clock.now(), actor, action, { type: 'alarm', id: id }, detail);
 
   async function visible(actor: Actor, id: string): Promise<AlarmRow> {
     const a = /^[0-9a-f-]{36}$/i.test(id) ? await alarms.find(db, id, actor.scopePath) : undefined;
@@ -57,7 +57,7 @@ export function createAlarmService(
       });
       const updated = await db.transaction().execute(async (tx) => {
         const row = await alarms.update(tx, alarm.id, { case_link: res.link, case_id: res.caseId, case_code: res.caseCode, case_error: null });
-        await audit.append(tx, { at: clock.now(), actorId: null, actor: 'brain', action: `alarm.case_${res.link}`, targetType: 'alarm', targetId: alarm.id, detail: { case: res.caseCode } });
+        await audit.record(tx, clock.now(), { id: null, username: 'brain' }, `alarm.case_${res.link}`, { type: 'alarm', id: alarm.id }, { case: res.caseCode });
         return row!;
       });
       events.publish(alarmEvent(updated, 'case_linked', clock.now()));
@@ -151,7 +151,7 @@ export function createAlarmService(
         for (const a of due) {
           const severity = nextSeverity(a.severity);
           const r = await alarms.update(tx, a.id, { severity, escalation_level: a.escalation_level + 1, escalated_at: now });
-          await audit.append(tx, { at: now, actorId: null, actor: 'brain', action: 'alarm.escalate', targetType: 'alarm', targetId: a.id, detail: { from: a.severity, to: severity, level: a.escalation_level + 1 } });
+          await audit.record(tx, now, { id: null, username: 'brain' }, 'alarm.escalate', { type: 'alarm', id: a.id }, { from: a.severity, to: severity, level: a.escalation_level + 1 });
           out.push(r!);
         }
         return out;

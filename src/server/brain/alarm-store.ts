@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { withinScope } from '../org/store.ts';
+import { withinScope } from '../db/scope.ts';
 import type { Condition, NewRule, Rule, Schedule, Severity } from './rules.ts';
 
 export type AlarmStatus = 'active' | 'acknowledged' | 'cleared';

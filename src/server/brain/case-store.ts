@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { boxDegrees, h3CellsAround } from '../geo/geometry.ts';
-import { withinScope } from '../org/store.ts';
+import { withinScope } from '../db/scope.ts';
 // The cases capability owns these tables; the brain only reads them here, for alarm dedupe and the dashboard.
 import type {} from '../cases/store.ts';
 

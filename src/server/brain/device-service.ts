@@ -30,7 +30,7 @@ export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; p
   const geo = createGeoService(deps);
 
   const record = (tx: typeof db, actor: Actor, action: string, id: string, detail: Record<string, unknown>) =>
-    audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action, targetType: 'device', targetId: id, requestId: actor.requestId, detail });
+    audit.record(tx, clock.now(), actor, action, { type: 'device', id: id }, detail);
 
   /** Where a device stands: its grid (which gives the data scope) and H3 cell. */
   async function place(actor: Actor, lon: number, lat: number) {
@@ -161,7 +161,7 @@ export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; p
       const now = clock.now();
       await db.transaction().execute(async (tx) => {
         await devices.upsertGateway(tx, { username, password_hash: await hashDeviceSecret(password, true), scope_path: actor.scopePath, created_at: now, updated_at: now });
-        await audit.append(tx, { at: now, actorId: actor.id, actor: actor.username, action: 'mqtt_gateway.credentials', targetType: 'mqtt_gateway', targetId: username, requestId: actor.requestId, detail: { scope: actor.scopePath } });
+        await audit.record(tx, now, actor, 'mqtt_gateway.credentials', { type: 'mqtt_gateway', id: username }, { scope: actor.scopePath });
       });
       parts.credentialCache.forget(`gw:${username}`);
       return { username: `gw:${username}`, password };

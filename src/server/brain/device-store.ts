@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { likeText, withinScope } from '../org/store.ts';
+import { likeText, withinScope } from '../db/scope.ts';
 
 export interface DeviceTable {
   id: string;

@@ -266,12 +266,12 @@ export function createPipeline(
               const { row, inserted } = await parts.alarms.upsert(tx, op.hit);
               if (!inserted) continue;
               raised.push(row);
-              await audit.append(tx, { at: op.hit.at, actorId: null, actor: BRAIN_ACTOR, action: 'alarm.raise', targetType: 'alarm', targetId: row.id, detail: { device: row.device_id, type: row.type, severity: row.severity, value: row.first_value } });
+              await audit.record(tx, op.hit.at, { id: null, username: BRAIN_ACTOR }, 'alarm.raise', { type: 'alarm', id: row.id }, { device: row.device_id, type: row.type, severity: row.severity, value: row.first_value });
             } else {
               const row = await parts.alarms.clearActive(tx, op.deviceId, op.type, op.at, BRAIN_ACTOR, 'rule_cleared', op.value);
               if (!row) continue;
               cleared.push(row);
-              await audit.append(tx, { at: op.at, actorId: null, actor: BRAIN_ACTOR, action: 'alarm.clear', targetType: 'alarm', targetId: row.id, detail: { device: row.device_id, type: row.type, reason: 'rule_cleared', value: op.value } });
+              await audit.record(tx, op.at, { id: null, username: BRAIN_ACTOR }, 'alarm.clear', { type: 'alarm', id: row.id }, { device: row.device_id, type: row.type, reason: 'rule_cleared', value: op.value });
             }
           }
         });

@@ -18,7 +18,7 @@ export function createRuleService(deps: Deps, parts: { alarms: AlarmStore; devic
   const { alarms, engine } = parts;
 
   const record = (tx: typeof db, actor: Actor, action: string, id: string, detail: Record<string, unknown>) =>
-    audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action, targetType: 'alarm_rule', targetId: id, requestId: actor.requestId, detail });
+    audit.record(tx, clock.now(), actor, action, { type: 'alarm_rule', id: id }, detail);
 
   async function reload() {
     engine.setRules((await alarms.rules(db)).map(ruleFromRow));

@@ -41,7 +41,7 @@ export function createCalendarService(deps: Deps) {
   const { db, clock, audit, config } = deps;
 
   const record = (tx: Db, actor: Actor, action: string, targetId: string, detail?: Record<string, unknown>) =>
-    audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action, targetType: 'calendar', targetId, requestId: actor.requestId, detail });
+    audit.record(tx, clock.now(), actor, action, { type: 'calendar', id: targetId }, detail);
 
   async function schedule(): Promise<WeeklySchedule> {
     return (await getSetting<WeeklySchedule>(db, SCHEDULE_KEY)) ?? defaultSchedule;

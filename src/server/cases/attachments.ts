@@ -89,16 +89,7 @@ export function createAttachments(core: CaseCore) {
       };
       await db.transaction().execute(async (tx) => {
         await tx.insertInto('case_attachments').values(row).execute();
-        await audit.append(tx, {
-          at: row.created_at,
-          actorId: actor.id,
-          actor: actor.username,
-          action: 'case.attachment.add',
-          targetType: 'case',
-          targetId: c.code,
-          requestId: actor.requestId,
-          detail: { attachment: id, kind: row.kind, contentType: type, bytes: row.size_bytes, sha256: row.sha256 },
-        });
+        await audit.record(tx, row.created_at, actor, 'case.attachment.add', { type: 'case', id: c.code }, { attachment: id, kind: row.kind, contentType: type, bytes: row.size_bytes, sha256: row.sha256 });
       });
       return row;
     },

@@ -100,16 +100,7 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
         attachments: e.attachments ?? [],
         payload: e.payload ?? {},
       });
-      await audit.append(tx, {
-        at,
-        actorId: actor.id,
-        actor: actor.username,
-        action: `case.${e.action}`,
-        targetType: 'case',
-        targetId: c.code,
-        requestId: actor.requestId,
-        detail: { event: id, from: e.from, to: e.to, reason: e.reason ?? null, attachments: e.attachments ?? [], ...(e.payload ?? {}) },
-      });
+      await audit.record(tx, at, actor, `case.${e.action}`, { type: 'case', id: c.code }, { event: id, from: e.from, to: e.to, reason: e.reason ?? null, attachments: e.attachments ?? [], ...(e.payload ?? {}) });
       return id;
     },
 

@@ -4,7 +4,7 @@ import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { notFound } from '../errors.ts';
 import type { Page } from '../http/paging.ts';
-import { withinScope } from '../org/store.ts';
+import { withinScope } from '../db/scope.ts';
 
 export interface NotificationTable {
   id: Generated<number>;

@@ -74,7 +74,7 @@ export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
       assertCan(actor, 'case.reveal');
       const c = await core.visibleCase(actor, code);
       await db.transaction().execute((tx) =>
-        audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action: 'case.reporter.reveal', targetType: 'case', targetId: c.code, requestId: actor.requestId, detail: { purpose } }),
+        audit.record(tx, clock.now(), actor, 'case.reporter.reveal', { type: 'case', id: c.code }, { purpose }),
       );
       const open = (v: string | null) => (v ? pii.decrypt(v) : null);
       return { name: open(c.reporter_name), phone: open(c.reporter_phone), email: open(c.reporter_email) };

@@ -1,7 +1,7 @@
 import { sql, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { boxDegrees, h3CellsAround } from '../geo/geometry.ts';
-import { withinScope } from '../org/store.ts';
+import { withinScope } from '../db/scope.ts';
 import type { CaseAction, CaseState } from './state-machine.ts';
 
 export type Channel = 'hotline' | 'web' | 'app' | 'gridworker' | 'iot' | 'api' | 'open311';
@@ -215,7 +215,7 @@ export function createCaseStore() {
      * Intake of a whole batch in one call of `case_intake` (migration 0012), so one round trip, one
      * transaction and a plan each connection makes once: reserves the day's next numbers, finds the 并单
      * candidates of each new case among the cases already there, and inserts the cases, their intake events
-     * and their audit entries (unsealed, as `audit.append` writes them: D6). Returns the rows in input order.
+     * and their audit entries (unsealed, as `audit.record` writes them: D6). Returns the rows in input order.
      */
     async intakeBatch(db: Db, day: string, batch: readonly IntakeBatchItem[], o: DuplicateOptions) {
       const meta = batch.map((b) => ({ actor: b.actor, requestId: b.requestId, payload: b.payload }));

@@ -33,7 +33,7 @@ export function createDispatchService(deps: Deps, taxonomy: Taxonomy) {
   const { db, clock, audit } = deps;
 
   const record = (tx: Db, actor: Actor, action: string, targetId: string, detail?: Record<string, unknown>) =>
-    audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action, targetType: 'dispatch_rule', targetId, requestId: actor.requestId, detail });
+    audit.record(tx, clock.now(), actor, action, { type: 'dispatch_rule', id: targetId }, detail);
 
   async function resolve(dbOrTx: Db, category: string, areaPath: string): Promise<Responsible> {
     const rule = await store.bestRule(dbOrTx, category, areaPath);

@@ -117,16 +117,7 @@ export async function importGrids(
       await store.bumpVersion(tx, now);
     }
     onProgress?.({ phase: 'write', done: total, total });
-    await deps.audit.append(tx, {
-      at: now,
-      actorId: actor.id,
-      actor: actor.username,
-      action: layer ? 'geo.layer.import' : 'geo.grids.import',
-      targetType: layer ? 'grid_layer' : 'grid',
-      targetId: layer ?? 'master',
-      requestId: actor.requestId,
-      detail: { created: created.map((c) => c.code), updated: shaped.filter((c) => existingCodes.has(c.code)).map((c) => c.code) },
-    });
+    await deps.audit.record(tx, now, actor, layer ? 'geo.layer.import' : 'geo.grids.import', { type: layer ? 'grid_layer' : 'grid', id: layer ?? 'master' }, { created: created.map((c) => c.code), updated: shaped.filter((c) => existingCodes.has(c.code)).map((c) => c.code) });
     return { imported: shaped.length, created: created.length, updated: shaped.length - created.length, errors: [] };
   }).then((result) => {
     // This process's index sees the new grids on the next lookup; other nodes see the version bump.

@@ -78,7 +78,7 @@ export function createGeoService(deps: Deps) {
       }
       await db.transaction().execute(async (tx) => {
         await store.insertLayers(tx, [{ code: input.code, name: input.name, description: input.description ?? '', department_code: input.departmentCode ?? null }]);
-        await audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action: 'geo.layer.create', targetType: 'grid_layer', targetId: input.code, requestId: actor.requestId, detail: { name: input.name } });
+        await audit.record(tx, clock.now(), actor, 'geo.layer.create', { type: 'grid_layer', id: input.code }, { name: input.name });
       });
       return (await store.listLayers(db, actor.scopePath)).find((l) => l.code === input.code)!;
     },

@@ -1,6 +1,7 @@
 import { sql, type Generated, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { withinScope, type AreaLevel } from '../org/store.ts';
+import { withinScope } from '../db/scope.ts';
+import { type AreaLevel } from '../org/store.ts';
 import { getSetting, putSetting } from '../settings.ts';
 import type { AreaGeometry, BBox } from './geometry.ts';
 

@@ -19,7 +19,7 @@ export function createOpen311KeyService(deps: Deps) {
   const { db, clock, audit } = deps;
 
   const record = (tx: Db, actor: Actor, action: string, id: string, detail: Record<string, unknown>) =>
-    audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action, targetType: 'open311_key', targetId: id, requestId: actor.requestId, detail });
+    audit.record(tx, clock.now(), actor, action, { type: 'open311_key', id: id }, detail);
 
   return {
     async create(actor: Actor, input: { consumer: string; departmentCode?: string | null }): Promise<{ key: string; row: ApiKeyRow }> {

@@ -165,7 +165,7 @@ export function createOpen311Service(deps: Deps, taxonomy: Taxonomy, cases: Pick
       });
       await db.transaction().execute(async (tx) => {
         await store.insertRequest(tx, { case_id: c.id, token, api_key_id: key.id, service_code: cat.code, attributes: attrs, media_url: mediaUrl ?? null, created_at: clock.now() });
-        await audit.append(tx, { at: clock.now(), actorId: null, actor: actor.username, action: 'open311.request', targetType: 'case', targetId: c.code, requestId, detail: { key: key.id, token, media: Boolean(mediaUrl) } });
+        await audit.record(tx, clock.now(), { id: null, username: actor.username, requestId }, 'open311.request', { type: 'case', id: c.code }, { key: key.id, token, media: Boolean(mediaUrl) });
       });
       return [{ service_request_id: c.code, token, service_notice: `已受理，编号 ${c.code}。${serviceNotice(cat.deadlineHours, cat.workingTime)}`, account_id: null }];
     },
@@ -289,7 +289,7 @@ export function createOpen311Service(deps: Deps, taxonomy: Taxonomy, cases: Pick
         if (c.main_department && !reopen) rows.push({ ...rows[0]!, recipient_type: 'department', recipient: c.main_department });
         await notificationStore.insertMany(tx, rows);
       }
-      await audit.append(tx, { at: now, actorId: null, actor: actor.username, action: 'open311.update', targetType: 'case', targetId: c.code, requestId, detail: { status, effect, update: id, event: eventId, external: externalId ?? null } });
+      await audit.record(tx, now, { id: null, username: actor.username, requestId }, 'open311.update', { type: 'case', id: c.code }, { status, effect, update: id, event: eventId, external: externalId ?? null });
       return id;
     });
     return [{ update_id: eventId ? `E${eventId}` : `U${id}` }];

@@ -24,7 +24,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
   const { db, clock, audit } = deps;
 
   const record = (tx: typeof db, actor: Actor, action: string, targetType: string, targetId: string, detail?: Record<string, unknown>) =>
-    audit.append(tx, { at: clock.now(), actorId: actor.id, actor: actor.username, action, targetType, targetId, requestId: actor.requestId, detail });
+    audit.record(tx, clock.now(), actor, action, { type: targetType, id: targetId }, detail);
 
   async function areaInScope(actor: Actor, code: string): Promise<AreaRow> {
     const area = await store.findArea(db, code, actor.scopePath);

@@ -1,5 +1,6 @@
 import { sql, type Generated, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { likeText, withinScope } from '../db/scope.ts';
 import type { UserTable } from '../auth/store.ts';
 
 export type AreaLevel = 'city' | 'district' | 'street' | 'community' | 'grid';
@@ -33,11 +34,6 @@ declare module '../db/tables.ts' {
 export type AreaRow = Selectable<AreaTable>;
 export type DepartmentRow = Selectable<DepartmentTable>;
 
-/** `path <@ scope`: the one predicate that applies a user's data scope, kept here so no caller forgets it. */
-/** Escapes LIKE wildcards so a search for "100%" finds that text, not everything. */
-export const likeText = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export const withinScope = (column: string, scopePath: string) => sql<boolean>`${sql.ref(column)} <@ ${scopePath}::ltree`;
 
 const userColumns = [
   'id',

@@ -1,6 +1,6 @@
 import { sql, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { likeText, withinScope } from '../org/store.ts';
+import { likeText, withinScope } from '../db/scope.ts';
 import type { componentStates } from './vocab.ts';
 import { chunks, contains, inBbox, insertRows, pageOf, placeConditions, type AreaFilter } from './store-common.ts';
 

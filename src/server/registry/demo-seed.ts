@@ -131,7 +131,7 @@ export async function seedRegistryCity(deps: Deps, areas: readonly DemoAreaInput
   const city = areas.find((a) => a.level === 'city');
   const actor = systemActor(city?.path ?? '', 'seed');
   await deps.db.transaction().execute((tx) =>
-    deps.audit.append(tx, { at: now, actorId: null, actor: actor.username, action: 'seed.registry_city', targetType: 'city', targetId: city?.code ?? '', detail: { ...counts } }),
+    deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.registry_city', { type: 'city', id: city?.code ?? '' }, { ...counts }),
   );
   return counts;
 }

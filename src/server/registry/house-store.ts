@@ -1,6 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { withinScope } from '../org/store.ts';
+import { withinScope } from '../db/scope.ts';
 import type { housePurposes } from './vocab.ts';
 import { chunks, contains, inBbox, insertRows, pageOf, placeConditions, type AreaFilter, type LocatedColumns } from './store-common.ts';
 

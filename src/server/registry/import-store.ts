@@ -1,6 +1,6 @@
 import type { Generated, Selectable, Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { withinScope } from '../org/store.ts';
+import { withinScope } from '../db/scope.ts';
 import { pageOf } from './store-common.ts';
 
 export type ImportState = 'validating' | 'importing' | 'done' | 'failed';

@@ -1,6 +1,6 @@
 import { sql, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { withinScope } from '../org/store.ts';
+import { withinScope } from '../db/scope.ts';
 import type { careTags, genders, houseRelations, idTypes, personKinds } from './vocab.ts';
 import { chunks, contains, insertRows, pageOf, placeConditions, type AreaFilter, type LocatedColumns } from './store-common.ts';
 

@@ -8,7 +8,7 @@ import type { FieldError, PlaceInput } from './placement.ts';
 export const auditor =
   (deps: Deps) =>
   (tx: Db, actor: Actor, action: string, targetType: string, targetId: string, detail?: Record<string, unknown>) =>
-    deps.audit.append(tx, { at: deps.clock.now(), actorId: actor.id, actor: actor.username, action, targetType, targetId, requestId: actor.requestId, detail });
+    deps.audit.record(tx, deps.clock.now(), actor, action, { type: targetType, id: targetId }, detail);
 
 /** 400 with every field problem listed, so a form can mark all of them at once. */
 export function invalidRecord(what: string, errors: FieldError[]) {

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tables } from '../db/tables.ts';
 import type { Db } from '../db/database.ts';
-import { likeText, withinScope } from '../org/store.ts';
+import { likeText, withinScope } from '../db/scope.ts';
 
 /** The columns every located record carries: its grid, that grid's ltree path (the scope key) and the point. */
 export interface LocatedColumns {

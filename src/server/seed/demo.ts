@@ -72,7 +72,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
     await seedDispatchCatalogue(tx, taxonomy, now);
     await seedOpen311Demo(tx, now);
     await seedBrainDemo(tx, now); // default alarm rules, demo-water-level-001 and the simulated sensor fleet
-    await deps.audit.append(tx, { at: now, actorId: null, actor: actor.username, action: 'seed.demo', targetType: 'city', targetId: demoCity.code, detail: { areas: areas.length, accounts: demoAccounts.length } });
+    await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
 }
 

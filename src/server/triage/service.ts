@@ -136,16 +136,7 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
           actor_id: actor.id,
           created_at: now,
         });
-        await audit.append(tx, {
-          at: now,
-          actorId: actor.id,
-          actor: actor.username,
-          action: 'triage.correct',
-          targetType: 'triage_correction',
-          targetId: String(newId),
-          requestId: actor.requestId,
-          detail: { from: predicted, to: input.category, caseCode: input.caseCode ?? null },
-        });
+        await audit.record(tx, now, actor, 'triage.correct', { type: 'triage_correction', id: String(newId) }, { from: predicted, to: input.category, caseCode: input.caseCode ?? null });
         return newId;
       });
       ownIds.add(id);
