@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Actor } from '../access/permissions.ts';
+import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { CaseCore } from './core.ts';
 import type { Duplicate } from './intake.ts';
@@ -13,7 +14,12 @@ export interface PendingCase {
   payload: Record<string, unknown>;
   /** the 并单 search to run for this case (none without a point); its answer goes into the payload */
   probe: DuplicateProbeRow | null;
+  /** rows of another record that must commit with the case or not at all (an Open311 token, a dispute) */
+  within?: InTransaction;
 }
+
+/** Work done in the transaction that writes the case, after its row exists. */
+export type InTransaction = (tx: Db, row: CaseRow) => Promise<void>;
 
 export interface WrittenCase {
   row: CaseRow;
@@ -47,12 +53,21 @@ export function createIntakeWriter(core: CaseCore, duplicateOptions: DuplicateOp
     const day = core.localDay(clock.now());
     let rows: Awaited<ReturnType<typeof store.intakeBatch>>;
     try {
-      rows = await store.intakeBatch(
-        db,
-        day,
-        batch.map((p) => ({ row: p.row, actor: p.actor.username, requestId: p.actor.requestId ?? null, payload: p.payload, probe: p.probe })),
-        duplicateOptions,
-      );
+      const write = (tx: Db) =>
+        store.intakeBatch(
+          tx,
+          day,
+          batch.map((p) => ({ row: p.row, actor: p.actor.username, requestId: p.actor.requestId ?? null, payload: p.payload, probe: p.probe })),
+          duplicateOptions,
+        );
+      // One statement is its own transaction; only a batch with follow-up rows pays for an explicit one.
+      rows = batch.some((p) => p.within)
+        ? await db.transaction().execute(async (tx) => {
+            const written = await write(tx);
+            for (const [i, p] of batch.entries()) if (p.within) await p.within(tx, written[i]!.row);
+            return written;
+          })
+        : await write(db);
     } catch (err) {
       if ((err as { constraint?: string }).constraint === CODE_CHECK) throw new AppError(503, 'case.code_exhausted', 'the daily case number range is used up');
       throw err;

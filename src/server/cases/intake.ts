@@ -5,7 +5,7 @@ import { normalisePhone, secretDigest } from '../privacy/pii.ts';
 import { dupText, type CaseCore } from './core.ts';
 import { stepDue } from './deadlines.ts';
 import { openStates } from './state-machine.ts';
-import { createIntakeWriter } from './intake-batch.ts';
+import { createIntakeWriter, type InTransaction } from './intake-batch.ts';
 import type { CaseEventRow, CaseRow, Channel } from './store.ts';
 
 export interface IntakeInput {
@@ -124,7 +124,7 @@ export function createIntake(core: CaseCore) {
   }
 
   /** The one front door: hotline, web/app, patrol, API, Open311 and IoT alarms all become a case here. */
-  async function intake(actor: Actor, input: IntakeInput): Promise<IntakeResult> {
+  async function intake(actor: Actor, input: IntakeInput, opts: { within?: InTransaction } = {}): Promise<IntakeResult> {
     assertCan(actor, 'case.create');
     const allowed = actor.roles.flatMap((r) => channelsByRole[r] ?? []);
     if (!allowed.includes(input.channel)) throw new AppError(403, 'case.channel_not_allowed', `your role does not file cases through the ${input.channel} channel`, { allowed: [...new Set(allowed)] });
@@ -157,6 +157,7 @@ export function createIntake(core: CaseCore) {
 
     const written = await writer.write({
       actor,
+      within: opts.within,
       probe: where.lon !== null ? probeOf({ text, lon: where.lon, lat: where.lat!, category, now }, spaced) : null,
       payload: { channel: input.channel, category, grid: where.gridCode, placedBy: where.placedBy, classified },
       row: {
