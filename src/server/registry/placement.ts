@@ -1,7 +1,7 @@
 import type { Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import { createGeoService } from '../geo/service.ts';
-import { gridsInScope, type GridRef, type LocatedColumns } from './store-common.ts';
+import { gridsInScope, type GridRef, type LocatedColumns } from './crud/store.ts';
 
 /** One problem with one field of one record; the import report turns these into `{row, column, reason}`. */
 export interface FieldError {

@@ -1,12 +1,11 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
-import { AppError, conflict, notFound } from '../../errors.ts';
-import type { Page } from '../../http/paging.ts';
+import { AppError, conflict } from '../../errors.ts';
 import { assignCodes, prepareComponent } from './rules.ts';
 import { createComponentStore, type ComponentFilter, type ComponentRow } from './store.ts';
 import { createPlacer } from '../placement.ts';
 import type { ComponentPatch, NewComponent } from '../schema.ts';
-import { auditor, changedFields, invalidRecord, isUniqueViolation, mergePatch } from '../service-common.ts';
+import { changedFields, crudService, invalidRecord, mergePatch } from '../crud/service.ts';
 
 const taken = () => conflict('component.exists', 'a component with this code is already registered');
 
@@ -14,13 +13,8 @@ const taken = () => conflict('component.exists', 'a component with this code is 
 export function createComponentService(deps: Deps) {
   const store = createComponentStore();
   const { db, clock } = deps;
-  const record = auditor(deps);
-
-  async function inScope(actor: Actor, id: string): Promise<ComponentRow> {
-    const c = await store.find(db, id, actor.scopePath);
-    if (!c) throw notFound('component', id);
-    return c;
-  }
+  const crud = crudService<ComponentRow, ComponentFilter>(deps, 'component', store, taken);
+  const { inScope, write } = crud;
 
   const asInput = (c: ComponentRow): NewComponent => ({
     code: c.code,
@@ -43,38 +37,20 @@ export function createComponentService(deps: Deps) {
       return new Map((await store.departments(db)).map((d) => [d.code, d.name]));
     },
 
-    async list(actor: Actor, filter: ComponentFilter, page: number, pageSize: number): Promise<Page<ComponentRow>> {
-      assertCan(actor, 'registry.read');
-      const [items, total] = await store.list(db, actor.scopePath, filter, page, pageSize);
-      return { items, total, page, pageSize };
-    },
-
-    async located(actor: Actor, filter: ComponentFilter, limit: number) {
-      assertCan(actor, 'registry.read');
-      const rows = await store.located(db, actor.scopePath, filter, limit);
-      return { items: rows.slice(0, limit), truncated: rows.length > limit };
-    },
-
-    get(actor: Actor, id: string): Promise<ComponentRow> {
-      assertCan(actor, 'registry.read');
-      return inScope(actor, id);
-    },
+    list: crud.list,
+    located: crud.located,
+    get: crud.get,
 
     async create(actor: Actor, input: NewComponent): Promise<ComponentRow> {
       assertCan(actor, 'registry.write');
       const prepared = await prepareComponent(input, createPlacer(deps, actor), clock.now());
       if (!prepared.ok) throw invalidRecord('component', prepared.errors);
       if (prepared.value.code && (await store.existingCodes(db, [prepared.value.code])).size) throw taken();
-      try {
-        return await db.transaction().execute(async (tx) => {
-          const [row] = assignCodes([prepared.value], await store.nextSerials(tx, [prepared.value.codePrefix]));
-          const c = await store.insert(tx, row!);
-          await record(tx, actor, 'component.create', 'component', c.id, { code: c.code, class: c.class_code, grid: c.grid_code });
-          return c;
-        });
-      } catch (err) {
-        throw isUniqueViolation(err) ? taken() : err;
-      }
+      return write(actor, 'create', async (tx) => {
+        const [row] = assignCodes([prepared.value], await store.nextSerials(tx, [prepared.value.codePrefix]));
+        const c = await store.insert(tx, row!);
+        return [c, { code: c.code, class: c.class_code, grid: c.grid_code }];
+      });
     },
 
     async update(actor: Actor, id: string, patch: ComponentPatch): Promise<ComponentRow> {
@@ -87,21 +63,13 @@ export function createComponentService(deps: Deps) {
         throw new AppError(400, 'component.recode_required', 'class and district are part of the component code; register a new component and remove this one');
       }
       const { created_at: _created, codePrefix: _prefix, code: _code, ...row } = prepared.value;
-      return db.transaction().execute(async (tx) => {
+      return write(actor, 'update', async (tx) => {
         const c = await store.update(tx, id, { ...row, updated_at: clock.now() });
-        await record(tx, actor, 'component.update', 'component', id, { code: c.code, changed: changedFields(patch), state: c.state });
-        return c;
+        return [c, { code: c.code, changed: changedFields(patch), state: c.state }];
       });
     },
 
-    async remove(actor: Actor, id: string): Promise<void> {
-      assertCan(actor, 'registry.write');
-      const current = await inScope(actor, id);
-      await db.transaction().execute(async (tx) => {
-        await store.remove(tx, id);
-        await record(tx, actor, 'component.delete', 'component', id, { code: current.code, grid: current.grid_code });
-      });
-    },
+    remove: (actor: Actor, id: string) => crud.remove(actor, id, (c) => ({ code: c.code, grid: c.grid_code })),
   };
 }
 

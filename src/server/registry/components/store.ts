@@ -1,8 +1,8 @@
-import { sql, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { likeText, withinScope } from '../../db/scope.ts';
 import type { componentStates } from '../vocab.ts';
-import { chunks, contains, inBbox, insertRows, pageOf, placeConditions, type AreaFilter } from '../store-common.ts';
+import { chunks, contains, entityStore, inBbox, placeConditions, type AreaFilter } from '../crud/store.ts';
 
 export interface ComponentTable {
   id: Generated<string>;
@@ -44,29 +44,21 @@ export interface ComponentFilter extends AreaFilter {
 // Serial numbers are handed out under one lock, so two imports never give two components the same code.
 const CODE_LOCK = 74210031;
 
-export function createComponentStore() {
-  function filtered(db: Db, scopePath: string, f: ComponentFilter) {
-    let q = db.selectFrom('components');
-    for (const c of placeConditions('components', scopePath, f)) q = q.where(c);
-    if (f.class) q = q.where('class_code', f.class.length === 2 ? 'like' : '=', f.class.length === 2 ? `${f.class}%` : f.class);
-    if (f.state) q = q.where('state', '=', f.state);
-    if (f.unit) q = q.where((eb) => eb.or([eb('owner_unit', '=', f.unit!), eb('maintainer_unit', '=', f.unit!)]));
-    if (f.q) q = q.where((eb) => eb.or([eb('code', 'like', `${likeText(f.q!)}%`), contains('components.name', f.q!), contains('components.address', f.q!)]));
-    if (f.bbox) q = q.where(inBbox('components', f.bbox));
-    return q;
-  }
+function filtered(db: Db, scopePath: string, f: ComponentFilter) {
+  let q = db.selectFrom('components');
+  for (const c of placeConditions('components', scopePath, f)) q = q.where(c);
+  if (f.class) q = q.where('class_code', f.class.length === 2 ? 'like' : '=', f.class.length === 2 ? `${f.class}%` : f.class);
+  if (f.state) q = q.where('state', '=', f.state);
+  if (f.unit) q = q.where((eb) => eb.or([eb('owner_unit', '=', f.unit!), eb('maintainer_unit', '=', f.unit!)]));
+  if (f.q) q = q.where((eb) => eb.or([eb('code', 'like', `${likeText(f.q!)}%`), contains('components.name', f.q!), contains('components.address', f.q!)]));
+  if (f.bbox) q = q.where(inBbox('components', f.bbox));
+  return q;
+}
 
+export function createComponentStore() {
   return {
-    list(db: Db, scopePath: string, f: ComponentFilter, page: number, pageSize: number) {
-      const q = filtered(db, scopePath, f);
-      return pageOf(
-        q.selectAll().orderBy('grid_code').orderBy('code').limit(pageSize).offset((page - 1) * pageSize).execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      );
-    },
-    located: (db: Db, scopePath: string, f: ComponentFilter, limit: number) => filtered(db, scopePath, f).selectAll().orderBy('grid_code').orderBy('code').limit(limit + 1).execute(),
-    find: (db: Db, id: string, scopePath: string) =>
-      db.selectFrom('components').selectAll().where('id', '=', id).where(withinScope('components.area_path', scopePath)).executeTakeFirst(),
+    // Every component has a point, so the map layer needs no `located` filter.
+    ...entityStore<'components', ComponentFilter, ComponentRow>({ table: 'components', filtered, order: ['grid_code', 'code'], locatedOrder: ['grid_code', 'code'] }),
     async existingCodes(db: Db, codes: string[]): Promise<Set<string>> {
       const found = new Set<string>();
       for (const part of chunks(codes, 1000)) {
@@ -86,13 +78,6 @@ export function createComponentStore() {
         out.set(prefix, row?.max ? Number(String(row.max).slice(10)) + 1 : 1);
       }
       return out;
-    },
-    insert: (db: Db, c: NewComponentRow) => db.insertInto('components').values(c).returningAll().executeTakeFirstOrThrow(),
-    insertMany: (db: Db, rows: NewComponentRow[]) => insertRows(db, 'components', rows),
-    update: (db: Db, id: string, patch: Updateable<ComponentTable>) =>
-      db.updateTable('components').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
-    remove: async (db: Db, id: string) => {
-      await db.deleteFrom('components').where('id', '=', id).execute();
     },
     departments: (db: Db) => db.selectFrom('departments').select(['code', 'name']).execute(),
   };

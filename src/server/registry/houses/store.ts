@@ -1,8 +1,8 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { withinScope } from '../../db/scope.ts';
 import type { housePurposes } from '../vocab.ts';
-import { chunks, contains, inBbox, insertRows, pageOf, placeConditions, type AreaFilter, type LocatedColumns } from '../store-common.ts';
+import { chunks, contains, entityStore, inBbox, placeConditions, type AreaFilter, type LocatedColumns } from '../crud/store.ts';
 
 export interface HouseTable extends LocatedColumns {
   id: Generated<string>;
@@ -36,31 +36,23 @@ export interface HouseFilter extends AreaFilter {
   located?: boolean;
 }
 
-export function createHouseStore() {
-  function filtered(db: Db, scopePath: string, f: HouseFilter) {
-    let q = db.selectFrom('houses');
-    for (const c of placeConditions('houses', scopePath, f)) q = q.where(c);
-    if (f.rental !== undefined) q = q.where('rental', '=', f.rental);
-    if (f.purpose) q = q.where('purpose', '=', f.purpose);
-    if (f.q) q = q.where(contains('houses.address', f.q));
-    if (f.located) q = q.where('lon', 'is not', null);
-    if (f.bbox) q = q.where(inBbox('houses', f.bbox));
-    return q;
-  }
+function filtered(db: Db, scopePath: string, f: HouseFilter) {
+  let q = db.selectFrom('houses');
+  for (const c of placeConditions('houses', scopePath, f)) q = q.where(c);
+  if (f.rental !== undefined) q = q.where('rental', '=', f.rental);
+  if (f.purpose) q = q.where('purpose', '=', f.purpose);
+  if (f.q) q = q.where(contains('houses.address', f.q));
+  if (f.located) q = q.where('lon', 'is not', null);
+  if (f.bbox) q = q.where(inBbox('houses', f.bbox));
+  return q;
+}
 
+export function createHouseStore() {
+  const crud = entityStore<'houses', HouseFilter, HouseRow>({ table: 'houses', filtered, order: ['grid_code', 'address_key'], locatedOrder: ['grid_code', 'id'] });
   return {
-    list(db: Db, scopePath: string, f: HouseFilter, page: number, pageSize: number) {
-      const q = filtered(db, scopePath, f);
-      return pageOf(
-        q.selectAll().orderBy('grid_code').orderBy('address_key').limit(pageSize).offset((page - 1) * pageSize).execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      );
-    },
+    ...crud,
     /** Located houses for a map layer; one row more than the limit tells the caller it was cut. */
-    located: (db: Db, scopePath: string, f: HouseFilter, limit: number) =>
-      filtered(db, scopePath, { ...f, located: true }).selectAll().orderBy('grid_code').orderBy('id').limit(limit + 1).execute(),
-    find: (db: Db, id: string, scopePath: string) =>
-      db.selectFrom('houses').selectAll().where('id', '=', id).where(withinScope('houses.area_path', scopePath)).executeTakeFirst(),
+    located: (db: Db, scopePath: string, f: HouseFilter, limit: number) => crud.located(db, scopePath, { ...f, located: true }, limit),
     /**
      * Houses with these normalised addresses: anywhere when checking duplicates (an address is taken whoever
      * can see it), inside a scope when linking people to their house.
@@ -94,12 +86,6 @@ export function createHouseStore() {
       let q = db.selectFrom('houses').select('id').where('address_key', '=', key);
       if (exceptId) q = q.where('id', '<>', exceptId);
       return (await q.executeTakeFirst()) !== undefined;
-    },
-    insert: (db: Db, h: NewHouseRow) => db.insertInto('houses').values(h).returningAll().executeTakeFirstOrThrow(),
-    insertMany: (db: Db, rows: NewHouseRow[]) => insertRows(db, 'houses', rows),
-    update: (db: Db, id: string, patch: Updateable<HouseTable>) => db.updateTable('houses').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
-    remove: async (db: Db, id: string) => {
-      await db.deleteFrom('houses').where('id', '=', id).execute();
     },
   };
 }

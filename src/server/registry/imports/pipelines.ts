@@ -12,7 +12,7 @@ import { personAddressKey, pickHouse, preparePerson } from '../people/rules.ts';
 import { createPeopleStore, type NewPersonRow } from '../people/store.ts';
 import { createPlacer, type Prepared } from '../placement.ts';
 import type { NewComponent, NewHouse, NewOrganisation, NewPerson } from '../schema.ts';
-import { chunks } from '../store-common.ts';
+import { chunks } from '../crud/store.ts';
 
 /** Rows per INSERT statement: ~30 columns × 500 stays far below PostgreSQL's 65,535 parameters. */
 export const INSERT_BATCH = 500;

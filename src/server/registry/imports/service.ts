@@ -7,7 +7,7 @@ import { columnName, mapHeaders, registryTypes, rowInput, type RegistryType, typ
 import { detectFormat, readSheet, UnreadableFile, type ImportFormat } from './parse.ts';
 import { createPipeline } from './pipelines.ts';
 import { createImportStore, type ImportJobRow, type ImportState, type ImportType } from './store.ts';
-import { auditor } from '../service-common.ts';
+import { auditor } from '../crud/service.ts';
 
 export const importTypes: ImportType[] = [...registryTypes, 'grids'];
 

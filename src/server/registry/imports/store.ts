@@ -1,7 +1,7 @@
 import type { Generated, Selectable, Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { withinScope } from '../../db/scope.ts';
-import { pageOf } from '../store-common.ts';
+import { pageOf } from '../crud/store.ts';
 
 export type ImportState = 'validating' | 'importing' | 'done' | 'failed';
 export type ImportType = 'people' | 'houses' | 'organisations' | 'components' | 'grids';

@@ -1,12 +1,12 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
-import { conflict, notFound } from '../../errors.ts';
+import { conflict } from '../../errors.ts';
 import type { Page } from '../../http/paging.ts';
 import { prepareOrganisation } from './rules.ts';
 import { createOrganisationStore, type CreditEventRow, type OrganisationFilter, type OrganisationRow } from './store.ts';
 import { createPlacer } from '../placement.ts';
 import type { NewOrganisation, OrganisationPatch } from '../schema.ts';
-import { auditor, changedFields, invalidRecord, isUniqueViolation, mergePatch } from '../service-common.ts';
+import { changedFields, crudService, invalidRecord, mergePatch } from '../crud/service.ts';
 import type { creditEventKinds } from '../vocab.ts';
 
 const taken = () => conflict('organisation.exists', 'an organisation with this unified social credit code is already registered');
@@ -15,13 +15,8 @@ const taken = () => conflict('organisation.exists', 'an organisation with this u
 export function createOrganisationService(deps: Deps) {
   const store = createOrganisationStore();
   const { db, clock } = deps;
-  const record = auditor(deps);
-
-  async function inScope(actor: Actor, id: string): Promise<OrganisationRow> {
-    const o = await store.find(db, id, actor.scopePath);
-    if (!o) throw notFound('organisation', id);
-    return o;
-  }
+  const crud = crudService<OrganisationRow, OrganisationFilter>(deps, 'organisation', store, taken);
+  const { inScope, write, record } = crud;
 
   const asInput = (o: OrganisationRow): NewOrganisation => ({
     kind: o.kind,
@@ -37,31 +32,10 @@ export function createOrganisationService(deps: Deps) {
     note: o.note,
   });
 
-  async function save<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw isUniqueViolation(err) ? taken() : err;
-    }
-  }
-
   return {
-    async list(actor: Actor, filter: OrganisationFilter, page: number, pageSize: number): Promise<Page<OrganisationRow>> {
-      assertCan(actor, 'registry.read');
-      const [items, total] = await store.list(db, actor.scopePath, filter, page, pageSize);
-      return { items, total, page, pageSize };
-    },
-
-    async located(actor: Actor, filter: OrganisationFilter, limit: number) {
-      assertCan(actor, 'registry.read');
-      const rows = await store.located(db, actor.scopePath, filter, limit);
-      return { items: rows.slice(0, limit), truncated: rows.length > limit };
-    },
-
-    get(actor: Actor, id: string): Promise<OrganisationRow> {
-      assertCan(actor, 'registry.read');
-      return inScope(actor, id);
-    },
+    list: crud.list,
+    located: crud.located,
+    get: crud.get,
 
     async create(actor: Actor, input: NewOrganisation): Promise<OrganisationRow> {
       assertCan(actor, 'registry.write');
@@ -69,13 +43,10 @@ export function createOrganisationService(deps: Deps) {
       if (!prepared.ok) throw invalidRecord('organisation', prepared.errors);
       const row = prepared.value;
       if (row.credit_code && (await store.creditCodeTaken(db, row.credit_code))) throw taken();
-      return save(() =>
-        db.transaction().execute(async (tx) => {
-          const o = await store.insert(tx, row);
-          await record(tx, actor, 'organisation.create', 'organisation', o.id, { kind: o.kind, name: o.name, creditCode: o.credit_code, grid: o.grid_code });
-          return o;
-        }),
-      );
+      return write(actor, 'create', async (tx) => {
+        const o = await store.insert(tx, row);
+        return [o, { kind: o.kind, name: o.name, creditCode: o.credit_code, grid: o.grid_code }];
+      });
     },
 
     async update(actor: Actor, id: string, patch: OrganisationPatch): Promise<OrganisationRow> {
@@ -85,23 +56,13 @@ export function createOrganisationService(deps: Deps) {
       if (!prepared.ok) throw invalidRecord('organisation', prepared.errors);
       const { created_at: _created, ...row } = prepared.value;
       if (row.credit_code && row.credit_code !== current.credit_code && (await store.creditCodeTaken(db, row.credit_code, id))) throw taken();
-      return save(() =>
-        db.transaction().execute(async (tx) => {
-          const o = await store.update(tx, id, { ...row, updated_at: clock.now() });
-          await record(tx, actor, 'organisation.update', 'organisation', id, { changed: changedFields(patch), grid: o.grid_code });
-          return o;
-        }),
-      );
-    },
-
-    async remove(actor: Actor, id: string): Promise<void> {
-      assertCan(actor, 'registry.write');
-      const current = await inScope(actor, id);
-      await db.transaction().execute(async (tx) => {
-        await store.remove(tx, id);
-        await record(tx, actor, 'organisation.delete', 'organisation', id, { name: current.name, creditCode: current.credit_code, grid: current.grid_code });
+      return write(actor, 'update', async (tx) => {
+        const o = await store.update(tx, id, { ...row, updated_at: clock.now() });
+        return [o, { changed: changedFields(patch), grid: o.grid_code }];
       });
     },
+
+    remove: (actor: Actor, id: string) => crud.remove(actor, id, (o) => ({ name: o.name, creditCode: o.credit_code, grid: o.grid_code })),
 
     async creditEvents(actor: Actor, id: string, page: number, pageSize: number): Promise<Page<CreditEventRow>> {
       assertCan(actor, 'registry.read');

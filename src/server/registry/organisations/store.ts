@@ -2,7 +2,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { withinScope } from '../../db/scope.ts';
 import type { creditEventKinds, organisationKinds, organisationStatuses } from '../vocab.ts';
-import { chunks, contains, inBbox, insertRows, pageOf, placeConditions, type AreaFilter, type LocatedColumns } from '../store-common.ts';
+import { chunks, contains, entityStore, inBbox, pageOf, placeConditions, type AreaFilter, type LocatedColumns } from '../crud/store.ts';
 
 export interface OrganisationTable extends LocatedColumns {
   id: Generated<string>;
@@ -50,31 +50,23 @@ export interface OrganisationFilter extends AreaFilter {
   located?: boolean;
 }
 
-export function createOrganisationStore() {
-  function filtered(db: Db, scopePath: string, f: OrganisationFilter) {
-    let q = db.selectFrom('organisations');
-    for (const c of placeConditions('organisations', scopePath, f)) q = q.where(c);
-    if (f.kind) q = q.where('kind', '=', f.kind);
-    if (f.status) q = q.where('status', '=', f.status);
-    if (f.creditCode) q = q.where('credit_code', '=', f.creditCode);
-    if (f.q) q = q.where((eb) => eb.or([contains('organisations.name', f.q!), contains('organisations.address', f.q!)]));
-    if (f.located) q = q.where('lon', 'is not', null);
-    if (f.bbox) q = q.where(inBbox('organisations', f.bbox));
-    return q;
-  }
+function filtered(db: Db, scopePath: string, f: OrganisationFilter) {
+  let q = db.selectFrom('organisations');
+  for (const c of placeConditions('organisations', scopePath, f)) q = q.where(c);
+  if (f.kind) q = q.where('kind', '=', f.kind);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.creditCode) q = q.where('credit_code', '=', f.creditCode);
+  if (f.q) q = q.where((eb) => eb.or([contains('organisations.name', f.q!), contains('organisations.address', f.q!)]));
+  if (f.located) q = q.where('lon', 'is not', null);
+  if (f.bbox) q = q.where(inBbox('organisations', f.bbox));
+  return q;
+}
 
+export function createOrganisationStore() {
+  const crud = entityStore<'organisations', OrganisationFilter, OrganisationRow>({ table: 'organisations', filtered, order: ['name', 'id'], locatedOrder: ['grid_code', 'id'] });
   return {
-    list(db: Db, scopePath: string, f: OrganisationFilter, page: number, pageSize: number) {
-      const q = filtered(db, scopePath, f);
-      return pageOf(
-        q.selectAll().orderBy('name').orderBy('id').limit(pageSize).offset((page - 1) * pageSize).execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      );
-    },
-    located: (db: Db, scopePath: string, f: OrganisationFilter, limit: number) =>
-      filtered(db, scopePath, { ...f, located: true }).selectAll().orderBy('grid_code').orderBy('id').limit(limit + 1).execute(),
-    find: (db: Db, id: string, scopePath: string) =>
-      db.selectFrom('organisations').selectAll().where('id', '=', id).where(withinScope('organisations.area_path', scopePath)).executeTakeFirst(),
+    ...crud,
+    located: (db: Db, scopePath: string, f: OrganisationFilter, limit: number) => crud.located(db, scopePath, { ...f, located: true }, limit),
     async existingCreditCodes(db: Db, codes: string[]): Promise<Set<string>> {
       const found = new Set<string>();
       for (const part of chunks(codes, 1000)) {
@@ -87,15 +79,6 @@ export function createOrganisationStore() {
       if (exceptId) q = q.where('id', '<>', exceptId);
       return (await q.executeTakeFirst()) !== undefined;
     },
-    insert: (db: Db, o: NewOrganisationRow) => db.insertInto('organisations').values(o).returningAll().executeTakeFirstOrThrow(),
-    insertMany: (db: Db, rows: NewOrganisationRow[]) => insertRows(db, 'organisations', rows),
-    update: (db: Db, id: string, patch: Updateable<OrganisationTable>) =>
-      db.updateTable('organisations').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow(),
-    remove: async (db: Db, id: string) => {
-      await db.deleteFrom('organisations').where('id', '=', id).execute();
-    },
-
-    // ---- 信用事件 credit events (scope comes from the organisation, checked by the caller)
     creditEvents(db: Db, organisationId: string, page: number, pageSize: number) {
       const q = db.selectFrom('credit_events').where('organisation_id', '=', organisationId);
       return pageOf(

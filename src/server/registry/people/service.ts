@@ -1,13 +1,13 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
-import { conflict, notFound } from '../../errors.ts';
+import { conflict } from '../../errors.ts';
 import type { Page } from '../../http/paging.ts';
 import { createHouseStore } from '../houses/store.ts';
 import { idNumberIndex, personAddressKey, personAsInput, phoneIndex, pickHouse, preparePerson, unsealPerson } from './rules.ts';
 import { createPeopleStore, type PersonFilter, type PersonRow } from './store.ts';
 import { createPlacer } from '../placement.ts';
 import type { NewPerson, PersonPatch } from '../schema.ts';
-import { auditor, changedFields, invalidRecord, isUniqueViolation, mergePatch } from '../service-common.ts';
+import { changedFields, crudService, invalidRecord, mergePatch } from '../crud/service.ts';
 
 export type PersonQuery = Omit<PersonFilter, 'idNumberBidx' | 'phoneBidx'> & { idNumber?: string; phone?: string };
 export type RevealField = 'name' | 'idNumber' | 'phone';
@@ -19,13 +19,8 @@ export function createPeopleService(deps: Deps) {
   const store = createPeopleStore();
   const houses = createHouseStore();
   const { db, clock, pii } = deps;
-  const record = auditor(deps);
-
-  async function inScope(actor: Actor, id: string): Promise<PersonRow> {
-    const p = await store.find(db, id, actor.scopePath);
-    if (!p) throw notFound('person', id);
-    return p;
-  }
+  const crud = crudService<PersonRow, PersonFilter>(deps, 'person', store, taken);
+  const { inScope, write, record } = crud;
 
   async function prepare(actor: Actor, given: NewPerson) {
     let input = given;
@@ -47,28 +42,19 @@ export function createPeopleService(deps: Deps) {
       const { idNumber, phone, ...rest } = query;
       // Exact search hashes the term with the same key as the stored blind index: nothing is decrypted.
       const filter: PersonFilter = { ...rest, idNumberBidx: idNumber ? idNumberIndex(pii, idNumber) : undefined, phoneBidx: phone ? phoneIndex(pii, phone) : undefined };
-      const [items, total] = await store.list(db, actor.scopePath, filter, page, pageSize);
-      return { items, total, page, pageSize };
+      return crud.list(actor, filter, page, pageSize);
     },
 
-    get(actor: Actor, id: string): Promise<PersonRow> {
-      assertCan(actor, 'registry.read');
-      return inScope(actor, id);
-    },
+    get: crud.get,
 
     async create(actor: Actor, input: NewPerson): Promise<PersonRow> {
       assertCan(actor, 'registry.write');
       const row = await prepare(actor, input);
       if (await store.idNumberTaken(db, row.id_number_bidx)) throw taken();
-      try {
-        return await db.transaction().execute(async (tx) => {
-          const p = await store.insert(tx, row);
-          await record(tx, actor, 'person.create', 'person', p.id, { kind: p.kind, grid: p.grid_code, tags: p.tags });
-          return p;
-        });
-      } catch (err) {
-        throw isUniqueViolation(err) ? taken() : err;
-      }
+      return write(actor, 'create', async (tx) => {
+        const p = await store.insert(tx, row);
+        return [p, { kind: p.kind, grid: p.grid_code, tags: p.tags }];
+      });
     },
 
     async update(actor: Actor, id: string, patch: PersonPatch): Promise<PersonRow> {
@@ -77,25 +63,13 @@ export function createPeopleService(deps: Deps) {
       const row = await prepare(actor, mergePatch(personAsInput(pii, current), patch));
       if (row.id_number_bidx !== current.id_number_bidx && (await store.idNumberTaken(db, row.id_number_bidx, id))) throw taken();
       const { created_at: _created, ...changes } = row;
-      try {
-        return await db.transaction().execute(async (tx) => {
-          const p = await store.update(tx, id, { ...changes, updated_at: clock.now() });
-          await record(tx, actor, 'person.update', 'person', id, { changed: changedFields(patch), grid: p.grid_code });
-          return p;
-        });
-      } catch (err) {
-        throw isUniqueViolation(err) ? taken() : err;
-      }
-    },
-
-    async remove(actor: Actor, id: string): Promise<void> {
-      assertCan(actor, 'registry.write');
-      const current = await inScope(actor, id);
-      await db.transaction().execute(async (tx) => {
-        await store.remove(tx, id);
-        await record(tx, actor, 'person.delete', 'person', id, { grid: current.grid_code, kind: current.kind });
+      return write(actor, 'update', async (tx) => {
+        const p = await store.update(tx, id, { ...changes, updated_at: clock.now() });
+        return [p, { changed: changedFields(patch), grid: p.grid_code }];
       });
     },
+
+    remove: (actor: Actor, id: string) => crud.remove(actor, id, (p) => ({ grid: p.grid_code, kind: p.kind })),
 
     /**
      * 查看明文: the clear values for a stated purpose. The audit entry (who, whom, which fields, why) commits

@@ -1,8 +1,8 @@
-import { sql, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { withinScope } from '../../db/scope.ts';
 import type { careTags, genders, houseRelations, idTypes, personKinds } from '../vocab.ts';
-import { chunks, contains, insertRows, pageOf, placeConditions, type AreaFilter, type LocatedColumns } from '../store-common.ts';
+import { chunks, contains, entityStore, placeConditions, type AreaFilter, type LocatedColumns } from '../crud/store.ts';
 
 export interface PersonTable extends LocatedColumns {
   id: Generated<string>;
@@ -50,33 +50,26 @@ export interface PersonFilter extends AreaFilter {
   phoneBidx?: string;
 }
 
-// jsonb goes in as text so both drivers (pg and PGlite) store the same document.
-const forInsert = (p: NewPersonRow) => ({ ...p, care: JSON.stringify(p.care ?? {}) as unknown as PersonTable['care'] });
+// jsonb goes in as text so both drivers (pg and PGlite) store the same document; a patch without care keeps it.
+const careAsText = (p: Record<string, unknown>) => ('care' in p && p.care !== undefined ? { ...p, care: JSON.stringify(p.care) } : p);
+
+function filtered(db: Db, scopePath: string, f: PersonFilter) {
+  let q = db.selectFrom('people');
+  for (const c of placeConditions('people', scopePath, f)) q = q.where(c);
+  if (f.kind) q = q.where('kind', '=', f.kind);
+  if (f.tag) q = q.where(sql<boolean>`tags @> array[${f.tag}]::text[]`);
+  if (f.house) q = q.where('house_id', '=', f.house);
+  if (f.idNumberBidx) q = q.where('id_number_bidx', '=', f.idNumberBidx);
+  if (f.phoneBidx) q = q.where('phone_bidx', '=', f.phoneBidx);
+  // Special-care names are sealed, so a name search cannot find them: by design, not an oversight.
+  if (f.q) q = q.where((eb) => eb.or([contains('people.name', f.q!), contains('people.address', f.q!)]));
+  return q;
+}
 
 export function createPeopleStore() {
+  const crud = entityStore<'people', PersonFilter, PersonRow>({ table: 'people', filtered, order: ['grid_code', 'created_at', 'id'], locatedOrder: ['grid_code', 'id'], forWrite: careAsText });
   return {
-    list(db: Db, scopePath: string, f: PersonFilter, page: number, pageSize: number) {
-      let q = db.selectFrom('people');
-      for (const c of placeConditions('people', scopePath, f)) q = q.where(c);
-      if (f.kind) q = q.where('kind', '=', f.kind);
-      if (f.tag) q = q.where(sql<boolean>`tags @> array[${f.tag}]::text[]`);
-      if (f.house) q = q.where('house_id', '=', f.house);
-      if (f.idNumberBidx) q = q.where('id_number_bidx', '=', f.idNumberBidx);
-      if (f.phoneBidx) q = q.where('phone_bidx', '=', f.phoneBidx);
-      // Special-care names are sealed, so a name search cannot find them: by design, not an oversight.
-      if (f.q) q = q.where((eb) => eb.or([contains('people.name', f.q!), contains('people.address', f.q!)]));
-      return pageOf(
-        q.selectAll().orderBy('grid_code').orderBy('created_at').orderBy('id').limit(pageSize).offset((page - 1) * pageSize).execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      );
-    },
-    find: (db: Db, id: string, scopePath: string) =>
-      db
-        .selectFrom('people')
-        .selectAll()
-        .where('id', '=', id)
-        .where(withinScope('people.area_path', scopePath))
-        .executeTakeFirst(),
+    ...crud,
     residents: (db: Db, houseId: string, scopePath: string) =>
       db
         .selectFrom('people')
@@ -100,21 +93,9 @@ export function createPeopleStore() {
       if (exceptId) q = q.where('id', '<>', exceptId);
       return (await q.executeTakeFirst()) !== undefined;
     },
-    insert: (db: Db, p: NewPersonRow) => db.insertInto('people').values(forInsert(p)).returningAll().executeTakeFirstOrThrow(),
-    insertMany: (db: Db, rows: NewPersonRow[]) => insertRows(db, 'people', rows),
-    update: (db: Db, id: string, patch: Updateable<PersonTable>) =>
-      db
-        .updateTable('people')
-        .set(patch.care ? { ...patch, care: JSON.stringify(patch.care) as unknown as PersonTable['care'] } : patch)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow(),
     /** People living in a house follow it when it moves to another grid or point. */
     async followHouse(db: Db, houseId: string, place: LocatedColumns, at: Date) {
       await db.updateTable('people').set({ ...place, updated_at: at }).where('house_id', '=', houseId).execute();
-    },
-    remove: async (db: Db, id: string) => {
-      await db.deleteFrom('people').where('id', '=', id).execute();
     },
   };
 }
