@@ -17,7 +17,7 @@ import { createDeviceService } from './devices/service.ts';
 import { createDeviceStore } from './devices/store.ts';
 import { BrainEvents } from './events.ts';
 import { createStorageJobs } from './jobs.ts';
-import { createPipeline, type PipelineOptions } from './ingest/pipeline.ts';
+import { createPipeline, type PipelineOptions } from './ingest/queue.ts';
 import { createReadingStore } from './ingest/store.ts';
 import { createRuleService } from './rules/service.ts';
 import { parseOffset, RuleEngine } from './rules/engine.ts';

@@ -1,11 +1,10 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { h3Cell } from '../geo/geometry.ts';
 import { seededRandom } from '../random.ts';
 import { createAlarmStore } from './alarms/store.ts';
 import { secretDigest } from '../privacy/pii.ts';
 import { generateSecret, hashDeviceSecret } from './devices/credentials.ts';
-import { createDeviceStore, type DeviceTable } from './devices/store.ts';
+import { createDeviceStore, type DeviceTable, type GridCentre } from './devices/store.ts';
 import { defaultRules } from './devices/types.ts';
 
 /** PRODUCT.md's demo device: MQTT username = its id, password below; level > 0.3 raises an alarm → case 0705. */
@@ -26,26 +25,14 @@ export async function seedBrainRules(tx: Db, at: Date): Promise<void> {
   for (const r of defaultRules) await alarms.insertRule(tx, r, at);
 }
 
-interface GridCentre {
-  code: string;
-  path: string;
-  lon: number;
-  lat: number;
-}
-
-async function gridCentres(tx: Db): Promise<GridCentre[]> {
-  const r = await sql<GridCentre>`select a.code, a.path::text as path, g.center_lon as lon, g.center_lat as lat
-    from areas a join area_geometries g on g.area_code = a.code where a.level = 'grid' order by a.code`.execute(tx);
-  return r.rows;
-}
-
 /**
  * Demo fleet: the contract's water level sensor plus a few hundred simulated sensors of every type, each at a
  * grid's label point (inside the grid by construction), in one insert. Runs inside the demo seed transaction.
  */
 export async function seedBrainDemo(tx: Db, at: Date): Promise<void> {
   await seedBrainRules(tx, at);
-  const grids = await gridCentres(tx);
+  const devices = createDeviceStore();
+  const grids = await devices.gridCentres(tx);
   if (!grids.length) return;
   const rnd = seededRandom(20261123);
   const row = (id: string, name: string, type: string, g: GridCentre, password_hash: string): DeviceTable => ({
@@ -61,5 +48,5 @@ export async function seedBrainDemo(tx: Db, at: Date): Promise<void> {
     const g = grids[Math.floor(rnd() * grids.length)]!;
     rows.push(row(`demo-${type.replace(/_/g, '-')}-${String(i).padStart(3, '0')}`, `${g.code.slice(-6)} 网格 ${type} ${i}`, type, g, unknown));
   }
-  await createDeviceStore().insertMany(tx, rows);
+  await devices.insertMany(tx, rows);
 }

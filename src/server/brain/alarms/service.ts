@@ -8,7 +8,7 @@ import type { AlarmCaseSink } from './case-link.ts';
 import type { DeviceStore } from '../devices/store.ts';
 import { deviceTypes, metricSpec } from '../devices/types.ts';
 import { alarmEvent, type BrainEvents } from '../events.ts';
-import type { Pipeline } from '../ingest/pipeline.ts';
+import type { Pipeline } from '../ingest/queue.ts';
 import { severities, type RuleEngine } from '../rules/engine.ts';
 
 const nextSeverity = (s: AlarmRow['severity']) => severities[Math.min(severities.indexOf(s) + 1, severities.length - 1)]!;

@@ -9,7 +9,7 @@ import { secretDigest } from '../../privacy/pii.ts';
 import { generateSecret, hashDeviceSecret, type CredentialCache } from './credentials.ts';
 import type { DeviceFilter, DeviceStore, DeviceTable, DeviceView } from './store.ts';
 import { deviceTypes } from './types.ts';
-import type { Pipeline } from '../ingest/pipeline.ts';
+import type { Pipeline } from '../ingest/queue.ts';
 import { newDevice, type NewDeviceInput } from '../schema.ts';
 
 export interface Credentials {

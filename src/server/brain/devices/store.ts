@@ -83,8 +83,22 @@ export interface LatestUpdate {
   accepted: number;
 }
 
+/** A grid's label point (inside the grid by construction) with its scope path: where demo devices stand. */
+export interface GridCentre {
+  code: string;
+  path: string;
+  lon: number;
+  lat: number;
+}
+
 export function createDeviceStore() {
   return {
+    /** Every grid's label point, for the demo fleet (read straight from the geo tables inside the seed transaction). */
+    async gridCentres(db: Db): Promise<GridCentre[]> {
+      const r = await sql<GridCentre>`select a.code, a.path::text as path, g.center_lon as lon, g.center_lat as lat
+        from areas a join area_geometries g on g.area_code = a.code where a.level = 'grid' order by a.code`.execute(db);
+      return r.rows;
+    },
     list(db: Db, scopePath: string, f: DeviceFilter, page: number, pageSize: number) {
       let q = db.selectFrom('devices').where(withinScope('area_path', scopePath));
       if (f.type) q = q.where('type', '=', f.type);

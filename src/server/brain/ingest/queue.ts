@@ -1,11 +1,15 @@
 import type { Deps } from '../../context.ts';
-import type { AlarmHit, AlarmRow, AlarmStore } from '../alarms/store.ts';
+import type { AlarmStore } from '../alarms/store.ts';
 import { ruleFromRow } from '../alarms/store.ts';
-import type { DeviceMeta, DeviceStore, LatestUpdate } from '../devices/store.ts';
-import { alarmEvent, type BrainEvents } from '../events.ts';
-import { monthOf, type ReadingColumns, type ReadingStore } from './store.ts';
+import type { DeviceMeta, DeviceStore } from '../devices/store.ts';
+import type { BrainEvents } from '../events.ts';
 import type { Outcome, RuleEngine } from '../rules/engine.ts';
-import { checkRanges, isRejection, type RawReading, type RejectReason, type Rejection } from './validate.ts';
+import { deviceCheck, evaluateBatch, type Pending } from './evaluate.ts';
+import type { ReadingStore } from './store.ts';
+import { isRejection, type RawReading, type RejectReason, type Rejection } from './validate.ts';
+import { createBatchWriter, type PipelineHooks } from './write.ts';
+
+export type { PipelineHooks } from './write.ts';
 
 export interface PipelineOptions {
   /** a batch is written at the latest this long after its first reading arrived */
@@ -19,23 +23,6 @@ export interface PipelineOptions {
 }
 
 export const defaultPipelineOptions: PipelineOptions = { flushMs: 50, batchSize: 5000, maxQueue: 250_000, latestWriteMs: 1000 };
-
-interface Pending {
-  deviceId: string;
-  /** set when the device was known (and ranges checked) on arrival; else resolved at flush */
-  device: DeviceMeta | null;
-  ts: number;
-  values: Record<string, number>;
-}
-
-type AlarmOp = { kind: 'hit'; hit: AlarmHit } | { kind: 'clear'; deviceId: string; type: string; at: Date; value: number | null };
-
-export interface PipelineHooks {
-  /** after commit: a new alarm that wants a case */
-  onRaised(alarm: AlarmRow): void;
-  /** after commit: an alarm cleared by its rule */
-  onCleared(alarm: AlarmRow): void;
-}
 
 export interface PipelineStats {
   received: number;
@@ -52,13 +39,11 @@ export interface PipelineStats {
   alarmsCleared: number;
 }
 
-const BRAIN_ACTOR = 'brain';
-
 /**
- * The ingestion pipeline (接入): readings from MQTT and HTTP are checked on arrival, queued, and written in
- * batches — one multi-row insert of readings, one update of the devices' latest state, and the alarm upserts
- * the rules decided, all in one transaction. One batch is written at a time, so alarm operations for a device
- * are applied in the order their readings arrived; under load batches simply grow (group commit).
+ * The ingestion pipeline (接入): readings from MQTT and HTTP are checked on arrival and queued here; a batch is
+ * then evaluated by the rules (evaluate.ts) and written in one transaction (write.ts). One batch is written at
+ * a time, so alarm operations for a device are applied in the order their readings arrived; under load
+ * batches simply grow (group commit).
  */
 export function createPipeline(
   deps: Deps,
@@ -66,25 +51,23 @@ export function createPipeline(
   options: Partial<PipelineOptions> = {},
 ) {
   const opts = { ...defaultPipelineOptions, ...options };
-  const { db, clock, audit, logger } = deps;
-  const { engine, events } = parts;
+  const { db, clock, logger } = deps;
+  const { engine } = parts;
 
   const cache = new Map<string, DeviceMeta>();
   const missing = new Map<string, number>();
   const latest = new Map<string, { ts: number; values: Record<string, number> }>();
-  const knownMonths = new Set<string>();
   let queue: Pending[] = [];
   let waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   let sweepOps: Outcome[] = [];
-  let dirtyLatest = new Map<string, LatestUpdate>();
-  let rejectedPending = new Map<string, number>();
-  let lastLatestWrite = 0;
   let flushing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
 
   const stats: PipelineStats = { received: 0, accepted: 0, rejected: 0, byReason: {}, flushes: 0, written: 0, lastBatch: 0, lastFlushMs: 0, writeErrors: 0, lost: 0, alarmsRaised: 0, alarmsCleared: 0 };
   const perDevice = new Map<string, { accepted: number; rejected: number; lastReason: RejectReason | null }>();
+  const writer = createBatchWriter(deps, parts, stats, { latestWriteMs: opts.latestWriteMs, closed: () => closed });
+  const knownMonths = writer.knownMonths;
 
   function countReject(deviceId: string, r: Rejection) {
     stats.rejected++;
@@ -93,13 +76,7 @@ export function createPipeline(
     d.rejected++;
     d.lastReason = r.reason;
     perDevice.set(deviceId, d);
-    if (cache.has(deviceId)) rejectedPending.set(deviceId, (rejectedPending.get(deviceId) ?? 0) + 1);
-  }
-
-  /** Range and state checks that need the device; null when the reading may go in. */
-  function deviceCheck(meta: DeviceMeta, values: Record<string, number>): Rejection | null {
-    if (!meta.enabled) return { reason: 'device_disabled', message: `device ${meta.id} is disabled` };
-    return checkRanges(meta.type, values);
+    if (cache.has(deviceId)) writer.noteRejected(deviceId);
   }
 
   /** Takes one reading (already shape-checked, or the rejection that check produced). Returns why it was refused. */
@@ -140,32 +117,6 @@ export function createPipeline(
     for (const id of ids) if (!cache.has(id)) missing.set(id, now);
   }
 
-  /** Turns rule outcomes into alarm operations, folding a run of raise/repeat for one alarm into one upsert. */
-  function addOutcomes(ops: AlarmOp[], lastHit: Map<string, AlarmHit>, outcomes: Outcome[], meta: DeviceMeta) {
-    for (const o of outcomes) {
-      const key = `${o.deviceId}|${o.rule.alarmType}`;
-      const at = new Date(o.ts);
-      if (o.kind === 'clear') {
-        lastHit.delete(key);
-        ops.push({ kind: 'clear', deviceId: o.deviceId, type: o.rule.alarmType, at, value: o.value });
-        continue;
-      }
-      const prev = lastHit.get(key);
-      if (prev) {
-        prev.n++;
-        prev.lastValue = o.value;
-        continue;
-      }
-      const hit: AlarmHit = {
-        deviceId: o.deviceId, type: o.rule.alarmType, ruleId: o.rule.id, severity: o.rule.severity, metric: o.metric, firstValue: o.value,
-        lastValue: o.value, n: 1, at, areaPath: meta.area_path, gridCode: meta.grid_code, h3: meta.h3, lon: meta.lon, lat: meta.lat,
-        wantsCase: o.rule.caseCategory !== null,
-      };
-      lastHit.set(key, hit);
-      ops.push({ kind: 'hit', hit });
-    }
-  }
-
   async function runFlush(): Promise<void> {
     while (queue.length || sweepOps.length) {
       const started = performance.now();
@@ -177,45 +128,17 @@ export function createPipeline(
       sweepOps = [];
       try {
         await resolveUnknown(batch);
-        const cols: ReadingColumns = { device: [], metric: [], ts: [], value: [] };
-        const months = new Set<string>();
-        const ops: AlarmOp[] = [];
-        const lastHit = new Map<string, AlarmHit>();
-        let accepted = 0;
-        for (const p of batch) {
-          const meta = p.device ?? cache.get(p.deviceId);
-          if (!meta) {
-            countReject(p.deviceId, { reason: 'unknown_device', message: `no device ${p.deviceId}` });
-            continue;
-          }
-          if (!p.device) {
-            const bad = deviceCheck(meta, p.values);
-            if (bad) {
-              countReject(p.deviceId, bad);
-              continue;
-            }
-          }
-          accepted++;
-          const iso = new Date(p.ts).toISOString();
-          for (const [metric, value] of Object.entries(p.values)) {
-            cols.device.push(meta.id);
-            cols.metric.push(metric);
-            cols.ts.push(iso);
-            cols.value.push(value);
-          }
-          const month = monthOf(p.ts);
-          if (!knownMonths.has(month)) months.add(month);
-          rememberLatest(meta, p);
-          addOutcomes(ops, lastHit, engine.onReading(meta, p.ts, p.values), meta);
-        }
-        for (const o of swept) {
-          const meta = cache.get(o.deviceId);
-          if (meta) addOutcomes(ops, lastHit, [o], meta);
-        }
-        stats.accepted += accepted;
-        await write(cols, months, ops);
+        const evaluated = evaluateBatch(batch, swept, {
+          engine,
+          meta: (id) => cache.get(id),
+          knownMonth: (m) => knownMonths.has(m),
+          reject: countReject,
+          accepted: rememberLatest,
+        });
+        stats.accepted += evaluated.accepted;
+        await writer.write(evaluated);
         stats.flushes++;
-        stats.written += accepted;
+        stats.written += evaluated.accepted;
         stats.lastBatch = batch.length;
         stats.lastFlushMs = Math.round(performance.now() - started);
         for (const w of batchWaiters) w.resolve();
@@ -231,73 +154,10 @@ export function createPipeline(
     const mem = latest.get(meta.id);
     if (!mem || p.ts >= mem.ts) latest.set(meta.id, { ts: p.ts, values: { ...(mem?.values ?? {}), ...p.values } });
     if (!meta.last_seen || p.ts > meta.last_seen.getTime()) meta.last_seen = new Date(p.ts);
-    const d = dirtyLatest.get(meta.id);
-    if (!d) dirtyLatest.set(meta.id, { id: meta.id, ts: new Date(p.ts), values: { ...p.values }, accepted: 1 });
-    else {
-      d.accepted++;
-      if (p.ts >= d.ts.getTime()) {
-        d.ts = new Date(p.ts);
-        Object.assign(d.values, p.values);
-      }
-    }
+    writer.noteLatest(meta, p);
     const pd = perDevice.get(meta.id) ?? { accepted: 0, rejected: 0, lastReason: null };
     pd.accepted++;
     perDevice.set(meta.id, pd);
-  }
-
-  /** One transaction per batch, retried a few times: a database blip must not lose what devices sent. */
-  async function write(cols: ReadingColumns, months: Set<string>, ops: AlarmOp[]) {
-    const writeLatest = performance.now() - lastLatestWrite >= opts.latestWriteMs;
-    const latestRows = writeLatest ? [...dirtyLatest.values()] : [];
-    const rejectedRows = writeLatest ? rejectedPending : new Map<string, number>();
-    for (let attempt = 1; ; attempt++) {
-      const raised: AlarmRow[] = [];
-      const cleared: AlarmRow[] = [];
-      try {
-        for (const m of months) {
-          await parts.readings.ensurePartition(db, m);
-          knownMonths.add(m);
-        }
-        await db.transaction().execute(async (tx) => {
-          await parts.readings.insert(tx, cols);
-          if (writeLatest) await parts.devices.applyLatest(tx, latestRows, rejectedRows);
-          for (const op of ops) {
-            if (op.kind === 'hit') {
-              const { row, inserted } = await parts.alarms.upsert(tx, op.hit);
-              if (!inserted) continue;
-              raised.push(row);
-              await audit.record(tx, op.hit.at, { id: null, username: BRAIN_ACTOR }, 'alarm.raise', { type: 'alarm', id: row.id }, { device: row.device_id, type: row.type, severity: row.severity, value: row.first_value });
-            } else {
-              const row = await parts.alarms.clearActive(tx, op.deviceId, op.type, op.at, BRAIN_ACTOR, 'rule_cleared', op.value);
-              if (!row) continue;
-              cleared.push(row);
-              await audit.record(tx, op.at, { id: null, username: BRAIN_ACTOR }, 'alarm.clear', { type: 'alarm', id: row.id }, { device: row.device_id, type: row.type, reason: 'rule_cleared', value: op.value });
-            }
-          }
-        });
-        if (writeLatest) {
-          for (const r of latestRows) if (dirtyLatest.get(r.id) === r) dirtyLatest.delete(r.id);
-          if (rejectedRows === rejectedPending) rejectedPending = new Map();
-          lastLatestWrite = performance.now();
-        }
-        stats.alarmsRaised += raised.length;
-        stats.alarmsCleared += cleared.length;
-        const now = clock.now();
-        for (const a of raised) {
-          events.publish(alarmEvent(a, 'raised', now));
-          if (a.case_link === 'pending') parts.hooks.onRaised(a);
-        }
-        for (const a of cleared) {
-          events.publish(alarmEvent(a, 'cleared', now));
-          parts.hooks.onCleared(a);
-        }
-        return;
-      } catch (err) {
-        stats.writeErrors++;
-        if (attempt >= 3 || closed) throw err;
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
   }
 
   return {
@@ -344,18 +204,12 @@ export function createPipeline(
 
     /** Writes everything queued so far (and the latest state); resolves when it is committed. */
     async flush() {
-      lastLatestWrite = -Infinity;
+      writer.latestDue();
       while (flushing || queue.length || sweepOps.length) {
         kick();
         await flushing;
       }
-      if (dirtyLatest.size || rejectedPending.size) {
-        const rows = [...dirtyLatest.values()];
-        const rejected = rejectedPending;
-        dirtyLatest = new Map();
-        rejectedPending = new Map();
-        await parts.devices.applyLatest(db, rows, rejected);
-      }
+      await writer.writeLatestNow();
     },
 
     async load() {
