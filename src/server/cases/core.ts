@@ -13,6 +13,7 @@ import type { BlobStore } from '../storage/blob-store.ts';
 import { blobStoreFor } from '../storage/from-config.ts';
 import { busFor, type CaseChange, type CaseEventBus } from './event-bus.ts';
 import { notificationStore, type NewNotification } from './notifications.ts';
+import { departmentMaySee } from './policy.ts';
 import { createCaseStore, type CaseEventTable, type CaseRow } from './store.ts';
 import type { CaseState } from './state-machine.ts';
 
@@ -136,18 +137,7 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
 }
 
 export type CaseCore = ReturnType<typeof createCaseCore>;
-
-/** Department-bound staff without dispatch or check rights only see their department's work. */
-export function departmentBound(actor: Actor): string | null {
-  if (!actor.departmentCode) return null;
-  if (actor.permissions.has('case.dispatch') || actor.permissions.has('case.check') || actor.permissions.has('case.accept')) return null;
-  return actor.departmentCode;
-}
-
-function departmentMaySee(actor: Actor, c: CaseRow): boolean {
-  const dep = departmentBound(actor);
-  return dep === null || c.main_department === dep || c.co_departments.includes(dep);
-}
+export { departmentBound } from './policy.ts';
 
 /** Text as space-separated characters (letters and digits only) so pg_trgm compares Chinese character by character. */
 export function dupText(text: string): string {

@@ -6,6 +6,7 @@ import { dupText, type CaseCore } from './core.ts';
 import { stepDue } from './deadlines.ts';
 import { openStates } from './state-machine.ts';
 import { createIntakeWriter, type InTransaction } from './intake-batch.ts';
+import { assertChannel } from './policy.ts';
 import type { CaseEventRow, CaseRow, Channel } from './store.ts';
 
 export interface IntakeInput {
@@ -52,18 +53,6 @@ export const DUPLICATE_RADIUS_M = 300;
 export const DUPLICATE_WINDOW_DAYS = 7;
 /** character-trigram similarity (0..1) from which two texts read as the same matter */
 export const DUPLICATE_MIN_SCORE = 0.4;
-
-// Which channels a role may file under from the HTTP API: a clerk types hotline calls, a grid worker patrols.
-// Open311 and IoT come only through their own modules (they call intake with a system actor).
-const channelsByRole: Record<string, readonly Channel[]> = {
-  clerk: ['hotline', 'web', 'app', 'api'],
-  gridworker: ['gridworker'],
-  citizen: ['web', 'app'],
-  dispatcher: ['hotline', 'web', 'app', 'api', 'gridworker'],
-  admin: ['hotline', 'web', 'app', 'api', 'gridworker', 'iot', 'open311'],
-  system: ['hotline', 'web', 'app', 'api', 'gridworker', 'iot', 'open311'],
-};
-
 
 export function createIntake(core: CaseCore) {
   const { deps, store, taxonomy } = core;
@@ -126,8 +115,7 @@ export function createIntake(core: CaseCore) {
   /** The one front door: hotline, web/app, patrol, API, Open311 and IoT alarms all become a case here. */
   async function intake(actor: Actor, input: IntakeInput, opts: { within?: InTransaction } = {}): Promise<IntakeResult> {
     assertCan(actor, 'case.create');
-    const allowed = actor.roles.flatMap((r) => channelsByRole[r] ?? []);
-    if (!allowed.includes(input.channel)) throw new AppError(403, 'case.channel_not_allowed', `your role does not file cases through the ${input.channel} channel`, { allowed: [...new Set(allowed)] });
+    assertChannel(actor, input.channel);
     const text = input.text.trim();
     if (!text) throw invalid('case.empty_text', 'describe the matter');
     if (input.category && !taxonomy.category(input.category)) throw invalid('case.unknown_category', `category ${input.category} is not in the taxonomy`);

@@ -162,6 +162,10 @@ export function createCaseStore() {
 
     findById: (db: Db, id: string) => db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst(),
 
+    /** The kinds of those of `ids` that are attachments of this case (an action may cite only its own). */
+    attachmentKinds: (db: Db, caseId: string, ids: string[]) =>
+      db.selectFrom('case_attachments').select(['id', 'kind']).where('case_id', '=', caseId).where('id', 'in', ids).execute(),
+
     /** The optimistic-concurrency write: succeeds only if nobody changed the case since it was read. */
     async updateIfVersion(db: Db, id: string, version: number, patch: CasePatch): Promise<CaseRow | undefined> {
       return db
