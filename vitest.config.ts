@@ -12,7 +12,7 @@ const shared = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'pglite', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'], env: { CIVICGRID_TEST_DB: 'pglite' } } },
+      { test: { ...shared, name: 'pglite', include: ['src/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'], env: { CIVICGRID_TEST_DB: 'pglite' } } },
       ...(process.env.TEST_DATABASE_URL
         ? [{ test: { ...shared, name: 'postgres', include: ['test/**/*.test.ts', 'src/**/*.db.test.ts'], exclude: [...configDefaults.exclude, 'test/e2e/**'], env: { CIVICGRID_TEST_DB: 'postgres' } } }]
         : []),

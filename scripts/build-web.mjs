@@ -24,7 +24,8 @@ function newestMtime(path) {
 export function webBuildIsStale() {
   if (!existsSync(distIndex)) return true;
   const built = statSync(distIndex).mtimeMs;
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => newestMtime(join(web, p)));
+  // the console also compiles the repo-root shared/ shapes and state machine
+  const sources = [...['src', 'public', 'index.html', 'vite.config.ts'].map((p) => newestMtime(join(web, p))), newestMtime(join(web, '..', 'shared'))];
   return Math.max(...sources) > built;
 }
 

@@ -22,7 +22,7 @@ import { geoRoutes } from './geo/routes.ts';
 import { createGeoService } from './geo/service.ts';
 import { AppError } from './errors.ts';
 import { installAuthHook } from './http/auth-hook.ts';
-import { errors } from './http/paging.ts';
+import { errors } from '../../shared/paging.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { orgRoutes } from './org/routes.ts';

@@ -2,7 +2,7 @@ import { systemActor, type Actor } from '../../src/server/access/permissions.ts'
 import type { ActInput, ActionContext, ActionHandler } from '../../src/server/cases/actions/index.ts';
 import type { CaseCore } from '../../src/server/cases/core.ts';
 import type { NewNotification } from '../../src/server/cases/notifications.ts';
-import { findTransition, type CaseAction } from '../../src/server/cases/state-machine.ts';
+import { findTransition, type CaseAction } from '../../shared/cases/state-machine.ts';
 import type { CasePatch, CaseRow } from '../../src/server/cases/store.ts';
 
 const at = new Date('2026-11-23T02:00:00Z');

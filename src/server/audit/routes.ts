@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assertCan } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors, paged, pageQuery } from '../http/paging.ts';
+import { errors, paged, pageQuery } from '../../../shared/paging.ts';
 import { verifyAuditChain } from './verify.ts';
 
 const entry = z.object({

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors } from '../http/paging.ts';
-import { loginBody, loginResponse, meResponse } from './schema.ts';
+import { errors } from '../../../shared/paging.ts';
+import { loginBody, loginResponse, meResponse } from '../../../shared/auth.ts';
 import type { AuthService } from './service.ts';
 
 export const authRoutes =

@@ -1,6 +1,6 @@
 import { cellToLatLng, cellToParent, getResolution } from 'h3-js';
 import { assertCan, type Actor } from '../access/permissions.ts';
-import { openStates } from '../cases/state-machine.ts';
+import { openStates } from '../../../shared/cases/state-machine.ts';
 import type { Deps } from '../context.ts';
 import type { AlarmStore } from './alarms/store.ts';
 import type { BrainCaseReads } from './alarms/case-store.ts';

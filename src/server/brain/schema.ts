@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../http/paging.ts';
+import { pageQuery } from '../../../shared/paging.ts';
 import { deviceTypeCodes } from './devices/types.ts';
 import type { Condition } from './rules/engine.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors, paged } from '../http/paging.ts';
+import { errors, paged } from '../../../shared/paging.ts';
 import { calendarDay, dayBody, dayQuery, deadline, deadlineQuery, isoDate, schedule, scheduleBody, yearBody } from './schema.ts';
 import type { CalendarService } from './service.ts';
 import type { CalendarDayRow } from './store.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../http/paging.ts';
+import { pageQuery } from '../../../shared/paging.ts';
 import { isIsoDate } from './working-time.ts';
 
 export const isoDate = z.string().refine(isIsoDate, 'a calendar date written YYYY-MM-DD');

@@ -2,7 +2,7 @@ import { assertCan, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { invalid, notFound } from '../errors.ts';
-import type { Page } from '../http/paging.ts';
+import type { Page } from '../../../shared/paging.ts';
 import { getSetting, putSetting } from '../settings.ts';
 import { chinaHolidays2026 } from './holidays-cn.ts';
 import { createCalendarStore, type CalendarDayRow } from './store.ts';

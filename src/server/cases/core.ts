@@ -15,7 +15,7 @@ import { busFor, type CaseChange, type CaseEventBus } from './event-bus.ts';
 import { notificationStore, type NewNotification } from './notifications.ts';
 import { departmentMaySee } from './policy.ts';
 import { createCaseStore, type CaseEventTable, type CaseRow } from './store.ts';
-import type { CaseState } from './state-machine.ts';
+import type { CaseState } from '../../../shared/cases/state-machine.ts';
 
 /** What triage answers for a text; injected so the case service does not depend on the model. */
 export type Classifier = (text: string) => { category: { code: string; confidence: number }; nature: { code: string }; urgent: boolean } | null;

@@ -1,5 +1,5 @@
 import { deadlineFor, hoursUsed, type WorkingCalendar } from '../calendar/working-time.ts';
-import type { CaseState } from './state-machine.ts';
+import type { CaseState } from '../../../shared/cases/state-machine.ts';
 
 /**
  * 处置时限 and 督办 as pure functions of the case's clock fields, the calendar and "now", so the service and the

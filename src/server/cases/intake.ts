@@ -4,7 +4,7 @@ import { AppError, invalid } from '../errors.ts';
 import { normalisePhone, secretDigest } from '../privacy/pii.ts';
 import { dupText, type CaseCore } from './core.ts';
 import { stepDue } from './deadlines.ts';
-import { openStates } from './state-machine.ts';
+import { openStates } from '../../../shared/cases/state-machine.ts';
 import { createIntakeWriter, type InTransaction } from './intake-batch.ts';
 import { assertChannel } from './policy.ts';
 import type { CaseEventRow, CaseRow, Channel } from './store.ts';

@@ -3,7 +3,7 @@ import { assertCan, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { notFound } from '../errors.ts';
-import type { Page } from '../http/paging.ts';
+import type { Page } from '../../../shared/paging.ts';
 import { withinScope } from '../db/scope.ts';
 
 export interface NotificationTable {

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.ts';
 import { assertCan, type Actor } from '../access/permissions.ts';
-import type { Transition } from './state-machine.ts';
+import type { Transition } from '../../../shared/cases/state-machine.ts';
 import type { CaseRow, Channel } from './store.ts';
 
 /**

@@ -4,8 +4,8 @@ import { maskName, maskPhone } from '../privacy/pii.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { AttachmentRow } from './attachments.ts';
 import type { ObjectionRow } from '../dispatch/store.ts';
-import type { caseDetail, caseSummary } from './schema.ts';
-import { allowedActions, stateNames } from './state-machine.ts';
+import type { caseDetail, caseSummary } from '../../../shared/cases/schema.ts';
+import { allowedActions, stateNames } from '../../../shared/cases/state-machine.ts';
 import type { CaseEventRow, CaseRow } from './store.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errors } from '../http/paging.ts';
-import { caseCode, publicCase, publicRating } from './schema.ts';
+import { errors } from '../../../shared/paging.ts';
+import { caseCode, publicCase, publicRating } from '../../../shared/cases/schema.ts';
 import type { CaseService } from './service.ts';
 
 // Codes are sequential, so anyone could walk them; the view carries no PII and a per-IP limit slows walking.

@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { assertCan } from '../access/permissions.ts';
 import { AppError } from '../errors.ts';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors, paged } from '../http/paging.ts';
+import { errors, paged } from '../../../shared/paging.ts';
 import { MAX_ATTACHMENT_BYTES } from './attachments.ts';
 import type { NotificationService } from './notifications.ts';
 import { presentAttachment } from './presenters.ts';
-import { actionBody, attachmentView, caseCode, caseDetail, caseQuery, caseSummary, duplicatesQuery, intakeResult, newCase, notification, notificationQuery, reporterClear, revealBody } from './schema.ts';
+import { actionBody, attachmentView, caseCode, caseDetail, caseQuery, caseSummary, duplicatesQuery, intakeResult, newCase, notification, notificationQuery, reporterClear, revealBody } from '../../../shared/cases/schema.ts';
 import type { CaseService } from './service.ts';
-import type { CaseAction } from './state-machine.ts';
+import type { CaseAction } from '../../../shared/cases/state-machine.ts';
 import { streamCaseChanges } from './stream.ts';
 
 export const caseRoutes =

@@ -1,14 +1,14 @@
 import { assertCan, systemActor, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { Page } from '../http/paging.ts';
+import type { Page } from '../../../shared/paging.ts';
 import { createAttachments } from './attachments.ts';
 import { createCaseCore, departmentBound, type CaseServiceOptions } from './core.ts';
 import { digestMatches } from '../privacy/pii.ts';
 import { createIntake } from './intake.ts';
 import { presentCase, presentCaseDetail } from './presenters.ts';
 import { roundCoordinate, scrubPii } from './scrub.ts';
-import { stateNames } from './state-machine.ts';
+import { stateNames } from '../../../shared/cases/state-machine.ts';
 import type { CaseEventRow, CaseFilter, CaseRow, Rating } from './store.ts';
 import { createSupervision } from './supervision.ts';
 import { createWorkflow, illegalTransition } from './workflow.ts';

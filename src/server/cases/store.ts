@@ -2,7 +2,7 @@ import { sql, type Generated, type Insertable, type Selectable, type Updateable 
 import type { Db } from '../db/database.ts';
 import { boxDegrees, h3CellsAround } from '../geo/geometry.ts';
 import { withinScope } from '../db/scope.ts';
-import type { CaseAction, CaseState } from './state-machine.ts';
+import type { CaseAction, CaseState } from '../../../shared/cases/state-machine.ts';
 
 export type Channel = 'hotline' | 'web' | 'app' | 'gridworker' | 'iot' | 'api' | 'open311';
 export type Rating = 'satisfied' | 'basically_satisfied' | 'unsatisfied';

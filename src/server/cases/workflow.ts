@@ -10,14 +10,11 @@ import { pauseClock, resumeClock, startClock, stepDue, type ClockPatch } from '.
 import type { CaseChange } from './event-bus.ts';
 import type { NewNotification } from './notifications.ts';
 import { assertMayAct, hasContact } from './policy.ts';
-import { caseActions, clockRunningStates, findTransition, remarkActions, type CaseAction, type CaseState } from './state-machine.ts';
+import { clockRunningStates, findTransition, remarkActions, type CaseAction, type CaseState } from '../../../shared/cases/state-machine.ts';
 import type { CasePatch, CaseRow } from './store.ts';
 
 export type { ActInput } from './actions/index.ts';
 export { illegalTransition } from './actions/errors.ts';
-
-/** Actions that are system steps or have their own entry point (public rating) are not reachable here. */
-export const httpActions = caseActions.filter((a) => a !== 'close_with_main');
 
 export function createWorkflow(core: CaseCore) {
   const { deps, store, taxonomy } = core;

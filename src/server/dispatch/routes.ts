@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors, paged } from '../http/paging.ts';
+import { errors, paged } from '../../../shared/paging.ts';
 import { dispatchRule, dispatchRulePatch, dispatchRuleQuery, newDispatchRule, resolveQuery, responsible } from './schema.ts';
 import type { DispatchService } from './service.ts';
 import type { DispatchRuleRow } from './store.ts';

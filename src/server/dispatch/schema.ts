@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { pageQuery } from '../http/paging.ts';
-import { areaCode, departmentCode } from '../org/schema.ts';
+import { pageQuery } from '../../../shared/paging.ts';
+import { areaCode, departmentCode } from '../../../shared/org.ts';
 
 export const categoryCode = z.string().regex(/^[0-9]{4}$/, 'category codes are 4 digits (taxonomy leaves)');
 

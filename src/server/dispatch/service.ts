@@ -2,7 +2,7 @@ import { assertCan, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
-import type { Page } from '../http/paging.ts';
+import type { Page } from '../../../shared/paging.ts';
 import { createOrgStore } from '../org/store.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { createDispatchStore, type DispatchRuleRow } from './store.ts';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AreaLevel } from '../org/store.ts';
 import type { AreaGeometry } from './geometry.ts';
-import type { areaFeatures, layer, layerFeatures } from './schema.ts';
+import type { areaFeatures, layer, layerFeatures } from '../../../shared/geo.ts';
 
 // Map layers carry what a map needs to draw and label an area, nothing about the people in it.
 const km2 = (m2: number) => Math.round(m2 / 1e4) / 100;

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors } from '../http/paging.ts';
+import { errors } from '../../../shared/paging.ts';
 import { presentAreaFeatures, presentLayer, presentLayerFeatures } from './presenters.ts';
-import { addressQuery, areaFeatures, areaShapesQuery, cityInfo, importBody, importResult, layer, layerCode, layerFeatures, locateQuery, locateResult, newLayer, parsedAddress } from './schema.ts';
+import { addressQuery, areaFeatures, areaShapesQuery, cityInfo, importBody, importResult, layer, layerCode, layerFeatures, locateQuery, locateResult, newLayer, parsedAddress } from '../../../shared/geo.ts';
 import type { GeoService } from './service.ts';
 
 /** A city's grid file runs to megabytes; only map administrators can send one, so it gets a larger limit. */

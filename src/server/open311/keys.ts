@@ -4,7 +4,7 @@ import { assertCan, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { invalid, notFound } from '../errors.ts';
-import type { Page } from '../http/paging.ts';
+import type { Page } from '../../../shared/paging.ts';
 import { createOrgStore } from '../org/store.ts';
 import { createOpen311Store, type ApiKeyRow } from './store.ts';
 

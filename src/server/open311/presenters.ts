@@ -1,5 +1,5 @@
 import { roundCoordinate, scrubPii } from '../cases/scrub.ts';
-import type { CaseState } from '../cases/state-machine.ts';
+import type { CaseState } from '../../../shared/cases/state-machine.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { Open311Value } from './format.ts';
 import { formatInstant } from './params.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors, paged, pageQuery } from '../http/paging.ts';
+import { errors, paged, pageQuery } from '../../../shared/paging.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { contentTypes, renderErrors, renderList, renderObject, splitFormat, type Open311Format, type Open311Value } from './format.ts';
 import { createOpen311KeyService, type Open311KeyService } from './keys.ts';

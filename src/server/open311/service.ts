@@ -3,7 +3,7 @@ import type { Actor, Permission } from '../access/permissions.ts';
 import { parseOffset } from '../calendar/working-time.ts';
 import { notificationStore, type NewNotification } from '../cases/notifications.ts';
 import type { CaseService } from '../cases/service.ts';
-import type { CaseAction } from '../cases/state-machine.ts';
+import type { CaseAction } from '../../../shared/cases/state-machine.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { createOrgStore } from '../org/store.ts';

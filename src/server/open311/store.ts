@@ -1,6 +1,6 @@
 import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { CaseState } from '../cases/state-machine.ts';
+import type { CaseState } from '../../../shared/cases/state-machine.ts';
 import { sensitiveCategoryCodes, sensitiveGroupCodes } from './services.ts';
 
 export interface Open311ApiKeyTable {

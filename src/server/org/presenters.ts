@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { area, department, user } from './schema.ts';
+import type { area, department, user } from '../../../shared/org.ts';
 import type { AreaRow, DepartmentRow, UserView } from './store.ts';
 
 // Presenters decide exactly what leaves the API: never a password hash or a failed-login counter.

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors, paged } from '../http/paging.ts';
+import { errors, paged } from '../../../shared/paging.ts';
 import { presentArea, presentDepartment, presentUser } from './presenters.ts';
-import { area, areaCode, areaQuery, department, departmentBody, departmentCode, newArea, newUser, user, userPatch, userQuery } from './schema.ts';
+import { area, areaCode, areaQuery, department, departmentBody, departmentCode, newArea, newUser, user, userPatch, userQuery } from '../../../shared/org.ts';
 import type { OrgService } from './service.ts';
 
 export const orgRoutes =

@@ -3,7 +3,7 @@ import { checkPasswordPolicy, hashPassword } from '../auth/passwords.ts';
 import type { AuthService } from '../auth/service.ts';
 import type { Deps } from '../context.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
-import type { Page } from '../http/paging.ts';
+import type { Page } from '../../../shared/paging.ts';
 import { createOrgStore, type AreaLevel, type AreaRow, type DepartmentRow, type UserView } from './store.ts';
 
 const childLevel: Record<AreaLevel, AreaLevel | null> = { city: 'district', district: 'street', street: 'community', community: 'grid', grid: null };

@@ -9,7 +9,7 @@ import type { NewHouseRow } from './houses/store.ts';
 import type { NewOrganisationRow } from './organisations/store.ts';
 import { nameColumns, sealIdNumber, sealPhone } from './people/rules.ts';
 import type { NewPersonRow } from './people/store.ts';
-import { componentClasses, type CareTag } from './vocab.ts';
+import { componentClasses, type CareTag } from '../../../shared/registry/vocab.ts';
 
 /**
  * Generators of believable demo registers (people, houses, organisations, components) for the demo city's

@@ -3,8 +3,8 @@ import type { ComponentRow } from './components/store.ts';
 import type { HouseRow } from './houses/store.ts';
 import type { CreditEventRow, OrganisationRow } from './organisations/store.ts';
 import type { PersonRow } from './people/store.ts';
-import type { component, creditEvent, house, organisation, person } from './schema.ts';
-import { componentClasses } from './vocab.ts';
+import type { component, creditEvent, house, organisation, person } from '../../../shared/registry/schema.ts';
+import { componentClasses } from '../../../shared/registry/vocab.ts';
 
 // Presenters decide exactly what leaves the API. A person's ID number and phone leave only in their masked
 // form; a special-care person's name only as `张*`. The clear values go out through reveal, nowhere else.

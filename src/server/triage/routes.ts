@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors } from '../http/paging.ts';
+import { errors } from '../../../shared/paging.ts';
 import { correctionBody, correctionResponse, statusResponse, triageBody, triageResponse } from './schema.ts';
 import type { TriageService } from './service.ts';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { permissionsOf, type Actor } from '../access/permissions.ts';
 import type { CaseService } from '../cases/service.ts';
 import { AppError, invalid } from '../errors.ts';
-import { errors } from '../http/paging.ts';
+import { errors } from '../../../shared/paging.ts';
 import { sniffContentType } from '../storage/sniff.ts';
 
 /** What a citizen may send from the portal without an account; the same limits as the case intake. */

@@ -10,7 +10,7 @@ import { sendProblem } from '../http/problem.ts';
 import { getSetting, type DeploymentMode } from '../settings.ts';
 import { demoAccounts } from '../seed/demo.ts';
 import { portalRoutes } from './portal-routes.ts';
-import { uiConfig } from './schema.ts';
+import { uiConfig } from '../../../shared/ui-config.ts';
 
 /** The built console (vite build → web/dist); resolved from this file so the cwd does not matter. */
 export const defaultWebDist = fileURLToPath(new URL('../../../web/dist', import.meta.url));

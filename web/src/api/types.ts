@@ -1,15 +1,16 @@
 /**
- * Response shapes, taken from the server's zod schemas where those files stand alone (type-only imports:
- * nothing of the server is bundled), so a renamed field breaks `npm run typecheck` instead of a screen.
+ * Response shapes, inferred from the zod schemas the server validates and serialises with (repo-root
+ * `shared/`, type-only imports: nothing is bundled), so a renamed field breaks `npm run typecheck` instead of a
+ * screen.
  */
 import type { z } from 'zod';
-import type { meResponse } from '../../../src/server/auth/schema.ts';
-import type { cityInfo, locateResult } from '../../../src/server/geo/schema.ts';
-import type { department } from '../../../src/server/org/schema.ts';
-import type { component, house, organisation, person } from '../../../src/server/registry/schema.ts';
-import type { uiConfig } from '../../../src/server/web/schema.ts';
-
-export type { CaseDetail, CaseSummary, IntakeResult, PublicCase } from './case-types.ts';
+import type { meResponse } from '../../../shared/auth.ts';
+import type { caseDetail, caseSummary, intakeResult, notification, publicCase } from '../../../shared/cases/schema.ts';
+import type { cityInfo, locateResult } from '../../../shared/geo.ts';
+import type { department } from '../../../shared/org.ts';
+import type { component, house, importJob, organisation, person } from '../../../shared/registry/schema.ts';
+import type { Category, TaxonomyResponse } from '../../../shared/taxonomy.ts';
+import type { uiConfig } from '../../../shared/ui-config.ts';
 
 export type Me = z.infer<typeof meResponse>;
 export type UiConfig = z.infer<typeof uiConfig>;
@@ -20,34 +21,17 @@ export type RegistryComponent = z.infer<typeof component>;
 export type RegistryPerson = z.infer<typeof person>;
 export type RegistryHouse = z.infer<typeof house>;
 export type RegistryOrganisation = z.infer<typeof organisation>;
-
-/** GET /api/v1/notifications items (restated: src/server/cases/schema.ts pulls in the case workflow). */
-export interface Notification {
-  id: number;
-  kind: string;
-  title: string;
-  body: string;
-  caseCode: string | null;
-  read: boolean;
-  createdAt: string;
-}
-
-/** GET /api/v1/taxonomy (src/server/taxonomy/routes.ts declares it inline, so it is restated here). */
-export interface TaxonomyCategory {
-  code: string;
-  zh: string;
-  en: string;
-  group: string;
-  groupZh: string;
-  department: string;
-  deadlineHours: number;
-  workingTime: boolean;
-  urgent: boolean;
-}
-export interface Taxonomy {
-  categories: TaxonomyCategory[];
-  natures: { code: string; zh: string; en: string }[];
-}
+export type CaseSummary = z.infer<typeof caseSummary>;
+export type CaseDetail = z.infer<typeof caseDetail>;
+export type IntakeResult = z.infer<typeof intakeResult>;
+export type PublicCase = z.infer<typeof publicCase>;
+/** GET /api/v1/notifications items */
+export type Notification = z.infer<typeof notification>;
+/** GET /api/v1/imports/{id} */
+export type ImportJob = z.infer<typeof importJob>;
+/** GET /api/v1/taxonomy */
+export type TaxonomyCategory = Category;
+export type Taxonomy = TaxonomyResponse;
 
 /** POST /api/v1/triage, as PRODUCT.md fixes it. */
 export interface TriageResult {
@@ -61,22 +45,4 @@ export interface TriageResult {
   autoDispatch?: boolean;
   /** the confidence from which it says so (calibrated on its test set) */
   threshold?: number;
-}
-
-/** GET /api/v1/imports/{id} (the registry declares the schema unexported in import-routes.ts, so it is restated). */
-export interface ImportJob {
-  id: string;
-  type: 'people' | 'houses' | 'organisations' | 'components' | 'grids';
-  filename: string;
-  format: 'csv' | 'xlsx' | 'geojson';
-  state: 'validating' | 'importing' | 'done' | 'failed';
-  totalRows: number;
-  processedRows: number;
-  importedRows: number;
-  errorCount: number;
-  errors: { row: number; column: string; reason: string }[];
-  message: string;
-  actor: string;
-  createdAt: string;
-  finishedAt: string | null;
 }

@@ -1,6 +1,6 @@
 import { Button, Dropdown, Space } from 'antd';
 import { useState } from 'react';
-import { allowedActions, type CaseState } from '../../../src/server/cases/state-machine.ts';
+import { allowedActions, type CaseState } from '../../../shared/cases/state-machine.ts';
 import type { CaseSummary } from '../api/types.ts';
 import { useSession } from '../auth/session.tsx';
 import type { MessageKey } from '../i18n/i18n.ts';

@@ -10,7 +10,7 @@ import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { Link } from '../router.tsx';
 import { DeadlineClock, StateTag } from './case-bits.tsx';
-import { caseStates } from '../../../src/server/cases/state-machine.ts';
+import { caseStates } from '../../../shared/cases/state-machine.ts';
 
 export interface CaseFilter {
   state?: string[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { permissionsOf } from '../../../src/server/access/permissions.ts';
-import { allowedActions, type CaseState } from '../../../src/server/cases/state-machine.ts';
+import { permissionsOf } from '../../../shared/permissions.ts';
+import { allowedActions, type CaseState } from '../../../shared/cases/state-machine.ts';
 import { actionBody, actionsFor, actionSpec, reasonRequired } from './case-actions.ts';
 
 const user = (role: string, departmentCode: string | null = null) => ({ roles: [role], departmentCode, permissions: [...permissionsOf([role])] });

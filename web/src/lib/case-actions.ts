@@ -1,4 +1,4 @@
-import { findTransition, type CaseAction, type CaseState } from '../../../src/server/cases/state-machine.ts';
+import { findTransition, type CaseAction, type CaseState } from '../../../shared/cases/state-machine.ts';
 
 /**
  * Which case actions a user is offered, from the server's own state machine (imported, not copied: it is a

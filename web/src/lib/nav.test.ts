@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { permissionsOf } from '../../../src/server/access/permissions.ts';
+import { permissionsOf } from '../../../shared/permissions.ts';
 import { activeNavKey, homePath, visibleNav } from './nav.ts';
 
 // The real permission table, so the menu test breaks when a role's rights change and the menu does not follow.

@@ -1,7 +1,7 @@
 import type { MessageKey } from '../i18n/i18n.ts';
 
 /**
- * The console's menu, driven by the same permission table the API enforces (src/server/access/permissions.ts,
+ * The console's menu, driven by the same permission table the API enforces (shared/permissions.ts,
  * delivered by GET /api/v1/auth/me), so a menu never offers a screen whose calls would be refused.
  */
 export interface NavItem {

@@ -1,6 +1,6 @@
 import { Card, List, Space, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { openStates } from '../../../src/server/cases/state-machine.ts';
+import { openStates } from '../../../shared/cases/state-machine.ts';
 import { api, type Page } from '../api/client.ts';
 import { useCaseFeed } from '../api/live.ts';
 import type { CaseSummary, RegistryComponent } from '../api/types.ts';

@@ -1,6 +1,6 @@
 import { Alert, Card, Checkbox, Col, Descriptions, Row, Segmented, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { openStates } from '../../../src/server/cases/state-machine.ts';
+import { openStates } from '../../../shared/cases/state-machine.ts';
 import { api, type Page } from '../api/client.ts';
 import { useCity } from '../api/reference.ts';
 import type { CaseSummary } from '../api/types.ts';

@@ -1,6 +1,6 @@
 import { Alert, Card, Col, Empty, Row, Segmented, Statistic, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { openStates } from '../../../src/server/cases/state-machine.ts';
+import { openStates } from '../../../shared/cases/state-machine.ts';
 import { api, type Page } from '../api/client.ts';
 import { useCaseFeed } from '../api/live.ts';
 import { useCity, useTaxonomy } from '../api/reference.ts';

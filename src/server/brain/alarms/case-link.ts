@@ -1,7 +1,7 @@
 import { systemActor, type Actor } from '../../access/permissions.ts';
 import { DUPLICATE_RADIUS_M } from '../../cases/intake.ts';
 import type { CaseService } from '../../cases/service.ts';
-import { openStates } from '../../cases/state-machine.ts';
+import { openStates } from '../../../../shared/cases/state-machine.ts';
 import type { CaseEventTable } from '../../cases/store.ts';
 import type { Deps } from '../../context.ts';
 import type { AlarmRow } from './store.ts';

@@ -4,7 +4,7 @@ import type { Actor } from '../../access/permissions.ts';
 import type { AuthService } from '../../auth/service.ts';
 import { AppError } from '../../errors.ts';
 import { requireActor } from '../../http/auth-hook.ts';
-import { errors, paged } from '../../http/paging.ts';
+import { errors, paged } from '../../../../shared/paging.ts';
 import type { Brain } from '../brain.ts';
 import { presentAlarm, presentRule } from '../presenters.ts';
 import { alarm, alarmQuery, hotspotQuery, rule, ruleBody } from '../schema.ts';

@@ -1,7 +1,7 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, notFound } from '../../errors.ts';
-import type { Page } from '../../http/paging.ts';
+import type { Page } from '../../../../shared/paging.ts';
 import type { Taxonomy } from '../../taxonomy/taxonomy.ts';
 import type { AlarmFilter, AlarmRow, AlarmStore } from './store.ts';
 import type { AlarmCaseSink } from './case-link.ts';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../http/auth-hook.ts';
-import { errors, paged } from '../../http/paging.ts';
+import { errors, paged } from '../../../../shared/paging.ts';
 import type { Brain } from '../brain.ts';
 import { deviceTypes } from './types.ts';
 import { presentDevice } from '../presenters.ts';

@@ -4,7 +4,7 @@ import { pathWithin } from '../../cases/event-bus.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
 import { createGeoService } from '../../geo/service.ts';
-import type { Page } from '../../http/paging.ts';
+import type { Page } from '../../../../shared/paging.ts';
 import { secretDigest } from '../../privacy/pii.ts';
 import { generateSecret, hashDeviceSecret, type CredentialCache } from './credentials.ts';
 import type { DeviceFilter, DeviceStore, DeviceTable, DeviceView } from './store.ts';

@@ -1,6 +1,6 @@
 import { conflict, invalid } from '../../errors.ts';
 import type { Taxonomy } from '../../taxonomy/taxonomy.ts';
-import type { CaseAction } from '../state-machine.ts';
+import type { CaseAction } from '../../../../shared/cases/state-machine.ts';
 import type { CasePatch, CaseRow } from '../store.ts';
 import type { ActInput } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { AppError, conflict } from '../../errors.ts';
-import { allowedActions, stateNames } from '../state-machine.ts';
+import { allowedActions, stateNames } from '../../../../shared/cases/state-machine.ts';
 import type { CaseRow } from '../store.ts';
 
 export const illegalTransition = (c: CaseRow, action: string) =>

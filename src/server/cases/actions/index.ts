@@ -1,4 +1,4 @@
-import type { CaseAction } from '../state-machine.ts';
+import type { CaseAction } from '../../../../shared/cases/state-machine.ts';
 import { answer } from './answer.ts';
 import { approveExtension } from './approve-extension.ts';
 import { check } from './check.ts';

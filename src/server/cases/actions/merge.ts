@@ -1,5 +1,5 @@
 import { conflict, invalid, notFound } from '../../errors.ts';
-import { openStates } from '../state-machine.ts';
+import { openStates } from '../../../../shared/cases/state-machine.ts';
 import { requireText, type ActionHandler } from './types.ts';
 
 /** 并单: this case follows an open main case (in the actor's scope) and closes with it. */

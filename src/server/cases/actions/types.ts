@@ -4,7 +4,7 @@ import { invalid } from '../../errors.ts';
 import type { CaseCore } from '../core.ts';
 import type { CaseChange } from '../event-bus.ts';
 import type { NewNotification } from '../notifications.ts';
-import type { CaseAction, Transition } from '../state-machine.ts';
+import type { CaseAction, Transition } from '../../../../shared/cases/state-machine.ts';
 import type { CasePatch, CaseRow, Rating } from '../store.ts';
 
 export interface ActInput {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { entityRoutes } from '../crud/routes.ts';
 import { presentComponent } from '../presenters.ts';
-import { component, componentPatch, componentQuery, newComponent } from '../schema.ts';
+import { component, componentPatch, componentQuery, newComponent } from '../../../../shared/registry/schema.ts';
 import type { ComponentService } from './service.ts';
 
 /** 部件 city components: CRUD, search and the map layer; owner and maintainer units shown by name. */

@@ -1,7 +1,7 @@
 import type { NewComponentRow } from './store.ts';
 import { fail, isErrors, type FieldError, type Placer, type Prepared } from '../placement.ts';
-import type { NewComponent } from '../schema.ts';
-import { componentClasses } from '../vocab.ts';
+import type { NewComponent } from '../../../../shared/registry/schema.ts';
+import { componentClasses } from '../../../../shared/registry/vocab.ts';
 
 /** A component waiting for its code: the prefix (district + class) the serial is appended to. */
 export type PreparedComponent = Omit<NewComponentRow, 'code'> & { code: string | null; codePrefix: string };

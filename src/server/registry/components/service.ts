@@ -4,7 +4,7 @@ import { AppError, conflict } from '../../errors.ts';
 import { assignCodes, prepareComponent } from './rules.ts';
 import { createComponentStore, type ComponentFilter, type ComponentRow } from './store.ts';
 import { createPlacer } from '../placement.ts';
-import type { ComponentPatch, NewComponent } from '../schema.ts';
+import type { ComponentPatch, NewComponent } from '../../../../shared/registry/schema.ts';
 import { changedFields, crudService, invalidRecord, mergePatch } from '../crud/service.ts';
 
 const taken = () => conflict('component.exists', 'a component with this code is already registered');

@@ -1,7 +1,7 @@
 import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { likeText, withinScope } from '../../db/scope.ts';
-import type { componentStates } from '../vocab.ts';
+import type { componentStates } from '../../../../shared/registry/vocab.ts';
 import { chunks, contains, entityStore, inBbox, placeConditions, type AreaFilter } from '../crud/store.ts';
 
 export interface ComponentTable {

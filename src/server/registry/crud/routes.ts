@@ -3,10 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../../access/permissions.ts';
 import { requireActor } from '../../http/auth-hook.ts';
-import { errors, paged } from '../../http/paging.ts';
-import type { Page } from '../../http/paging.ts';
+import { errors, paged } from '../../../../shared/paging.ts';
+import type { Page } from '../../../../shared/paging.ts';
 import { toFeature } from '../presenters.ts';
-import { featureCollection, geojsonQuery, idParam } from '../schema.ts';
+import { featureCollection, geojsonQuery, idParam } from '../../../../shared/registry/schema.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

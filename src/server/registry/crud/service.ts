@@ -2,7 +2,7 @@ import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
 import type { Db } from '../../db/database.ts';
 import { invalid, notFound, type AppError } from '../../errors.ts';
-import type { Page } from '../../http/paging.ts';
+import type { Page } from '../../../../shared/paging.ts';
 import type { FieldError, PlaceInput } from '../placement.ts';
 
 /** Appends the audit entry of a registry write inside its transaction. Details never carry clear PII. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { entityRoutes } from '../crud/routes.ts';
 import { presentHouse, presentPerson } from '../presenters.ts';
-import { house, houseDetail, housePatch, houseQuery, newHouse } from '../schema.ts';
+import { house, houseDetail, housePatch, houseQuery, newHouse } from '../../../../shared/registry/schema.ts';
 import type { HouseService } from './service.ts';
 
 /** 房屋 houses: CRUD, search, the map layer, and one house with its residents and tenants. */

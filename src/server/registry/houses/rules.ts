@@ -1,7 +1,7 @@
 import { parseAddress } from '../../geo/address.ts';
 import type { NewHouseRow } from './store.ts';
 import { fail, isErrors, type Placer, type Prepared } from '../placement.ts';
-import type { NewHouse } from '../schema.ts';
+import type { NewHouse } from '../../../../shared/registry/schema.ts';
 
 const strip = (v: string | undefined, marker: RegExp) => (v ? v.trim().replace(marker, '') : '');
 

@@ -5,7 +5,7 @@ import { districtOf, prepareHouse } from './rules.ts';
 import { createHouseStore, type HouseFilter, type HouseRow } from './store.ts';
 import { createPeopleStore } from '../people/store.ts';
 import { createPlacer, placeOf } from '../placement.ts';
-import type { HousePatch, NewHouse } from '../schema.ts';
+import type { HousePatch, NewHouse } from '../../../../shared/registry/schema.ts';
 import { changedFields, crudService, invalidRecord, mergePatch } from '../crud/service.ts';
 
 const taken = () => conflict('house.exists', 'a house with this address is already registered in this district');

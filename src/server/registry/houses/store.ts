@@ -1,7 +1,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { withinScope } from '../../db/scope.ts';
-import type { housePurposes } from '../vocab.ts';
+import type { housePurposes } from '../../../../shared/registry/vocab.ts';
 import { chunks, contains, entityStore, inBbox, placeConditions, type AreaFilter, type LocatedColumns } from '../crud/store.ts';
 
 export interface HouseTable extends LocatedColumns {

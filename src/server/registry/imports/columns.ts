@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Cell, Sheet, SheetRow } from './parse.ts';
-import { newComponent, newHouse, newOrganisation, newPerson } from '../schema.ts';
+import { newComponent, newHouse, newOrganisation, newPerson } from '../../../../shared/registry/schema.ts';
 import {
   careTagFrom,
   componentClassFrom,
@@ -21,7 +21,7 @@ import {
   organisationStatuses,
   personKindLabels,
   personKinds,
-} from '../vocab.ts';
+} from '../../../../shared/registry/vocab.ts';
 
 export type RegistryType = 'people' | 'houses' | 'organisations' | 'components';
 export const registryTypes: RegistryType[] = ['people', 'houses', 'organisations', 'components'];

@@ -11,7 +11,7 @@ import { createOrganisationStore, type NewOrganisationRow } from '../organisatio
 import { personAddressKey, pickHouse, preparePerson } from '../people/rules.ts';
 import { createPeopleStore, type NewPersonRow } from '../people/store.ts';
 import { createPlacer, type Prepared } from '../placement.ts';
-import type { NewComponent, NewHouse, NewOrganisation, NewPerson } from '../schema.ts';
+import type { NewComponent, NewHouse, NewOrganisation, NewPerson } from '../../../../shared/registry/schema.ts';
 import { chunks } from '../crud/store.ts';
 
 /** Rows per INSERT statement: ~30 columns × 500 stays far below PostgreSQL's 65,535 parameters. */

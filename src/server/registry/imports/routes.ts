@@ -3,28 +3,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, invalid } from '../../errors.ts';
 import { requireActor } from '../../http/auth-hook.ts';
-import { errors, paged, pageQuery } from '../../http/paging.ts';
+import { errors, paged, pageQuery } from '../../../../shared/paging.ts';
+import { importJob } from '../../../../shared/registry/schema.ts';
 import type { ImportFormat } from './parse.ts';
 import { importTypes, type ImportService } from './service.ts';
 import type { ImportJobRow, ImportType } from './store.ts';
-
-const importJob = z.object({
-  id: z.string(),
-  type: z.enum(['people', 'houses', 'organisations', 'components', 'grids']),
-  filename: z.string(),
-  format: z.enum(['csv', 'xlsx', 'geojson']),
-  state: z.enum(['validating', 'importing', 'done', 'failed']),
-  totalRows: z.number().int(),
-  processedRows: z.number().int(),
-  importedRows: z.number().int(),
-  errorCount: z.number().int(),
-  /** row = line/row the user sees in their file (feature number for GeoJSON); 0 = the file as a whole */
-  errors: z.array(z.object({ row: z.number().int(), column: z.string(), reason: z.string() })),
-  message: z.string(),
-  actor: z.string(),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
 
 const presentJob = (j: ImportJobRow): z.infer<typeof importJob> => ({
   id: j.id,

@@ -2,7 +2,7 @@ import { assertCan, can, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, forbidden, invalid, notFound } from '../../errors.ts';
 import { importGrids } from '../../geo/import.ts';
-import type { Page } from '../../http/paging.ts';
+import type { Page } from '../../../../shared/paging.ts';
 import { columnName, mapHeaders, registryTypes, rowInput, type RegistryType, type RowError } from './columns.ts';
 import { detectFormat, readSheet, UnreadableFile, type ImportFormat } from './parse.ts';
 import { createPipeline } from './pipelines.ts';

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireActor } from '../../http/auth-hook.ts';
-import { errors, paged, pageQuery } from '../../http/paging.ts';
+import { errors, paged, pageQuery } from '../../../../shared/paging.ts';
 import { entityRoutes } from '../crud/routes.ts';
 import { presentCreditEvent, presentOrganisation } from '../presenters.ts';
-import { creditEvent, idParam, newCreditEvent, newOrganisation, organisation, organisationPatch, organisationQuery } from '../schema.ts';
+import { creditEvent, idParam, newCreditEvent, newOrganisation, organisation, organisationPatch, organisationQuery } from '../../../../shared/registry/schema.ts';
 import type { OrganisationService } from './service.ts';
 
 /** 组织 organisations: CRUD, search, the map layer, and their credit record. */

@@ -1,7 +1,7 @@
 import { isValidCreditCode, normaliseCreditCode } from '../credit-code.ts';
 import type { NewOrganisationRow } from './store.ts';
 import { fail, isErrors, type FieldError, type Placer, type Prepared } from '../placement.ts';
-import type { NewOrganisation } from '../schema.ts';
+import type { NewOrganisation } from '../../../../shared/registry/schema.ts';
 
 export async function prepareOrganisation(input: NewOrganisation, placer: Placer, now: Date): Promise<Prepared<NewOrganisationRow>> {
   const errors: FieldError[] = [];

@@ -1,13 +1,13 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
 import { conflict } from '../../errors.ts';
-import type { Page } from '../../http/paging.ts';
+import type { Page } from '../../../../shared/paging.ts';
 import { prepareOrganisation } from './rules.ts';
 import { createOrganisationStore, type CreditEventRow, type OrganisationFilter, type OrganisationRow } from './store.ts';
 import { createPlacer } from '../placement.ts';
-import type { NewOrganisation, OrganisationPatch } from '../schema.ts';
+import type { NewOrganisation, OrganisationPatch } from '../../../../shared/registry/schema.ts';
 import { changedFields, crudService, invalidRecord, mergePatch } from '../crud/service.ts';
-import type { creditEventKinds } from '../vocab.ts';
+import type { creditEventKinds } from '../../../../shared/registry/vocab.ts';
 
 const taken = () => conflict('organisation.exists', 'an organisation with this unified social credit code is already registered');
 

@@ -1,7 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { withinScope } from '../../db/scope.ts';
-import type { creditEventKinds, organisationKinds, organisationStatuses } from '../vocab.ts';
+import type { creditEventKinds, organisationKinds, organisationStatuses } from '../../../../shared/registry/vocab.ts';
 import { chunks, contains, entityStore, inBbox, pageOf, placeConditions, type AreaFilter, type LocatedColumns } from '../crud/store.ts';
 
 export interface OrganisationTable extends LocatedColumns {

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../http/auth-hook.ts';
-import { errors, paged } from '../../http/paging.ts';
+import { errors, paged } from '../../../../shared/paging.ts';
 import type { PeopleService } from './service.ts';
 import { presentPerson } from '../presenters.ts';
-import { idParam, newPerson, person, personPatch, personQuery, revealBody, revealed } from '../schema.ts';
+import { idParam, newPerson, person, personPatch, personQuery, revealBody, revealed } from '../../../../shared/registry/schema.ts';
 
 /**
  * The people list is searched by ID number and phone in its query string. The access log keeps the path and

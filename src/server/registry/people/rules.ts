@@ -3,8 +3,8 @@ import { isValidIdNumber, maskIdNumber, maskName, maskPhone, normaliseIdNumber, 
 import type { HouseRow } from '../houses/store.ts';
 import type { NewPersonRow, PersonRow } from './store.ts';
 import { fail, isErrors, placeOf, type FieldError, type Placer, type Prepared } from '../placement.ts';
-import type { NewPerson } from '../schema.ts';
-import { careTagCodes } from '../vocab.ts';
+import type { NewPerson } from '../../../../shared/registry/schema.ts';
+import { careTagCodes } from '../../../../shared/registry/vocab.ts';
 
 /** The one normal form an ID number is hashed and checked in, for storing and for searching alike. */
 export const idNumberKey = (id: string) => normaliseIdNumber(id.replace(/[\s-]/g, ''));

@@ -1,12 +1,12 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
 import { conflict } from '../../errors.ts';
-import type { Page } from '../../http/paging.ts';
+import type { Page } from '../../../../shared/paging.ts';
 import { createHouseStore } from '../houses/store.ts';
 import { idNumberIndex, personAddressKey, personAsInput, phoneIndex, pickHouse, preparePerson, unsealPerson } from './rules.ts';
 import { createPeopleStore, type PersonFilter, type PersonRow } from './store.ts';
 import { createPlacer } from '../placement.ts';
-import type { NewPerson, PersonPatch } from '../schema.ts';
+import type { NewPerson, PersonPatch } from '../../../../shared/registry/schema.ts';
 import { changedFields, crudService, invalidRecord, mergePatch } from '../crud/service.ts';
 
 export type PersonQuery = Omit<PersonFilter, 'idNumberBidx' | 'phoneBidx'> & { idNumber?: string; phone?: string };

@@ -1,7 +1,7 @@
 import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { withinScope } from '../../db/scope.ts';
-import type { careTags, genders, houseRelations, idTypes, personKinds } from '../vocab.ts';
+import type { careTags, genders, houseRelations, idTypes, personKinds } from '../../../../shared/registry/vocab.ts';
 import { chunks, contains, entityStore, placeConditions, type AreaFilter, type LocatedColumns } from '../crud/store.ts';
 
 export interface PersonTable extends LocatedColumns {

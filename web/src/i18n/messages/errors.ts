@@ -1,5 +1,5 @@
 /**
- * problem+json `code` → readable text. The server's codes are stable i18n keys (src/server/errors.ts); a code
+ * problem+json `code` → readable text. The server's codes are stable i18n keys (its one AppError, dotted codes); a code
  * missing here still shows the generic text plus the server's detail, so nothing is ever silent.
  */
 export const errorMessages = {

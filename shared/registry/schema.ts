@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../http/paging.ts';
+import { pageQuery } from '../paging.ts';
 import {
   careTagCodes,
   careTags,
@@ -324,3 +324,24 @@ export const featureCollection = (properties: z.ZodTypeAny) =>
   });
 
 export const idParam = z.object({ id: z.uuid() });
+
+// ---- imports 导入
+
+/** GET /api/v1/imports/{id}: an import job and its row-by-row report. */
+export const importJob = z.object({
+  id: z.string(),
+  type: z.enum(['people', 'houses', 'organisations', 'components', 'grids']),
+  filename: z.string(),
+  format: z.enum(['csv', 'xlsx', 'geojson']),
+  state: z.enum(['validating', 'importing', 'done', 'failed']),
+  totalRows: z.number().int(),
+  processedRows: z.number().int(),
+  importedRows: z.number().int(),
+  errorCount: z.number().int(),
+  /** row = line/row the user sees in their file (feature number for GeoJSON); 0 = the file as a whole */
+  errors: z.array(z.object({ row: z.number().int(), column: z.string(), reason: z.string() })),
+  message: z.string(),
+  actor: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});

@@ -1,4 +1,4 @@
-import type { Permission } from '../access/permissions.ts';
+import type { Permission } from '../permissions.ts';
 
 /**
  * The case lifecycle as data: every legal (state, action) pair, where it leads and which permission it needs.
@@ -58,6 +58,9 @@ export const remarkActions: ReadonlySet<CaseAction> = new Set(['note', 'urge']);
 
 /** Actions only the system performs; the HTTP API never accepts them. */
 export const internalActions: ReadonlySet<CaseAction> = new Set(['close_with_main']);
+
+/** Actions that are system steps or have their own entry point (public rating) are not reachable here. */
+export const httpActions = caseActions.filter((a) => a !== 'close_with_main');
 
 /** Who may perform a transition: a permission, and for handler steps the case's own department. */
 export interface Transition {

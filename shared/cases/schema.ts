@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { pageQuery } from '../http/paging.ts';
-import { areaCode, departmentCode } from '../org/schema.ts';
-import { caseStates } from './state-machine.ts';
-import { httpActions } from './workflow.ts';
+import { pageQuery } from '../paging.ts';
+import { areaCode, departmentCode } from '../org.ts';
+import { caseStates, httpActions } from './state-machine.ts';
 
 export const caseCode = z.string().regex(/^[0-9]{13}$/, 'a case code is 13 digits: YYYYMMDD and a 5-digit number');
 const categoryCode = z.string().regex(/^[0-9]{4}$/, 'category codes are 4 digits');

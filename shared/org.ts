@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { roles } from '../access/permissions.ts';
-import { pageQuery } from '../http/paging.ts';
+import { roles } from './permissions.ts';
+import { pageQuery } from './paging.ts';
 
 export const areaLevel = z.enum(['city', 'district', 'street', 'community', 'grid']);
 export const areaCode = z.string().regex(/^[0-9]{6}([0-9]{3}){0,3}$/, 'area codes are 6, 9, 12 or 15 digits');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { permissionTable } from '../access/permissions.ts';
+import { permissionTable } from '../permissions.ts';
 import { allowedActions, caseActions, caseStates, clockRunningStates, findTransition, internalActions, openStates, remarkActions, transitions } from './state-machine.ts';
 
 describe('case state machine', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { areaCode, areaLevel } from '../org/schema.ts';
+import { areaCode, areaLevel } from './org.ts';
 
 // Not z.coerce.number(): it reads an empty parameter as 0, and "lon=&lat=" would locate a point off Africa.
 const degrees = (max: number) =>
