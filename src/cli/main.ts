@@ -11,7 +11,7 @@ import { createOrgStore } from '../server/org/store.ts';
 import { demoSecretKey } from '../server/privacy/pii.ts';
 import { openRuntime } from '../server/runtime.ts';
 import { seedDemo } from '../server/seed/demo.ts';
-import { getSetting } from '../server/settings.ts';
+import { getSetting } from '../server/db/settings-store.ts';
 
 const program = new Command('civicgrid').description('CivicGrid: municipal social governance platform').showHelpAfterError();
 

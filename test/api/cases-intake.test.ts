@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/access/permissions.ts';
 import { notificationStore } from '../../src/server/cases/notifications.ts';
 import { createCaseService } from '../../src/server/cases/service.ts';
-import { tinyJpeg } from '../../src/server/storage/test-images.ts';
+import { tinyJpeg } from '../support/test-images.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { createTestAppWithFiles, type TestApp } from '../support/harness.ts';
 import { act, actOk, gridWorkerPoint, intake, loginAll, pointIn, upload, type Tokens } from './cases-support.ts';

@@ -4,7 +4,7 @@ import { systemActor } from '../access/permissions.ts';
 import { createOrgStore } from '../org/store.ts';
 import type { Runtime } from '../runtime.ts';
 import { demoMap } from '../seed/demo.ts';
-import { getSetting, putSetting } from '../settings.ts';
+import { getSetting, putSetting } from '../db/settings-store.ts';
 import { seedRegistryCity } from './demo-seed.ts';
 import type { ImportFormat } from './import-parse.ts';
 import { createImportService, importTypes, type ImportProgress } from './import-service.ts';

@@ -8,7 +8,7 @@ import { seedDispatchCatalogue } from '../dispatch/service.ts';
 import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
-import { putSetting } from '../settings.ts';
+import { putSetting } from '../db/settings-store.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 
 /** 示范市: a fictional city (code 990100; province 99 does not exist in GB/T 2260, so it can't be mistaken for a real one). */

@@ -7,7 +7,7 @@ import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import { problem } from '../errors.ts';
 import { sendProblem } from '../http/problem.ts';
-import { getSetting, type DeploymentMode } from '../settings.ts';
+import { getSetting, type DeploymentMode } from '../db/settings-store.ts';
 import { demoAccounts } from '../seed/demo.ts';
 import { portalRoutes } from './portal-routes.ts';
 import { uiConfig } from './schema.ts';

@@ -1,4 +1,4 @@
-import type { Db } from './db/database.ts';
+import type { Db } from './database.ts';
 
 interface SettingsTable {
   key: string;
@@ -6,7 +6,7 @@ interface SettingsTable {
   updated_at: Date;
 }
 
-declare module './db/tables.ts' {
+declare module './tables.ts' {
   interface Tables {
     settings: SettingsTable;
   }
