@@ -12,7 +12,7 @@ import { createDeps, type Deps } from '../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../src/server/db/database.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { demoIdNumber, personName, prng } from '../src/server/registry/demo-data.ts';
-import { createImportService, type ImportProgress } from '../src/server/registry/import-service.ts';
+import { createImportService, type ImportProgress } from '../src/server/registry/imports/service.ts';
 import { demoCity, demoMap, seedDemo } from '../src/server/seed/demo.ts';
 import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
 

@@ -74,7 +74,7 @@ seed
     // production-mode key check on a fresh database.
     const rt = await openRuntime({ ...c, CIVICGRID_DEMO: false, CIVICGRID_SECRET_KEY: c.CIVICGRID_SECRET_KEY ?? demoSecretKey().toString('hex') });
     // the city-scale registers stream in on top of the demo city, seeded first if needed
-    const cityScale = async () => opts.scale === 'city' && (await import('../server/registry/cli.ts')).seedCityScale(rt);
+    const cityScale = async () => opts.scale === 'city' && (await import('./registry.ts')).seedCityScale(rt);
     try {
       if ((await getSetting(rt.deps.db, 'mode')) === 'demo') {
         console.log('demo city already seeded');
@@ -165,7 +165,7 @@ program
   .requiredOption('-t, --type <type>', 'people | houses | organisations | components | grids')
   .option('-f, --format <format>', 'csv | xlsx | geojson (default: from the file name)')
   .action(async (file: string, opts: { type: string; format?: string }) => {
-    const { checkImportOptions, importCommand } = await import('../server/registry/cli.ts');
+    const { checkImportOptions, importCommand } = await import('./registry.ts');
     checkImportOptions(file, opts); // before the database opens: a typo should not cost a boot
     const rt = await openRuntime(config({ LOG_LEVEL: 'warn' }));
     try {

@@ -2,10 +2,10 @@ import { cellToLatLng, cellToParent, getResolution } from 'h3-js';
 import { assertCan, type Actor } from '../access/permissions.ts';
 import { openStates } from '../cases/state-machine.ts';
 import type { Deps } from '../context.ts';
-import type { AlarmStore } from './alarm-store.ts';
-import type { BrainCaseReads } from './case-store.ts';
-import type { DeviceStore } from './device-store.ts';
-import { deviceTypes } from './device-types.ts';
+import type { AlarmStore } from './alarms/store.ts';
+import type { BrainCaseReads } from './alarms/case-store.ts';
+import type { DeviceStore } from './devices/store.ts';
+import { deviceTypes } from './devices/types.ts';
 
 /** A device heard from within this many of its report intervals counts as online (设备在线). */
 export const ONLINE_INTERVALS = 3;

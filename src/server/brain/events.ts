@@ -1,4 +1,4 @@
-import type { AlarmRow } from './alarm-store.ts';
+import type { AlarmRow } from './alarms/store.ts';
 
 /** What the live feed (SSE) carries about an alarm: enough for a map and a list, nothing secret. */
 export interface AlarmEvent {

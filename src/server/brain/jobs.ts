@@ -1,5 +1,5 @@
 import type { Deps } from '../context.ts';
-import { bucketMs, monthOf, type ReadingStore } from './reading-store.ts';
+import { bucketMs, monthOf, type ReadingStore } from './ingest/store.ts';
 
 /** Raw readings are kept this many whole months (plus the current one); rollups much longer. */
 export const RETENTION_MONTHS = 3;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { AlarmRow, RuleRow } from './alarm-store.ts';
-import type { DeviceView } from './device-store.ts';
-import { deviceTypes } from './device-types.ts';
+import type { AlarmRow, RuleRow } from './alarms/store.ts';
+import type { DeviceView } from './devices/store.ts';
+import { deviceTypes } from './devices/types.ts';
 import { ONLINE_INTERVALS } from './dashboard-service.ts';
 import type { alarm, device, rule } from './schema.ts';
 

@@ -3,9 +3,9 @@ import type { AuthService } from '../auth/service.ts';
 import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-import { alarmRoutes } from './alarm-routes.ts';
+import { alarmRoutes } from './alarms/routes.ts';
 import { createBrain, type Brain } from './brain.ts';
-import { deviceRoutes } from './device-routes.ts';
+import { deviceRoutes } from './devices/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

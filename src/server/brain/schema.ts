@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageQuery } from '../http/paging.ts';
-import { deviceTypeCodes } from './device-types.ts';
-import type { Condition } from './rules.ts';
+import { deviceTypeCodes } from './devices/types.ts';
+import type { Condition } from './rules/engine.ts';
 
 export const deviceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, 'device ids are 2-64 characters: letters, digits, . _ -');
 const departmentCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/);

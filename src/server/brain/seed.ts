@@ -2,11 +2,11 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { h3Cell } from '../geo/geometry.ts';
 import { seededRandom } from '../random.ts';
-import { createAlarmStore } from './alarm-store.ts';
+import { createAlarmStore } from './alarms/store.ts';
 import { secretDigest } from '../privacy/pii.ts';
-import { generateSecret, hashDeviceSecret } from './credentials.ts';
-import { createDeviceStore, type DeviceTable } from './device-store.ts';
-import { defaultRules } from './device-types.ts';
+import { generateSecret, hashDeviceSecret } from './devices/credentials.ts';
+import { createDeviceStore, type DeviceTable } from './devices/store.ts';
+import { defaultRules } from './devices/types.ts';
 
 /** PRODUCT.md's demo device: MQTT username = its id, password below; level > 0.3 raises an alarm → case 0705. */
 export const DEMO_DEVICE = { id: 'demo-water-level-001', password: 'demo-device-pass', name: '东城区积水点水位计 1 号' };

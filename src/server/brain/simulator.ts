@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { seededRandom } from '../random.ts';
-import { deviceTypes } from './device-types.ts';
+import { deviceTypes } from './devices/types.ts';
 
 /**
  * Device simulator (`civicgrid simulate`): realistic readings with occasional anomalies over MQTT.

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { parseAddress, sameAdminArea } from '../geo/address.ts';
 import { h3Cell } from '../geo/geometry.ts';
-import { createHouseStore, type HouseRow } from './house-store.ts';
+import { createHouseStore, type HouseRow } from './houses/store.ts';
 
 /** Where an address lies, as far as the houses registered under it tell. */
 export interface AddressPlace {

@@ -3,12 +3,12 @@ import type { AreaGeometry } from '../geo/geometry.ts';
 import { bboxOf, h3Cell, pointWhere } from '../geo/geometry.ts';
 import type { PiiCipher } from '../privacy/pii.ts';
 import { creditCodeCheckChar } from './credit-code.ts';
-import type { NewComponentRow } from './component-store.ts';
-import { houseAddress } from './house-rules.ts';
-import type { NewHouseRow } from './house-store.ts';
-import type { NewOrganisationRow } from './organisation-store.ts';
-import { nameColumns, sealIdNumber, sealPhone } from './people-rules.ts';
-import type { NewPersonRow } from './people-store.ts';
+import type { NewComponentRow } from './components/store.ts';
+import { houseAddress } from './houses/rules.ts';
+import type { NewHouseRow } from './houses/store.ts';
+import type { NewOrganisationRow } from './organisations/store.ts';
+import { nameColumns, sealIdNumber, sealPhone } from './people/rules.ts';
+import type { NewPersonRow } from './people/store.ts';
 import { componentClasses, type CareTag } from './vocab.ts';
 
 /**

@@ -2,12 +2,12 @@ import { systemActor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import type { AreaGeometry } from '../geo/geometry.ts';
-import { createComponentStore, type NewComponentRow } from './component-store.ts';
+import { createComponentStore, type NewComponentRow } from './components/store.ts';
 import { demoComponents, demoHouseholds, demoOrganisations, type DemoOptions } from './demo-data.ts';
-import { createHouseStore, type NewHouseRow } from './house-store.ts';
-import { INSERT_BATCH } from './import-pipelines.ts';
-import { createOrganisationStore, type NewOrganisationRow } from './organisation-store.ts';
-import { createPeopleStore, type NewPersonRow } from './people-store.ts';
+import { createHouseStore, type NewHouseRow } from './houses/store.ts';
+import { INSERT_BATCH } from './imports/pipelines.ts';
+import { createOrganisationStore, type NewOrganisationRow } from './organisations/store.ts';
+import { createPeopleStore, type NewPersonRow } from './people/store.ts';
 
 export interface DemoAreaInput {
   code: string;

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors, paged, pageQuery } from '../http/paging.ts';
-import type { ComponentService } from './component-service.ts';
-import type { HouseService } from './house-service.ts';
-import type { OrganisationService } from './organisation-service.ts';
+import type { ComponentService } from './components/service.ts';
+import type { HouseService } from './houses/service.ts';
+import type { OrganisationService } from './organisations/service.ts';
 import { presentComponent, presentCreditEvent, presentHouse, presentOrganisation, presentPerson, toFeature } from './presenters.ts';
 import {
   component,

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { ComponentRow } from './component-store.ts';
-import type { HouseRow } from './house-store.ts';
-import type { CreditEventRow, OrganisationRow } from './organisation-store.ts';
-import type { PersonRow } from './people-store.ts';
+import type { ComponentRow } from './components/store.ts';
+import type { HouseRow } from './houses/store.ts';
+import type { CreditEventRow, OrganisationRow } from './organisations/store.ts';
+import type { PersonRow } from './people/store.ts';
 import type { component, creditEvent, house, organisation, person } from './schema.ts';
 import { componentClasses } from './vocab.ts';
 

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../context.ts';
-import { createComponentService } from './component-service.ts';
-import { createHouseService } from './house-service.ts';
-import { importRoutes } from './import-routes.ts';
-import { createImportService } from './import-service.ts';
-import { createOrganisationService } from './organisation-service.ts';
-import { peopleRoutes } from './people-routes.ts';
-import { createPeopleService } from './people-service.ts';
+import { createComponentService } from './components/service.ts';
+import { createHouseService } from './houses/service.ts';
+import { importRoutes } from './imports/routes.ts';
+import { createImportService } from './imports/service.ts';
+import { createOrganisationService } from './organisations/service.ts';
+import { peopleRoutes } from './people/routes.ts';
+import { createPeopleService } from './people/service.ts';
 import { placeRoutes } from './place-routes.ts';
 
 /** 统一基础数据库 people, houses, organisations, components and their imports: one register line in app.ts. */

@@ -1,0 +1,72 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { boxDegrees, h3CellsAround } from '../../geo/geometry.ts';
+import { withinScope } from '../../db/scope.ts';
+// The cases capability owns these tables; the brain only reads them here, for alarm dedupe and the dashboard.
+import type {} from '../../cases/store.ts';
+
+/** Read-only queries of the brain over the cases tables, named for what they answer. */
+export function createBrainCaseReads() {
+  return {
+    /** 并单 for alarms: an open case of the same category within radiusM of the point, newest first. */
+    openCaseNear: (db: Db, q: { category: string; lon: number; lat: number; radiusM: number; since: Date; openStates: readonly string[] }) => {
+      const { dLat, dLon } = boxDegrees(q.radiusM, q.lat);
+      return db
+        .selectFrom('cases')
+        .select(['id', 'code', 'state', 'area_path'])
+        .where('h3', 'in', h3CellsAround(q.lon, q.lat, q.radiusM))
+        .where('category', '=', q.category)
+        .where('state', 'in', q.openStates as never[])
+        .where('created_at', '>=', q.since)
+        .where('lat', '>=', q.lat - dLat)
+        .where('lat', '<=', q.lat + dLat)
+        .where('lon', '>=', q.lon - dLon)
+        .where('lon', '<=', q.lon + dLon)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    },
+
+    /** The case an earlier attempt already opened for this alarm (intake stores `alarm:<id>` as external ref). */
+    caseByExternalRef: (db: Db, ref: string) => db.selectFrom('cases').select(['id', 'code', 'state', 'area_path']).where('external_ref', '=', ref).executeTakeFirst(),
+
+    caseById: (db: Db, id: string) => db.selectFrom('cases').select(['id', 'code', 'state', 'area_path']).where('id', '=', id).executeTakeFirst(),
+
+    /** Dashboard KPIs: open cases by state, category and district (the 2nd level of the area path). */
+    async openCaseKpis(db: Db, scopePath: string, openStates: readonly string[], now: Date) {
+      const base = db.selectFrom('cases').where(withinScope('area_path', scopePath)).where('state', 'in', openStates as never[]);
+      const [byState, byCategory, byArea, overdue, total] = await Promise.all([
+        base.select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute(),
+        base.select(['category', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('category').orderBy('n', 'desc').limit(20).execute(),
+        base
+          .select([sql<string>`subpath(area_path, 0, least(nlevel(area_path), 2))::text`.as('path'), (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy(sql`1`)
+          .execute(),
+        base.where('due_at', '<', now).where('paused_since', 'is', null).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return {
+        total: Number(total.n),
+        overdue: Number(overdue.n),
+        byState: byState.map((r) => ({ state: r.state as string, n: Number(r.n) })),
+        byCategory: byCategory.map((r) => ({ category: r.category, n: Number(r.n) })),
+        byArea: byArea.map((r) => ({ path: r.path, n: Number(r.n) })),
+      };
+    },
+
+    /** Cases created in a window per H3 cell (res 9), for hotspots. */
+    async casesPerCell(db: Db, scopePath: string, since: Date) {
+      const rows = await db
+        .selectFrom('cases')
+        .where(withinScope('area_path', scopePath))
+        .where('created_at', '>=', since)
+        .where('h3', 'is not', null)
+        .select(['h3', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('h3')
+        .execute();
+      return rows.map((r) => ({ h3: r.h3!, n: Number(r.n) }));
+    },
+  };
+}
+
+export type BrainCaseReads = ReturnType<typeof createBrainCaseReads>;

@@ -1,0 +1,108 @@
+import { assertCan, type Actor } from '../../access/permissions.ts';
+import type { Deps } from '../../context.ts';
+import { AppError, conflict, notFound } from '../../errors.ts';
+import type { Page } from '../../http/paging.ts';
+import { assignCodes, prepareComponent } from './rules.ts';
+import { createComponentStore, type ComponentFilter, type ComponentRow } from './store.ts';
+import { createPlacer } from '../placement.ts';
+import type { ComponentPatch, NewComponent } from '../schema.ts';
+import { auditor, changedFields, invalidRecord, isUniqueViolation, mergePatch } from '../service-common.ts';
+
+const taken = () => conflict('component.exists', 'a component with this code is already registered');
+
+/** 部件 city components (GB/T 30428.2) with owner and maintainer units and their state. */
+export function createComponentService(deps: Deps) {
+  const store = createComponentStore();
+  const { db, clock } = deps;
+  const record = auditor(deps);
+
+  async function inScope(actor: Actor, id: string): Promise<ComponentRow> {
+    const c = await store.find(db, id, actor.scopePath);
+    if (!c) throw notFound('component', id);
+    return c;
+  }
+
+  const asInput = (c: ComponentRow): NewComponent => ({
+    code: c.code,
+    classCode: c.class_code,
+    name: c.name,
+    ownerUnit: c.owner_unit,
+    maintainerUnit: c.maintainer_unit,
+    state: c.state,
+    address: c.address,
+    installedOn: c.installed_on,
+    gridCode: c.grid_code,
+    lon: c.lon,
+    lat: c.lat,
+    note: c.note,
+  });
+
+  return {
+    /** Department names by code, so owner/maintainer units that are departments are shown by name. */
+    async departments(): Promise<Map<string, string>> {
+      return new Map((await store.departments(db)).map((d) => [d.code, d.name]));
+    },
+
+    async list(actor: Actor, filter: ComponentFilter, page: number, pageSize: number): Promise<Page<ComponentRow>> {
+      assertCan(actor, 'registry.read');
+      const [items, total] = await store.list(db, actor.scopePath, filter, page, pageSize);
+      return { items, total, page, pageSize };
+    },
+
+    async located(actor: Actor, filter: ComponentFilter, limit: number) {
+      assertCan(actor, 'registry.read');
+      const rows = await store.located(db, actor.scopePath, filter, limit);
+      return { items: rows.slice(0, limit), truncated: rows.length > limit };
+    },
+
+    get(actor: Actor, id: string): Promise<ComponentRow> {
+      assertCan(actor, 'registry.read');
+      return inScope(actor, id);
+    },
+
+    async create(actor: Actor, input: NewComponent): Promise<ComponentRow> {
+      assertCan(actor, 'registry.write');
+      const prepared = await prepareComponent(input, createPlacer(deps, actor), clock.now());
+      if (!prepared.ok) throw invalidRecord('component', prepared.errors);
+      if (prepared.value.code && (await store.existingCodes(db, [prepared.value.code])).size) throw taken();
+      try {
+        return await db.transaction().execute(async (tx) => {
+          const [row] = assignCodes([prepared.value], await store.nextSerials(tx, [prepared.value.codePrefix]));
+          const c = await store.insert(tx, row!);
+          await record(tx, actor, 'component.create', 'component', c.id, { code: c.code, class: c.class_code, grid: c.grid_code });
+          return c;
+        });
+      } catch (err) {
+        throw isUniqueViolation(err) ? taken() : err;
+      }
+    },
+
+    async update(actor: Actor, id: string, patch: ComponentPatch): Promise<ComponentRow> {
+      assertCan(actor, 'registry.write');
+      const current = await inScope(actor, id);
+      const prepared = await prepareComponent(mergePatch({ ...asInput(current), code: undefined }, patch), createPlacer(deps, actor), clock.now());
+      if (!prepared.ok) throw invalidRecord('component', prepared.errors);
+      // Class and district are part of the code; such a change is a new component, not an edit.
+      if (prepared.value.codePrefix !== current.code.slice(0, 10)) {
+        throw new AppError(400, 'component.recode_required', 'class and district are part of the component code; register a new component and remove this one');
+      }
+      const { created_at: _created, codePrefix: _prefix, code: _code, ...row } = prepared.value;
+      return db.transaction().execute(async (tx) => {
+        const c = await store.update(tx, id, { ...row, updated_at: clock.now() });
+        await record(tx, actor, 'component.update', 'component', id, { code: c.code, changed: changedFields(patch), state: c.state });
+        return c;
+      });
+    },
+
+    async remove(actor: Actor, id: string): Promise<void> {
+      assertCan(actor, 'registry.write');
+      const current = await inScope(actor, id);
+      await db.transaction().execute(async (tx) => {
+        await store.remove(tx, id);
+        await record(tx, actor, 'component.delete', 'component', id, { code: current.code, grid: current.grid_code });
+      });
+    },
+  };
+}
+
+export type ComponentService = ReturnType<typeof createComponentService>;

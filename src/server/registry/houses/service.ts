@@ -1,0 +1,116 @@
+import { assertCan, type Actor } from '../../access/permissions.ts';
+import type { Deps } from '../../context.ts';
+import { conflict, notFound } from '../../errors.ts';
+import type { Page } from '../../http/paging.ts';
+import { districtOf, prepareHouse } from './rules.ts';
+import { createHouseStore, type HouseFilter, type HouseRow } from './store.ts';
+import { createPeopleStore } from '../people/store.ts';
+import { createPlacer, placeOf } from '../placement.ts';
+import type { HousePatch, NewHouse } from '../schema.ts';
+import { auditor, changedFields, invalidRecord, isUniqueViolation, mergePatch } from '../service-common.ts';
+
+const taken = () => conflict('house.exists', 'a house with this address is already registered in this district');
+
+/** 房屋 houses: community → building → unit → room, rental flag, residents and tenants. */
+export function createHouseService(deps: Deps) {
+  const store = createHouseStore();
+  const people = createPeopleStore();
+  const { db, clock } = deps;
+  const record = auditor(deps);
+
+  async function inScope(actor: Actor, id: string): Promise<HouseRow> {
+    const h = await store.find(db, id, actor.scopePath);
+    if (!h) throw notFound('house', id);
+    return h;
+  }
+
+  async function addressTaken(key: string, gridCode: string, exceptId?: string) {
+    const same = await store.byAddressKeys(db, [key]);
+    return same.some((h) => h.id !== exceptId && districtOf(h.grid_code) === districtOf(gridCode));
+  }
+
+  const asInput = (h: HouseRow): NewHouse => ({
+    address: h.address,
+    building: h.building,
+    unit: h.unit,
+    room: h.room,
+    purpose: h.purpose,
+    rental: h.rental,
+    gridCode: h.grid_code,
+    lon: h.lon ?? undefined,
+    lat: h.lat ?? undefined,
+    note: h.note,
+  });
+
+  return {
+    async list(actor: Actor, filter: HouseFilter, page: number, pageSize: number): Promise<Page<HouseRow>> {
+      assertCan(actor, 'registry.read');
+      const [items, total] = await store.list(db, actor.scopePath, filter, page, pageSize);
+      return { items, total, page, pageSize };
+    },
+
+    /** Located houses for a map layer, at most `limit`; `truncated` says the viewport holds more. */
+    async located(actor: Actor, filter: HouseFilter, limit: number) {
+      assertCan(actor, 'registry.read');
+      const rows = await store.located(db, actor.scopePath, filter, limit);
+      return { items: rows.slice(0, limit), truncated: rows.length > limit };
+    },
+
+    /** The house with the people registered in it (their names presented under the usual masking rules). */
+    async get(actor: Actor, id: string) {
+      assertCan(actor, 'registry.read');
+      const house = await inScope(actor, id);
+      return { house, residents: await people.residents(db, id, actor.scopePath) };
+    },
+
+    async create(actor: Actor, input: NewHouse): Promise<HouseRow> {
+      assertCan(actor, 'registry.write');
+      const prepared = await prepareHouse(input, createPlacer(deps, actor), clock.now());
+      if (!prepared.ok) throw invalidRecord('house', prepared.errors);
+      const row = prepared.value;
+      if (await addressTaken(row.address_key, row.grid_code)) throw taken();
+      try {
+        return await db.transaction().execute(async (tx) => {
+          const h = await store.insert(tx, row);
+          await record(tx, actor, 'house.create', 'house', h.id, { grid: h.grid_code, addressKey: h.address_key, rental: h.rental });
+          return h;
+        });
+      } catch (err) {
+        throw isUniqueViolation(err) ? taken() : err;
+      }
+    },
+
+    async update(actor: Actor, id: string, patch: HousePatch): Promise<HouseRow> {
+      assertCan(actor, 'registry.write');
+      const current = await inScope(actor, id);
+      const prepared = await prepareHouse(mergePatch(asInput(current), patch), createPlacer(deps, actor), clock.now());
+      if (!prepared.ok) throw invalidRecord('house', prepared.errors);
+      const { created_at: _created, ...row } = prepared.value;
+      if ((row.address_key !== current.address_key || districtOf(row.grid_code) !== districtOf(current.grid_code)) && (await addressTaken(row.address_key, row.grid_code, id))) throw taken();
+      const now = clock.now();
+      try {
+        return await db.transaction().execute(async (tx) => {
+          const h = await store.update(tx, id, { ...row, updated_at: now });
+          // Residents are where their house is: a corrected point or grid moves them too.
+          if (h.grid_code !== current.grid_code || h.lon !== current.lon || h.lat !== current.lat) await people.followHouse(tx, id, placeOf(h), now);
+          await record(tx, actor, 'house.update', 'house', id, { changed: changedFields(patch), grid: h.grid_code });
+          return h;
+        });
+      } catch (err) {
+        throw isUniqueViolation(err) ? taken() : err;
+      }
+    },
+
+    async remove(actor: Actor, id: string): Promise<void> {
+      assertCan(actor, 'registry.write');
+      const current = await inScope(actor, id);
+      await db.transaction().execute(async (tx) => {
+        // The residents stay registered (the link is cleared by the foreign key), only the house goes.
+        await store.remove(tx, id);
+        await record(tx, actor, 'house.delete', 'house', id, { grid: current.grid_code, addressKey: current.address_key });
+      });
+    },
+  };
+}
+
+export type HouseService = ReturnType<typeof createHouseService>;

@@ -1,0 +1,139 @@
+import { assertCan, type Actor } from '../../access/permissions.ts';
+import type { Deps } from '../../context.ts';
+import { conflict, notFound } from '../../errors.ts';
+import type { Page } from '../../http/paging.ts';
+import { prepareOrganisation } from './rules.ts';
+import { createOrganisationStore, type CreditEventRow, type OrganisationFilter, type OrganisationRow } from './store.ts';
+import { createPlacer } from '../placement.ts';
+import type { NewOrganisation, OrganisationPatch } from '../schema.ts';
+import { auditor, changedFields, invalidRecord, isUniqueViolation, mergePatch } from '../service-common.ts';
+import type { creditEventKinds } from '../vocab.ts';
+
+const taken = () => conflict('organisation.exists', 'an organisation with this unified social credit code is already registered');
+
+/** 组织 enterprises, social organisations and party organisations, with their credit events. */
+export function createOrganisationService(deps: Deps) {
+  const store = createOrganisationStore();
+  const { db, clock } = deps;
+  const record = auditor(deps);
+
+  async function inScope(actor: Actor, id: string): Promise<OrganisationRow> {
+    const o = await store.find(db, id, actor.scopePath);
+    if (!o) throw notFound('organisation', id);
+    return o;
+  }
+
+  const asInput = (o: OrganisationRow): NewOrganisation => ({
+    kind: o.kind,
+    name: o.name,
+    creditCode: o.credit_code,
+    legalRep: o.legal_rep,
+    industry: o.industry,
+    status: o.status,
+    address: o.address,
+    gridCode: o.grid_code,
+    lon: o.lon ?? undefined,
+    lat: o.lat ?? undefined,
+    note: o.note,
+  });
+
+  async function save<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      throw isUniqueViolation(err) ? taken() : err;
+    }
+  }
+
+  return {
+    async list(actor: Actor, filter: OrganisationFilter, page: number, pageSize: number): Promise<Page<OrganisationRow>> {
+      assertCan(actor, 'registry.read');
+      const [items, total] = await store.list(db, actor.scopePath, filter, page, pageSize);
+      return { items, total, page, pageSize };
+    },
+
+    async located(actor: Actor, filter: OrganisationFilter, limit: number) {
+      assertCan(actor, 'registry.read');
+      const rows = await store.located(db, actor.scopePath, filter, limit);
+      return { items: rows.slice(0, limit), truncated: rows.length > limit };
+    },
+
+    get(actor: Actor, id: string): Promise<OrganisationRow> {
+      assertCan(actor, 'registry.read');
+      return inScope(actor, id);
+    },
+
+    async create(actor: Actor, input: NewOrganisation): Promise<OrganisationRow> {
+      assertCan(actor, 'registry.write');
+      const prepared = await prepareOrganisation(input, createPlacer(deps, actor), clock.now());
+      if (!prepared.ok) throw invalidRecord('organisation', prepared.errors);
+      const row = prepared.value;
+      if (row.credit_code && (await store.creditCodeTaken(db, row.credit_code))) throw taken();
+      return save(() =>
+        db.transaction().execute(async (tx) => {
+          const o = await store.insert(tx, row);
+          await record(tx, actor, 'organisation.create', 'organisation', o.id, { kind: o.kind, name: o.name, creditCode: o.credit_code, grid: o.grid_code });
+          return o;
+        }),
+      );
+    },
+
+    async update(actor: Actor, id: string, patch: OrganisationPatch): Promise<OrganisationRow> {
+      assertCan(actor, 'registry.write');
+      const current = await inScope(actor, id);
+      const prepared = await prepareOrganisation(mergePatch(asInput(current), patch), createPlacer(deps, actor), clock.now());
+      if (!prepared.ok) throw invalidRecord('organisation', prepared.errors);
+      const { created_at: _created, ...row } = prepared.value;
+      if (row.credit_code && row.credit_code !== current.credit_code && (await store.creditCodeTaken(db, row.credit_code, id))) throw taken();
+      return save(() =>
+        db.transaction().execute(async (tx) => {
+          const o = await store.update(tx, id, { ...row, updated_at: clock.now() });
+          await record(tx, actor, 'organisation.update', 'organisation', id, { changed: changedFields(patch), grid: o.grid_code });
+          return o;
+        }),
+      );
+    },
+
+    async remove(actor: Actor, id: string): Promise<void> {
+      assertCan(actor, 'registry.write');
+      const current = await inScope(actor, id);
+      await db.transaction().execute(async (tx) => {
+        await store.remove(tx, id);
+        await record(tx, actor, 'organisation.delete', 'organisation', id, { name: current.name, creditCode: current.credit_code, grid: current.grid_code });
+      });
+    },
+
+    async creditEvents(actor: Actor, id: string, page: number, pageSize: number): Promise<Page<CreditEventRow>> {
+      assertCan(actor, 'registry.read');
+      await inScope(actor, id);
+      const [items, total] = await store.creditEvents(db, id, page, pageSize);
+      return { items, total, page, pageSize };
+    },
+
+    /** 信用事件: recorded against the organisation, never edited afterwards (a correction is a new event). */
+    async addCreditEvent(
+      actor: Actor,
+      id: string,
+      e: { occurredOn: string; kind: (typeof creditEventKinds)[number]; title: string; source?: string; detail?: string },
+    ): Promise<CreditEventRow> {
+      assertCan(actor, 'registry.write');
+      await inScope(actor, id);
+      return db.transaction().execute(async (tx) => {
+        const row = await store.insertCreditEvent(tx, {
+          organisation_id: id,
+          occurred_on: e.occurredOn,
+          kind: e.kind,
+          title: e.title,
+          source: e.source ?? '',
+          detail: e.detail ?? '',
+          recorded_by: actor.username,
+          created_at: clock.now(),
+        });
+        await record(tx, actor, 'organisation.credit_event', 'organisation', id, { eventId: row.id, kind: row.kind, occurredOn: row.occurred_on });
+        return row;
+      });
+    },
+  };
+}
+
+export type OrganisationService = ReturnType<typeof createOrganisationService>;
