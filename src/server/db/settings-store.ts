@@ -19,6 +19,10 @@ export async function getSetting<T>(db: Db, key: string): Promise<T | undefined>
   return row?.value as T | undefined;
 }
 
+export async function deleteSetting(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute();
+}
+
 export async function putSetting(db: Db, key: string, value: unknown, at: Date): Promise<void> {
   const json = JSON.stringify(value);
   await db

@@ -49,6 +49,8 @@ export function createOrgService(deps: Deps, auth: AuthService) {
     findArea: (dbOrTx: Db, code: string, scopePath: string) => store.findArea(dbOrTx, code, scopePath),
     findAreaAnywhere: (dbOrTx: Db, code: string) => store.findAreaAnywhere(dbOrTx, code),
     findDepartment: (dbOrTx: Db, code: string) => store.findDepartment(dbOrTx, code),
+    /** whether any area exists yet (a city set up, even partly) */
+    hasAreas: () => store.hasAreas(db),
 
     /**
      * `civicgrid admin create`: the first administrator (and, on an empty database, the city it governs), by

@@ -1,5 +1,6 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
+import type { GeoService } from '../../geo/service.ts';
 import { AppError, conflict, notFound } from '../../errors.ts';
 import type { Page } from '../../http/paging.ts';
 import { assignCodes, prepareComponent } from './rules.ts';
@@ -11,7 +12,7 @@ import { auditor, changedFields, invalidRecord, isUniqueViolation, mergePatch } 
 const taken = () => conflict('component.exists', 'a component with this code is already registered');
 
 /** 部件 city components (GB/T 30428.2) with owner and maintainer units and their state. */
-export function createComponentService(deps: Deps) {
+export function createComponentService(deps: Deps, services: { geo: Pick<GeoService, 'locate'> }) {
   const store = createComponentStore();
   const { db, clock } = deps;
   const record = auditor(deps);
@@ -62,7 +63,7 @@ export function createComponentService(deps: Deps) {
 
     async create(actor: Actor, input: NewComponent): Promise<ComponentRow> {
       assertCan(actor, 'registry.write');
-      const prepared = await prepareComponent(input, createPlacer(deps, actor), clock.now());
+      const prepared = await prepareComponent(input, createPlacer(deps, services.geo, actor), clock.now());
       if (!prepared.ok) throw invalidRecord('component', prepared.errors);
       if (prepared.value.code && (await store.existingCodes(db, [prepared.value.code])).size) throw taken();
       try {
@@ -80,7 +81,7 @@ export function createComponentService(deps: Deps) {
     async update(actor: Actor, id: string, patch: ComponentPatch): Promise<ComponentRow> {
       assertCan(actor, 'registry.write');
       const current = await inScope(actor, id);
-      const prepared = await prepareComponent(mergePatch({ ...asInput(current), code: undefined }, patch), createPlacer(deps, actor), clock.now());
+      const prepared = await prepareComponent(mergePatch({ ...asInput(current), code: undefined }, patch), createPlacer(deps, services.geo, actor), clock.now());
       if (!prepared.ok) throw invalidRecord('component', prepared.errors);
       // Class and district are part of the code; such a change is a new component, not an edit.
       if (prepared.value.codePrefix !== current.code.slice(0, 10)) {
