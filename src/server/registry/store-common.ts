@@ -61,10 +61,6 @@ export async function gridsInScope(db: Db, codes: string[], scopePath: string): 
     .execute();
 }
 
-/** Every grid inside the scope, for generators and bulk checks; a city has thousands, not millions. */
-export const allGridsInScope = (db: Db, scopePath: string) =>
-  db.selectFrom('areas').select(['code', 'name', 'path']).where('level', '=', 'grid').where(withinScope('path', scopePath)).orderBy('code').execute();
-
 /** Splits a list into chunks, so `in (…)` lists and multi-row inserts stay well under parameter limits. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
