@@ -114,18 +114,19 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   await app.register(auditRoutes(deps));
   await app.register(taxonomyRoutes(taxonomy));
 
-  // capability routes: one register line (or one short block) per capability, services from `services`
+  // capability routes: one register line (or one short block) per capability, its services from `services`
+  const { cases, triage } = services;
   await app.register(calendarRoutes(services.calendar));
   await app.register(geoRoutes(services.geo));
   await app.register(registryRoutes(services.registry, config.IMPORT_MAX_BYTES)); // 人·地·物·事·组织 base data and imports
   await registerCases(app, services); // cases, notifications, dispatch catalogue, public tracking; `cases.intake` is the front door for other channels
-  await app.register(triageRoutes(services.triage));
-  if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void services.triage.warm()));
+  await app.register(triageRoutes(triage));
+  if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
   await app.register(open311Routes(services.open311Keys, services.open311)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, services.brain, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
 
   // the console's catch-all (index.html for client routes) must stay the last registration
-  await app.register(webRoutes(deps, { cases: services.cases })); // console + citizen portal (its public report files through `cases.intake`)
+  await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 
   return app;
 }
