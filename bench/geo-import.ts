@@ -12,7 +12,8 @@ import { createDeps, type Deps } from '../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../src/server/db/database.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { demoIdNumber, personName, prng } from '../src/server/registry/demo-data.ts';
-import { createImportService, type ImportProgress } from '../src/server/registry/imports/service.ts';
+import type { ImportProgress } from '../src/server/registry/imports/service.ts';
+import { createServices } from '../src/server/services.ts';
 import { demoCity, demoMap, seedDemo } from '../src/server/seed/demo.ts';
 import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
 
@@ -46,7 +47,7 @@ async function prepare(database: Database): Promise<Deps> {
 }
 
 async function measure(label: string, deps: Deps, csv: Buffer) {
-  const imports = createImportService(deps);
+  const imports = createServices(deps, loadTaxonomy()).registry.imports;
   const started = performance.now();
   let importingAt = 0;
   const outcome = await imports.run(systemActor(demoCity.code, 'bench'), 'people', { filename: 'people.csv', bytes: csv }, (p: ImportProgress) => {

@@ -5,6 +5,7 @@
  *   3. the public HTTP route on the demo city (Fastify inject, PGlite), to show what the wire adds.
  */
 import { buildApp } from '../src/server/app.ts';
+import { createServices } from '../src/server/services.ts';
 import { ManualClock } from '../src/server/clock.ts';
 import { createDeps } from '../src/server/context.ts';
 import { openPglite } from '../src/server/db/database.ts';
@@ -68,7 +69,7 @@ const deps = createDeps(database, { clock: new ManualClock() });
 const seedStart = performance.now();
 await seedDemo(deps, loadTaxonomy(), 'demo-pass-2026');
 const seedMs = performance.now() - seedStart;
-const app = await buildApp({ deps, taxonomy: loadTaxonomy() });
+const app = await buildApp({ deps, taxonomy: loadTaxonomy(), services: createServices(deps, loadTaxonomy()) });
 await app.ready();
 const { bbox } = buildIndex(city);
 const rnd = seededRandom(11);

@@ -25,6 +25,7 @@ import { createDeps } from '../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../src/server/db/database.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { seedDemo } from '../src/server/seed/demo.ts';
+import { createServices } from '../src/server/services.ts';
 import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 25_000);
@@ -104,7 +105,9 @@ async function run(label: string, database: Database) {
   const city = (await deps.db.selectFrom('areas').select('path').where('level', '=', 'city').executeTakeFirstOrThrow()).path;
   await store.upsertGateway(deps.db, { username: 'bench', password_hash: await hashDeviceSecret(password, true), scope_path: city, created_at: now, updated_at: now });
 
-  const brain = createBrain(deps, { cases: null, pipeline: { flushMs: 50, batchSize: 10_000 } });
+  // the brain alone (no alarm → case sink), on the same geo, org and case feed the server would give it
+  const { geo, org, bus } = createServices(deps, loadTaxonomy());
+  const brain = createBrain(deps, { cases: null, geo, org, caseBus: bus, pipeline: { flushMs: 50, batchSize: 10_000 } });
   await brain.load();
   const broker = await brain.startBroker({ port: 0 });
   const url = `mqtt://127.0.0.1:${broker.port}`;

@@ -14,6 +14,7 @@ import { createDeps } from '../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../src/server/db/database.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { seedDemo } from '../src/server/seed/demo.ts';
+import { createServices } from '../src/server/services.ts';
 import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
 import { startLoadClient } from './load-client.ts';
 import { postgresCpuMs, startProfiler } from './measure.ts';
@@ -83,7 +84,7 @@ async function run(label: string, database: Database, total: number): Promise<Fi
   const taxonomy = loadTaxonomy();
   await migrate(database.db);
   await seedDemo(deps, taxonomy, 'demo-pass-2026');
-  const app = await buildApp({ deps, taxonomy });
+  const app = await buildApp({ deps, taxonomy, services: createServices(deps, taxonomy) });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   // as in the server: committed audit rows are sealed into the hash chain every 500 ms (D6)
   const sealer = startAuditSealer(database.db, deps.audit, deps.logger, 500);

@@ -131,9 +131,6 @@ export function allowedActions(from: CaseState): CaseAction[] {
   return transitions.filter((tr) => tr.from === from && !internalActions.has(tr.action)).map((tr) => tr.action);
 }
 
-/** States with no way forward except an explicit rework or a system step; nothing waits on them. */
-export const finalStates: ReadonlySet<CaseState> = new Set(['rejected', 'void', 'rated']);
-
 
 /**
  * The handling clock (处置时限) runs from dispatch while the case is with a department or bounced back to the

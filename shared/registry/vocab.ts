@@ -151,4 +151,3 @@ export function componentClassFrom(value: string): string | undefined {
   return componentClassCodes.find((c) => componentClasses[c]!.name === v);
 }
 
-export const labelsOf = { careTag: careTagLabels };

@@ -1,17 +1,15 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { systemActor } from '../server/access/permissions.ts';
 import { verifyAuditChain } from '../server/audit/verify.ts';
-import { checkPasswordPolicy, hashPassword } from '../server/auth/passwords.ts';
 import { ConfigError, loadConfig, type Config } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrate, pendingMigrations } from '../server/db/migrate.ts';
 import { startServer } from '../server/main.ts';
-import { createOrgStore } from '../server/org/store.ts';
 import { demoSecretKey } from '../server/privacy/pii.ts';
 import { openRuntime } from '../server/runtime.ts';
 import { seedDemo } from '../server/seed/demo.ts';
-import { getSetting } from '../server/settings.ts';
+import { deleteSetting, getSetting } from '../server/db/settings-store.ts';
+import { createServices } from '../server/services.ts';
 
 const program = new Command('civicgrid').description('CivicGrid: municipal social governance platform').showHelpAfterError();
 
@@ -81,10 +79,10 @@ seed
         await cityScale();
         return;
       }
-      if (await rt.deps.db.selectFrom('areas').select('code').limit(1).executeTakeFirst()) {
+      if (await createServices(rt.deps, rt.taxonomy).org.hasAreas()) {
         throw new Error('this database already holds a city; seed the demo into an empty database');
       }
-      await rt.deps.db.deleteFrom('settings').where('key', '=', 'mode').execute();
+      await deleteSetting(rt.deps.db, 'mode');
       await seedDemo(rt.deps, rt.taxonomy, c.CIVICGRID_DEMO_PASSWORD);
       console.log('demo city seeded');
       await cityScale();
@@ -114,24 +112,13 @@ admin
   .action(async (opts: { username: string; name: string; cityCode?: string; cityName?: string }) => {
     const c = config({ LOG_LEVEL: 'warn' });
     const rt = await openRuntime({ ...c, CIVICGRID_DEMO: c.CIVICGRID_DEMO ?? false });
-    const store = createOrgStore();
     try {
-      const username = opts.username.toLowerCase();
-      if (!/^[a-z0-9][a-z0-9._-]{1,63}$/.test(username)) throw new Error('usernames are 2-64 characters: letters, digits, . _ -');
-      let city = await store.rootArea(rt.deps.db);
-      if (!city) {
-        if (!opts.cityCode || !/^[0-9]{6}$/.test(opts.cityCode) || !opts.cityName) throw new Error('no city yet: pass --city-code <6 digits> and --city-name');
-        await store.insertArea(rt.deps.db, { code: opts.cityCode, name: opts.cityName, level: 'city', path: opts.cityCode, parent_code: null });
-        city = (await store.rootArea(rt.deps.db))!;
-      }
-      if (await store.usernameTaken(rt.deps.db, username)) throw new Error(`username ${username} is taken`);
-      const password = await readPassword('password for the new admin: ');
-      const weak = checkPasswordPolicy(password);
-      if (weak) throw new Error(`password ${weak}`);
-      const actor = systemActor(city.path, 'cli');
-      await rt.deps.db.transaction().execute(async (tx) => {
-        const user = await store.insertUser(tx, { username, display_name: opts.name, password_hash: await hashPassword(password), roles: ['admin'], scope_path: city!.path, department_code: null });
-        await rt.deps.audit.record(tx, rt.deps.clock.now(), { id: null, username: actor.username }, 'user.create', { type: 'user', id: user.id }, { username, roles: ['admin'] });
+      const { org } = createServices(rt.deps, rt.taxonomy);
+      const { username, city } = await org.createFirstAdmin({
+        username: opts.username,
+        displayName: opts.name,
+        password: () => readPassword('password for the new admin: '),
+        city: { code: opts.cityCode, name: opts.cityName },
       });
       console.log(`admin ${username} created with scope ${city.name} (${city.code})`);
     } finally {
@@ -169,7 +156,7 @@ program
     checkImportOptions(file, opts); // before the database opens: a typo should not cost a boot
     const rt = await openRuntime(config({ LOG_LEVEL: 'warn' }));
     try {
-      process.exitCode = await importCommand(rt, file, opts);
+      process.exitCode = await importCommand(createServices(rt.deps, rt.taxonomy), file, opts);
     } finally {
       await rt.close();
     }

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { systemActor } from '../server/access/permissions.ts';
-import { createOrgStore } from '../server/org/store.ts';
 import type { Runtime } from '../server/runtime.ts';
+import type { Services } from '../server/services.ts';
 import { demoMap } from '../server/seed/demo.ts';
-import { getSetting, putSetting } from '../server/settings.ts';
+import { getSetting, putSetting } from '../server/db/settings-store.ts';
 import { seedRegistryCity } from '../server/registry/demo-seed.ts';
 import type { ImportFormat } from '../server/registry/imports/parse.ts';
-import { createImportService, importTypes, type ImportProgress } from '../server/registry/imports/service.ts';
+import { importTypes, type ImportProgress } from '../server/registry/imports/service.ts';
 import type { ImportType } from '../server/registry/imports/store.ts';
 
 type Log = (line: string) => void;
@@ -39,14 +39,14 @@ export function checkImportOptions(file: string, opts: { type: string; format?: 
   if (!existsSync(file)) throw new Error(`no such file: ${file}`);
 }
 
-export async function importCommand(rt: Runtime, file: string, opts: { type: string; format?: string }, log: Log = console.log): Promise<number> {
+export async function importCommand(services: Services, file: string, opts: { type: string; format?: string }, log: Log = console.log): Promise<number> {
   checkImportOptions(file, opts);
   const type = opts.type as ImportType;
-  const city = await createOrgStore().rootArea(rt.deps.db);
+  const city = await services.org.rootArea();
   if (!city) throw new Error('this database has no city yet: run `civicgrid seed demo` or create one with `civicgrid admin create`');
   const bytes = readFileSync(file);
   const started = Date.now();
-  const imports = createImportService(rt.deps);
+  const imports = services.registry.imports;
   const outcome = await imports.run(systemActor(city.path, 'cli'), type, { filename: basename(file), bytes, format: opts.format as ImportFormat | undefined }, progressPrinter(log, !!process.stdout.isTTY));
   const seconds = (Date.now() - started) / 1000;
   if (outcome.state === 'done') {

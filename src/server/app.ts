@@ -6,41 +6,38 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { auditRoutes } from './audit/routes.ts';
-import { registerBrain } from './brain/register.ts';
-import { registerCases } from './cases/register.ts';
-import type { CaseService } from './cases/service.ts';
-import { triageRoutes } from './triage/routes.ts';
-import { createTriageService } from './triage/service.ts';
-import { open311Routes } from './open311/routes.ts';
 import { authRoutes } from './auth/routes.ts';
+import { registerBrain } from './brain/register.ts';
 import { calendarRoutes } from './calendar/routes.ts';
-import { createCalendarService } from './calendar/service.ts';
-import { createAuthService } from './auth/service.ts';
+import { registerCases } from './cases/register.ts';
 import type { Deps } from './context.ts';
 import { ping } from './db/database.ts';
-import { geoRoutes } from './geo/routes.ts';
-import { createGeoService } from './geo/service.ts';
 import { AppError } from './errors.ts';
+import { geoRoutes } from './geo/routes.ts';
 import { installAuthHook } from './http/auth-hook.ts';
 import { errors } from '../../shared/paging.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
+import { open311Routes } from './open311/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
-import { createOrgService } from './org/service.ts';
+import type { Services } from './services.ts';
 import { taxonomyRoutes } from './taxonomy/routes.ts';
 import type { Taxonomy } from './taxonomy/taxonomy.ts';
+import { triageRoutes } from './triage/routes.ts';
 import { webRoutes } from './web/routes.ts';
 
 export interface AppOptions {
   deps: Deps;
   taxonomy: Taxonomy;
+  /** every service of the process, from createServices (services.ts) */
+  services: Services;
   /** train the triage model right after start-up instead of on first use (the server does; tests do not) */
   warmTriage?: boolean;
 }
 
-/** Builds the HTTP app: wiring only. Routes are thin; rules live in the services created here. */
-export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOptions): Promise<FastifyInstance> {
+/** Builds the HTTP app: wiring only. Routes are thin; rules live in the services, built in services.ts. */
+export async function buildApp({ deps, taxonomy, services, warmTriage = false }: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -93,7 +90,7 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
-  const auth = createAuthService(deps);
+  const { auth } = services;
   app.addHook('onClose', await auth.startSessionCache());
   installAuthHook(app, auth);
 
@@ -113,21 +110,21 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(authRoutes(auth, config.LOGIN_RATE_LIMIT_PER_MINUTE));
-  await app.register(orgRoutes(createOrgService(deps, auth)));
+  await app.register(orgRoutes(services.org));
   await app.register(auditRoutes(deps));
   await app.register(taxonomyRoutes(taxonomy));
-  // capability routes (one register line per capability, below)
-  await app.register(calendarRoutes(createCalendarService(deps)));
-  await app.register(geoRoutes(createGeoService(deps)));
-  await app.register(registryRoutes(deps)); // 人·地·物·事·组织 base data and imports
-  // Triage and cases need each other: intake asks triage for a category, triage asks cases for duplicates.
-  let cases: CaseService | undefined;
-  const triage = createTriageService(deps, { taxonomy, findDuplicates: (q) => (cases ? cases.findDuplicates(q) : Promise.resolve([])) });
-  cases = await registerCases(app, deps, taxonomy, { classify: (text) => triage.classifyNow(text) }); // cases, dispatch catalogue, public tracking; `cases.intake` is the front door for other channels
+
+  // capability routes: one register line (or one short block) per capability, its services from `services`
+  const { cases, triage } = services;
+  await app.register(calendarRoutes(services.calendar));
+  await app.register(geoRoutes(services.geo));
+  await app.register(registryRoutes(services.registry, config.IMPORT_MAX_BYTES)); // 人·地·物·事·组织 base data and imports
+  await registerCases(app, services); // cases, notifications, dispatch catalogue, public tracking; `cases.intake` is the front door for other channels
   await app.register(triageRoutes(triage));
   if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
-  await app.register(open311Routes(deps, taxonomy, cases)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
-  await registerBrain(app, deps, taxonomy, cases, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+  await app.register(open311Routes(services.open311Keys, services.open311)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
+  await registerBrain(app, services.brain, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseOffset } from './time.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -45,7 +46,10 @@ const schema = z.object({
   S3_PATH_STYLE: bool.default(true),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<typeof schema> & {
+  /** TZ_OFFSET in minutes east of UTC, parsed once here */
+  TZ_OFFSET_MINUTES: number;
+};
 
 /** Parses configuration once at boot. Throws a one-line, human-readable error on the first bad value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
@@ -56,7 +60,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`configuration: ${issue.path.join('.')} ${issue.message}`);
   }
-  const config = { ...parsed.data, ...overrides };
+  const merged = { ...parsed.data, ...overrides };
+  let offsetMinutes: number;
+  try {
+    offsetMinutes = parseOffset(merged.TZ_OFFSET);
+  } catch (err) {
+    throw new ConfigError(`configuration: TZ_OFFSET ${(err as Error).message}`);
+  }
+  const config: Config = { ...merged, TZ_OFFSET_MINUTES: offsetMinutes };
   if (config.CIVICGRID_STORAGE === 's3') {
     const missing = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(`configuration: CIVICGRID_STORAGE=s3 needs ${missing.join(', ')}`);

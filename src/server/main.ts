@@ -1,27 +1,31 @@
 import { buildApp } from './app.ts';
 import { startAuditSealer } from './audit/sealer.ts';
 import { startBrainServices } from './brain/register.ts';
-import { createCaseService } from './cases/service.ts';
 import { startSupervisionSweeper } from './cases/supervision.ts';
 import { ConfigError, type Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
+import { createServices } from './services.ts';
 import { blobStoreFor } from './storage/from-config.ts';
 
 /** `civicgrid start`: boot, listen, and shut down cleanly on SIGINT/SIGTERM so no acknowledged write is lost. */
 export async function startServer(config: Config): Promise<void> {
   const runtime = await openRuntime(config);
+  // one blob store for the process (one keep-alive agent on S3), checked before anything is served
+  const blobs = blobStoreFor(config);
   // a bucket that is missing or refuses these keys stops the boot here, not at the first photo of the day
-  await blobStoreFor(config)
+  await blobs
     .check()
     .catch(async (err: unknown) => {
       await runtime.close();
       throw new ConfigError(`storage: ${(err as Error).message}`);
     });
-  const app = await buildApp({ deps: runtime.deps, taxonomy: runtime.taxonomy, warmTriage: true });
+  // every service once; the app's routes and the sweepers below share them (one case service, one feed)
+  const services = createServices(runtime.deps, runtime.taxonomy, { blobs });
+  const app = await buildApp({ deps: runtime.deps, taxonomy: runtime.taxonomy, services, warmTriage: true });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   await startBrainServices(app, config.MQTT_PORT); // MQTT broker (embedded on MQTT_PORT, or MQTT_URL) and the City Brain sweeper; stopped by app.close()
   // 督办 sweep every minute; safe with several nodes (each batch claims rows with FOR UPDATE SKIP LOCKED)
-  const stopSweeper = startSupervisionSweeper(createCaseService(runtime.deps, { taxonomy: runtime.taxonomy }).runSupervisionSweep, 60_000, runtime.deps.logger);
+  const stopSweeper = startSupervisionSweeper(services.cases.runSupervisionSweep, 60_000, runtime.deps.logger);
   // links committed audit rows into the hash chain every 500 ms (D6); several nodes take turns on its lock
   const sealer = startAuditSealer(runtime.deps.db, runtime.deps.audit, runtime.deps.logger, 500);
   runtime.deps.logger.info(`CivicGrid (${runtime.mode} mode, ${runtime.database.kind}) listening on ${address}`);

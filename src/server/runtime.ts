@@ -8,7 +8,7 @@ import { createLogger } from './logger.ts';
 import { createPiiCipher, demoSecretKey, parseSecretKey } from './privacy/pii.ts';
 import { ConfigError } from './config.ts';
 import { seedDemo, seedProduction } from './seed/demo.ts';
-import { getSetting, type DeploymentMode } from './settings.ts';
+import { getSetting, type DeploymentMode } from './db/settings-store.ts';
 import { loadTaxonomy, type Taxonomy } from './taxonomy/taxonomy.ts';
 
 export interface Runtime {

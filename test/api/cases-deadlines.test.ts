@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaseService } from '../../src/server/cases/service.ts';
+import { createServices } from '../../src/server/services.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { TEST_START } from '../support/constants.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
@@ -121,8 +121,9 @@ describe('deadlines on the working-time calendar', () => {
     for (let i = 0; i < 6; i++) codes.push((await dispatched('0701', `路面塌陷第${i}处，有坑`)).code);
     t.clock.set('2026-11-23T12:00:00+08:00'); // 2 h limit: all overdue
     const taxonomy = loadTaxonomy();
-    const a = createCaseService(t.deps, { taxonomy });
-    const b = createCaseService(t.deps, { taxonomy });
+    // two processes' worth of services (each its own case service), as two nodes would run their sweepers
+    const a = createServices(t.deps, taxonomy).cases;
+    const b = createServices(t.deps, taxonomy).cases;
     const [ra, rb] = await Promise.all([a.runSupervisionSweep(), b.runSupervisionSweep()]);
     expect(ra.red + rb.red).toBeGreaterThanOrEqual(6);
     for (const code of codes) {

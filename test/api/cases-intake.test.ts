@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/access/permissions.ts';
-import { notificationStore } from '../../src/server/cases/notifications.ts';
-import { createCaseService } from '../../src/server/cases/service.ts';
-import { tinyJpeg } from '../../src/server/storage/test-images.ts';
+import { createServices } from '../../src/server/services.ts';
+import { tinyJpeg } from '../support/test-images.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { createTestAppWithFiles, type TestApp } from '../support/harness.ts';
 import { act, actOk, gridWorkerPoint, intake, loginAll, pointIn, upload, type Tokens } from './cases-support.ts';
@@ -108,8 +107,8 @@ describe('intake', () => {
   it('uses the injected classifier when no category is given, and leaves unsure texts to the dispatcher', async () => {
     const taxonomy = loadTaxonomy();
     const city = systemActor('990100', 'iot');
-    const sure = createCaseService(t.deps, { taxonomy, classify: () => ({ category: { code: '0705', confidence: 0.92 }, nature: { code: 'help' }, urgent: true }) });
-    const unsure = createCaseService(t.deps, { taxonomy, classify: () => ({ category: { code: '0705', confidence: 0.2 }, nature: { code: 'help' }, urgent: false }) });
+    const sure = createServices(t.deps, taxonomy, { classify: () => ({ category: { code: '0705', confidence: 0.92 }, nature: { code: 'help' }, urgent: true }) }).cases;
+    const unsure = createServices(t.deps, taxonomy, { classify: () => ({ category: { code: '0705', confidence: 0.2 }, nature: { code: 'help' }, urgent: false }) }).cases;
     const a = await sure.intake(city, { channel: 'iot', text: '水位传感器报警：道路积水0.45米' });
     expect(a.case).toMatchObject({ category: '0705', nature: 'help', urgent: true });
     const b = await unsure.intake(city, { channel: 'iot', text: '不明报警' });
@@ -194,7 +193,7 @@ describe('duplicates (并单)', () => {
     const dup = (await t.call('GET', `/api/v1/public/cases/${second.code}`)).json();
     expect(dup).toMatchObject({ state: 'closed', answer: '已清运并设置垃圾临时收集点。', mergedInto: first.code });
     for (const code of [first.code, second.code]) {
-      const outbox = await notificationStore.forReporter(t.deps.db, code);
+      const outbox = await t.services.notifications.forReporter(code);
       expect(outbox.map((n) => n.kind), code).toEqual(['case.outcome']);
     }
     // the merged reporter rates their own case with their own token

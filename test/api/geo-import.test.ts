@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/access/permissions.ts';
 import { interiorPoint } from '../../src/server/geo/geometry.ts';
-import { importGridsFromFile, type ImportProgress } from '../../src/server/geo/import.ts';
-import { INDEX_RECHECK_MS } from '../../src/server/geo/index-cache.ts';
+import type { ImportProgress } from '../../src/server/geo/import.ts';
+import { INDEX_RECHECK_MS } from '../../src/server/geo/live-index.ts';
 import { createGeoService } from '../../src/server/geo/service.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
@@ -126,7 +126,7 @@ describe('grid import (GeoJSON)', () => {
   it('splits a grid: the redrawn and the new grid are visible to locate at once, and audited', async () => {
     // a second "node": its own database handle, so it keeps its own index and only learns of changes from the version
     const passThrough: KyselyPlugin = { transformQuery: (a) => a.node, transformResult: async (a) => a.result };
-    const otherNode = createGeoService({ ...t.deps, db: t.deps.db.withPlugin(passThrough) });
+    const otherNode = createGeoService({ ...t.deps, db: t.deps.db.withPlugin(passThrough) }, { org: t.services.org });
     const { left, right } = split(target.geometry);
     const community = target.properties.parentCode;
     const newCode = `${community}011`;
@@ -164,19 +164,19 @@ describe('grid import from a file (the CLI path)', () => {
     const cli = systemActor('990100', 'cli');
     const progress: ImportProgress[] = [];
     writeFileSync(join(dir, 'bad.geojson'), JSON.stringify(collection(redraw, bad)));
-    const rejected = await importGridsFromFile(t.deps, cli, join(dir, 'bad.geojson'), (p) => progress.push(p));
+    const rejected = await t.services.geo.importGridsFromFile(cli, join(dir, 'bad.geojson'), (p) => progress.push(p));
     expect(rejected).toMatchObject({ imported: 0, errors: [{ index: 1, reason: expect.stringMatching(new RegExp(`overlaps existing grid ${other.properties.code}`)) }] });
     expect(progress).toEqual([{ phase: 'validate', done: 2, total: 2 }]);
 
     writeFileSync(join(dir, 'good.geojson'), JSON.stringify(collection(redraw)));
     progress.length = 0;
-    expect(await importGridsFromFile(t.deps, cli, join(dir, 'good.geojson'), (p) => progress.push(p))).toEqual({ imported: 1, created: 0, updated: 1, errors: [] });
+    expect(await t.services.geo.importGridsFromFile(cli, join(dir, 'good.geojson'), (p) => progress.push(p))).toEqual({ imported: 1, created: 0, updated: 1, errors: [] });
     expect(progress.at(-1)).toEqual({ phase: 'write', done: 1, total: 1 });
     expect(await locate(interiorPoint(grid.geometry.coordinates)!)).toBe(grid.properties.code);
     expect((await t.call('GET', `/api/v1/areas/${grid.properties.code}`, { token: admin })).json().name).toBe('重新命名的网格');
 
     writeFileSync(join(dir, 'broken.geojson'), '{"type": "FeatureCollection", "features": [');
-    await expect(importGridsFromFile(t.deps, cli, join(dir, 'broken.geojson'))).rejects.toMatchObject({ code: 'geo.import_unreadable' });
+    await expect(t.services.geo.importGridsFromFile(cli, join(dir, 'broken.geojson'))).rejects.toMatchObject({ code: 'geo.import_unreadable' });
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
+import { createServices } from '../../src/server/services.ts';
 import { createLogger } from '../../src/server/logger.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
@@ -210,7 +211,8 @@ describe('people: nothing clear in the logs', () => {
   it('searching, registering, revealing and failing leave no ID number, phone or passport number in the log', async () => {
     let log = '';
     const sink = new Writable({ write: (chunk, _enc, done) => ((log += String(chunk)), done()) });
-    const app = await buildApp({ deps: { ...t.deps, logger: createLogger('debug', sink) }, taxonomy: loadTaxonomy() });
+    const deps = { ...t.deps, logger: createLogger('debug', sink) };
+    const app = await buildApp({ deps, taxonomy: loadTaxonomy(), services: createServices(deps, loadTaxonomy()) });
     await app.ready();
     try {
       const call = (method: 'GET' | 'POST', url: string, body?: object) => app.inject({ method, url, headers: { authorization: `Bearer ${admin}` }, ...(body ? { payload: body } : {}) });

@@ -10,6 +10,7 @@ import { ManualClock } from '../../src/server/clock.ts';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import { createDeps, type Deps } from '../../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../../src/server/db/database.ts';
+import { createServices, type Services } from '../../src/server/services.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { DEMO_PASSWORD, TEST_START } from './constants.ts';
 
@@ -60,6 +61,8 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
 export interface TestApp {
   app: FastifyInstance;
   deps: Deps;
+  /** the app's services, from the same composition root the server uses */
+  services: Services;
   clock: ManualClock;
   database: Database;
   /** signs in and returns a bearer token */
@@ -97,12 +100,15 @@ export async function createTestAppWithFiles(prefix: string, overrides: Partial<
 export async function createPeerApp(t: TestApp): Promise<TestApp> {
   const url = (t.database as Database & { url?: string }).url;
   const database = url ? await openPostgres(url, 5) : t.database;
-  return appOn(database, t.clock, t.deps.config, () => (url ? database.close() : Promise.resolve()));
+  // one PGlite is one process: there the peer shares the case feed, as the in-process bus of one node
+  return appOn(database, t.clock, t.deps.config, () => (url ? database.close() : Promise.resolve()), url ? undefined : t.services.bus);
 }
 
-async function appOn(database: Database, clock: ManualClock, config: Config, closeDatabase: () => Promise<void>): Promise<TestApp> {
+async function appOn(database: Database, clock: ManualClock, config: Config, closeDatabase: () => Promise<void>, bus?: Services['bus']): Promise<TestApp> {
   const deps = createDeps(database, { clock, config });
-  const app = await buildApp({ deps, taxonomy: loadTaxonomy() });
+  const taxonomy = loadTaxonomy();
+  const services = createServices(deps, taxonomy, { bus });
+  const app = await buildApp({ deps, taxonomy, services });
   await app.ready();
 
   const call: TestApp['call'] = (method, url, opts = {}) =>
@@ -116,6 +122,7 @@ async function appOn(database: Database, clock: ManualClock, config: Config, clo
   return {
     app,
     deps,
+    services,
     clock,
     database,
     call,

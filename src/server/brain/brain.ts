@@ -1,9 +1,10 @@
 import { assertCan, type Actor } from '../access/permissions.ts';
-import { busFor, pathWithin } from '../cases/event-bus.ts';
+import { pathWithin, type CaseEventBus } from '../cases/event-bus.ts';
 import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { createOrgStore } from '../org/store.ts';
+import type { GeoService } from '../geo/service.ts';
+import type { OrgService } from '../org/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { createAlarmService } from './alarms/service.ts';
 import { createAlarmStore } from './alarms/store.ts';
@@ -20,11 +21,17 @@ import { createStorageJobs } from './jobs.ts';
 import { createPipeline, type PipelineOptions } from './ingest/queue.ts';
 import { createReadingStore } from './ingest/store.ts';
 import { createRuleService } from './rules/service.ts';
-import { parseOffset, RuleEngine } from './rules/engine.ts';
+import { RuleEngine } from './rules/engine.ts';
 import { checkShape, parsePayload, type RawReading, type Rejection } from './ingest/validate.ts';
 
 export interface BrainOptions {
   cases?: CaseService | null;
+  /** point → grid for devices (the one geo service) */
+  geo: Pick<GeoService, 'locate'>;
+  /** the city root, the scope of the brain's own system actor */
+  org: Pick<OrgService, 'rootArea'>;
+  /** the case feed the live operations stream joins with alarms */
+  caseBus: CaseEventBus;
   taxonomy?: Taxonomy;
   pipeline?: Partial<PipelineOptions>;
   /** sweeper period of the background jobs started with the server */
@@ -35,16 +42,16 @@ export interface BrainOptions {
  * City Brain (城市大脑) wiring: stores, the rule engine, the ingestion pipeline, services, the broker and the
  * background sweeper. Plain factory functions; nothing here holds rules of its own.
  */
-export function createBrain(deps: Deps, opts: BrainOptions = {}) {
+export function createBrain(deps: Deps, opts: BrainOptions) {
   const { db, clock, logger, config } = deps;
   const devices = createDeviceStore();
   const readings = createReadingStore();
   const alarms = createAlarmStore();
   const caseReads = createBrainCaseReads();
-  const engine = new RuleEngine(parseOffset(config.TZ_OFFSET));
+  const engine = new RuleEngine(config.TZ_OFFSET_MINUTES);
   const events = new BrainEvents();
   const credentialCache = new CredentialCache();
-  const org = createOrgStore();
+  const { org } = opts;
   let cityPath: string | null = null;
   async function city(): Promise<string> {
     if (cityPath) return cityPath;
@@ -56,7 +63,7 @@ export function createBrain(deps: Deps, opts: BrainOptions = {}) {
   let sink: AlarmCaseSink | null = opts.cases ? caseSinkFromService(deps, opts.cases, caseReads, city) : null;
   const alarmService = createAlarmService(deps, { alarms, devices, events, engine, pipeline: () => pipeline, taxonomy: opts.taxonomy, sink: () => sink });
   const pipeline = createPipeline(deps, { devices, readings, alarms, engine, events, hooks: alarmService }, opts.pipeline);
-  const deviceService = createDeviceService(deps, { devices, pipeline: () => pipeline, credentialCache });
+  const deviceService = createDeviceService(deps, { devices, pipeline: () => pipeline, credentialCache, geo: opts.geo });
   const rules = createRuleService(deps, { alarms, devices, engine, taxonomy: opts.taxonomy });
   const dashboard = createDashboardService(deps, { alarms, devices, cases: caseReads });
   const storage = createStorageJobs(deps, readings);
@@ -163,7 +170,7 @@ export function createBrain(deps: Deps, opts: BrainOptions = {}) {
     },
 
     now: () => clock.now(),
-    caseBus: () => busFor(deps),
+    caseBus: () => opts.caseBus,
     streamGuard: (actor: Actor) => assertCan(actor, 'alarm.read'),
     deviceTypesGuard: (actor: Actor) => assertCan(actor, 'device.read'),
 

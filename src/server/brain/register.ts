@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthService } from '../auth/service.ts';
-import type { CaseService } from '../cases/service.ts';
-import type { Deps } from '../context.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { alarmRoutes } from './alarms/routes.ts';
-import { createBrain, type Brain } from './brain.ts';
+import type { Brain } from './brain.ts';
 import { deviceRoutes } from './devices/routes.ts';
 
 declare module 'fastify' {
@@ -15,12 +12,11 @@ declare module 'fastify' {
 }
 
 /**
- * Wires the City Brain into the app: loads devices, rules and active alarms, registers the routes, and flushes
+ * Wires the City Brain (built once in services.ts) into the app: loads devices, rules and active alarms, registers the routes, and flushes
  * everything acknowledged when the app closes. The broker and the sweeper start only with the server
  * (`startBrainServices`), so building an app in a test opens no port.
  */
-export async function registerBrain(app: FastifyInstance, deps: Deps, taxonomy: Taxonomy, cases: CaseService | null, auth: AuthService): Promise<Brain> {
-  const brain = createBrain(deps, { cases, taxonomy });
+export async function registerBrain(app: FastifyInstance, brain: Brain, auth: AuthService): Promise<Brain> {
   await brain.load();
   app.decorate('brain', brain);
   app.addHook('onClose', () => brain.close());

@@ -3,7 +3,7 @@ import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { Page } from '../../../shared/paging.ts';
-import { getSetting, putSetting } from '../settings.ts';
+import { getSetting, putSetting } from '../db/settings-store.ts';
 import { chinaHolidays2026 } from './holidays-cn.ts';
 import { createCalendarStore, type CalendarDayRow } from './store.ts';
 import {
@@ -32,13 +32,12 @@ const defaultSchedule: WeeklySchedule = { periods: [...DEFAULT_PERIODS], working
  */
 const CACHE_MS = 60_000;
 
-// Shared per database (not per service instance): the cases service and the calendar routes each create a
-// calendar service, and an admin's edit must reach both at once.
-const cache = new WeakMap<Db, { at: number; calendar: WorkingCalendar }>();
-
 export function createCalendarService(deps: Deps) {
   const store = createCalendarStore();
   const { db, clock, audit, config } = deps;
+  // this node's calendar: one service per process (services.ts), so the cases service and the calendar
+  // routes read the same one and an admin's edit reaches both at once
+  let cache: { at: number; calendar: WorkingCalendar } | null = null;
 
   const record = (tx: Db, actor: Actor, action: string, targetId: string, detail?: Record<string, unknown>) =>
     audit.record(tx, clock.now(), actor, action, { type: 'calendar', id: targetId }, detail);
@@ -49,10 +48,12 @@ export function createCalendarService(deps: Deps) {
 
   async function load(): Promise<WorkingCalendar> {
     const [weekly, days] = await Promise.all([schedule(), store.allDays(db)]);
-    return createWorkingCalendar({ offset: config.TZ_OFFSET, periods: weekly.periods, workingWeekdays: weekly.workingWeekdays, days: days.map((d) => ({ date: d.day, kind: d.kind })) });
+    return createWorkingCalendar({ offsetMinutes: config.TZ_OFFSET_MINUTES, periods: weekly.periods, workingWeekdays: weekly.workingWeekdays, days: days.map((d) => ({ date: d.day, kind: d.kind })) });
   }
 
-  const invalidate = () => cache.delete(db);
+  const invalidate = () => {
+    cache = null;
+  };
 
   function checkDate(date: string) {
     if (!isIsoDate(date)) throw invalid('calendar.bad_date', `${date} is not a calendar date; use YYYY-MM-DD`);
@@ -60,10 +61,9 @@ export function createCalendarService(deps: Deps) {
 
   async function current(): Promise<WorkingCalendar> {
     const now = clock.now().getTime();
-    const hit = cache.get(db);
-    if (hit && Math.abs(now - hit.at) < CACHE_MS) return hit.calendar;
+    if (cache && Math.abs(now - cache.at) < CACHE_MS) return cache.calendar;
     const calendar = await load();
-    cache.set(db, { at: now, calendar });
+    cache = { at: now, calendar };
     return calendar;
   }
 
@@ -137,7 +137,7 @@ export function createCalendarService(deps: Deps) {
       const workingWeekdays = [...new Set(input.workingWeekdays)].sort();
       try {
         // Parse with the real builder so a bad period is refused here, never found by the sweeper later.
-        createWorkingCalendar({ offset: config.TZ_OFFSET, periods: input.periods, workingWeekdays });
+        createWorkingCalendar({ offsetMinutes: config.TZ_OFFSET_MINUTES, periods: input.periods, workingWeekdays });
       } catch (err) {
         if (err instanceof CalendarError) throw invalid('calendar.bad_schedule', err.message);
         throw err;

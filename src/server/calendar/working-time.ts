@@ -1,3 +1,5 @@
+import { formatOffset, OffsetError, parseOffset } from '../time.ts';
+
 /**
  * 工作时间日历: a pure working-time calendar for deadlines (处置时限). No I/O and no clock: callers pass the
  * instants, so deadline logic is tested by numbers, not by waiting.
@@ -31,6 +33,8 @@ export interface WorkingCalendar {
 export interface CalendarOptions {
   /** `+08:00` style offset; default +08:00 */
   offset?: string;
+  /** the offset already parsed (config.TZ_OFFSET_MINUTES); wins over `offset` */
+  offsetMinutes?: number;
   /** standard workday periods as `HH:MM-HH:MM`; default 08:30-12:00 and 13:30-18:00 */
   periods?: readonly string[];
   /** weekdays that work by default (0 = Sunday); default Monday–Friday */
@@ -53,21 +57,16 @@ export class CalendarError extends Error {
   override name = 'CalendarError';
 }
 
-/** `+08:00` → 480, `-05:30` → -330, `Z` → 0. */
-export function parseOffset(text: string): number {
-  if (text === 'Z') return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
-  if (!m) throw new CalendarError(`bad UTC offset ${JSON.stringify(text)}: use +HH:MM`);
-  const minutes = Number(m[2]) * 60 + Number(m[3]);
-  if (minutes > 14 * 60) throw new CalendarError(`UTC offset ${text} is out of range`);
-  return m[1] === '-' ? -minutes : minutes;
-}
+// one parser for the city's offset (src/server/time.ts); re-exported for the calendar's own callers
+export { formatOffset, parseOffset };
 
-/** Formats minutes east of UTC as `+08:00`. */
-export function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+function calendarOffset(text: string): number {
+  try {
+    return parseOffset(text);
+  } catch (err) {
+    if (err instanceof OffsetError) throw new CalendarError(err.message);
+    throw err;
+  }
 }
 
 /** `08:30-12:00` → {start: 510, end: 720}; `24:00` is allowed as an end. */
@@ -100,7 +99,7 @@ export function isIsoDate(text: string): boolean {
 }
 
 export function createWorkingCalendar(opts: CalendarOptions = {}): WorkingCalendar {
-  const offsetMinutes = parseOffset(opts.offset ?? '+08:00');
+  const offsetMinutes = opts.offsetMinutes ?? calendarOffset(opts.offset ?? '+08:00');
   const workdayPeriods = parsePeriods(opts.periods ?? DEFAULT_PERIODS);
   const working = new Set(opts.workingWeekdays ?? [1, 2, 3, 4, 5]);
   const weekly = Array.from({ length: 7 }, (_, wd) => {

@@ -1,34 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Generated, Selectable } from 'kysely';
 import { can, type Actor } from '../access/permissions.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { isImage, sniffContentType } from '../storage/sniff.ts';
 import { ImageFormatError, stripJpegMetadata, stripPngMetadata } from '../storage/strip-metadata.ts';
+import { createAttachmentStore, type AttachmentRow } from './attachment-store.ts';
 import type { CaseCore } from './core.ts';
 
-export interface CaseAttachmentTable {
-  id: string;
-  case_id: string;
-  kind: 'photo' | 'document';
-  content_type: string;
-  size_bytes: number;
-  sha256: string;
-  file_name: string;
-  storage_key: string;
-  public_key: string | null;
-  location_stripped: Generated<boolean>;
-  uploaded_by: string | null;
-  uploaded_by_name: string;
-  created_at: Date;
-}
-
-declare module '../db/tables.ts' {
-  interface Tables {
-    case_attachments: CaseAttachmentTable;
-  }
-}
-
-export type AttachmentRow = Selectable<CaseAttachmentTable>;
+export type { AttachmentRow } from './attachment-store.ts';
 
 /** Upper bound for one attachment; the multipart parser enforces it before bytes reach the service. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -41,6 +19,7 @@ const safeName = (name: string) => name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slic
 export function createAttachments(core: CaseCore) {
   const { deps, blobs } = core;
   const { db, clock, audit } = deps;
+  const store = createAttachmentStore();
 
   /** A public copy without EXIF/GPS for images we can strip; null means the public never sees this file. */
   function publicCopy(type: string, bytes: Buffer): Buffer | null {
@@ -88,18 +67,18 @@ export function createAttachments(core: CaseCore) {
         created_at: clock.now(),
       };
       await db.transaction().execute(async (tx) => {
-        await tx.insertInto('case_attachments').values(row).execute();
+        await store.insert(tx, row);
         await audit.record(tx, row.created_at, actor, 'case.attachment.add', { type: 'case', id: c.code }, { attachment: id, kind: row.kind, contentType: type, bytes: row.size_bytes, sha256: row.sha256 });
       });
       return row;
     },
 
-    list: (caseId: string) => db.selectFrom('case_attachments').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute(),
+    list: (caseId: string) => store.list(db, caseId),
 
     /** The original, for staff who may see the case. */
     async original(actor: Actor, code: string, id: string): Promise<{ row: AttachmentRow; bytes: Buffer }> {
       const c = await core.visibleCase(actor, code);
-      const row = await db.selectFrom('case_attachments').selectAll().where('case_id', '=', c.id).where('id', '=', id).executeTakeFirst();
+      const row = await store.find(db, c.id, id);
       const bytes = row ? await blobs.get(row.storage_key) : null;
       if (!row || !bytes) throw notFound('attachment', id);
       return { row, bytes };
@@ -108,7 +87,7 @@ export function createAttachments(core: CaseCore) {
     /** The stripped public copy, by case code; documents and unstrippable images have none. */
     async publicCopy(code: string, id: string): Promise<{ row: AttachmentRow; bytes: Buffer }> {
       const c = await core.store.findByCodeAnywhere(db, code);
-      const row = c ? await db.selectFrom('case_attachments').selectAll().where('case_id', '=', c.id).where('id', '=', id).executeTakeFirst() : undefined;
+      const row = c ? await store.find(db, c.id, id) : undefined;
       const bytes = row?.public_key ? await blobs.get(row.public_key) : null;
       if (!row || !bytes) throw notFound('attachment', id);
       return { row, bytes };

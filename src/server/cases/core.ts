@@ -1,38 +1,42 @@
 import type { Actor } from '../access/permissions.ts';
-import { createCalendarService } from '../calendar/service.ts';
-import { parseOffset, type WorkingCalendar } from '../calendar/working-time.ts';
+import type { CalendarService } from '../calendar/service.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { createDispatchService, type DispatchService } from '../dispatch/service.ts';
+import type { DispatchService } from '../dispatch/service.ts';
 import { AppError, notFound } from '../errors.ts';
-import { createGeoService, type LocatedGrid } from '../geo/service.ts';
-import { createOrgStore } from '../org/store.ts';
-import { createAddressPlaces, type AddressPlace } from '../registry/address-place.ts';
+import type { GeoService } from '../geo/service.ts';
+import type { OrgService } from '../org/service.ts';
+import type { AddressPlace } from '../registry/address-place.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
-import { blobStoreFor } from '../storage/from-config.ts';
-import { busFor, type CaseChange, type CaseEventBus } from './event-bus.ts';
-import { notificationStore, type NewNotification } from './notifications.ts';
+import type { DuplicateFinder } from './duplicates.ts';
+import type { CaseChange, CaseEventBus } from './event-bus.ts';
+import type { NewNotification, NotificationService } from './notifications.ts';
 import { departmentMaySee } from './policy.ts';
-import { createCaseStore, type CaseEventTable, type CaseRow } from './store.ts';
+import type { CaseEventTable, CaseRow, CaseStore } from './store.ts';
 import type { CaseState } from '../../../shared/cases/state-machine.ts';
 
 /** What triage answers for a text; injected so the case service does not depend on the model. */
 export type Classifier = (text: string) => { category: { code: string; confidence: number }; nature: { code: string }; urgent: boolean } | null;
 
+/** What the case capability is given by the composition root (src/server/services.ts): the services it uses. */
 export interface CaseServiceOptions {
   taxonomy: Taxonomy;
-  /** point → grid; defaults to the geo service's index */
-  locate?: (lon: number, lat: number) => Promise<LocatedGrid | null>;
-  /** address → grid and point by the houses registered under it; defaults to the registry's */
-  locateAddress?: (address: string) => Promise<AddressPlace | null>;
+  /** point → grid (the geo service's index) */
+  geo: Pick<GeoService, 'locate'>;
+  /** address → grid and point by the houses registered under it (the registry's 地址落格) */
+  locateAddress: (address: string) => Promise<AddressPlace | null>;
+  /** the working-time calendar deadlines run on */
+  calendar: Pick<CalendarService, 'current'>;
+  dispatch: DispatchService;
+  org: Pick<OrgService, 'rootArea' | 'findDepartment' | 'findAreaAnywhere'>;
+  notifications: Pick<NotificationService, 'notify'>;
+  duplicates: DuplicateFinder;
+  store: CaseStore;
+  bus: CaseEventBus;
+  blobs: BlobStore;
   /** auto-classification when intake has no category; null → the dispatcher decides */
   classify?: Classifier | null;
-  /** the working-time calendar; defaults to the calendar service's cached one */
-  calendar?: () => Promise<WorkingCalendar>;
-  bus?: CaseEventBus;
-  blobs?: BlobStore;
-  dispatch?: DispatchService;
 }
 
 export interface EventInput {
@@ -47,16 +51,11 @@ export interface EventInput {
 /** Categories whose closure must be seen on site: a check needs a photo (groups 01–07: streets, facilities, safety). */
 export const onSiteGroups = new Set(['01', '02', '03', '04', '05', '06', '07']);
 
-/** Shared internals of the case workflow: stores, the event+audit writer and the feed. */
+/** Shared internals of the case workflow: the services it was given, the event+audit writer and the feed. */
 export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
   const { db, clock, audit, config } = deps;
-  const store = createCaseStore();
-  const org = createOrgStore();
-  const geo = createGeoService(deps);
-  const addressPlaces = createAddressPlaces();
-  const calendarService = createCalendarService(deps);
-  const offsetMinutes = parseOffset(config.TZ_OFFSET);
-  const bus = opts.bus ?? busFor(deps);
+  const { store, org, bus, geo, calendar, notifications } = opts;
+  const offsetMinutes = config.TZ_OFFSET_MINUTES;
   let cityPath: string | null = null;
 
   return {
@@ -65,12 +64,13 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
     store,
     org,
     bus,
-    dispatch: opts.dispatch ?? createDispatchService(deps, opts.taxonomy),
-    blobs: opts.blobs ?? blobStoreFor(config),
+    dispatch: opts.dispatch,
+    blobs: opts.blobs,
+    duplicates: opts.duplicates,
     classify: opts.classify ?? null,
-    locate: opts.locate ?? ((lon: number, lat: number) => geo.locate(lon, lat)),
-    locateAddress: opts.locateAddress ?? ((address: string) => addressPlaces.locate(db, address)),
-    calendar: opts.calendar ?? (() => calendarService.current()),
+    locate: (lon: number, lat: number) => geo.locate(lon, lat),
+    locateAddress: opts.locateAddress,
+    calendar: () => calendar.current(),
 
     /** The city root path: the scope of cases whose place is unknown (only city-wide staff see them). */
     async cityPath(): Promise<string> {
@@ -105,7 +105,7 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
       return id;
     },
 
-    notify: (tx: Db, rows: NewNotification[]) => notificationStore.insertMany(tx, rows),
+    notify: (tx: Db, rows: NewNotification[]) => notifications.notify(tx, rows),
 
     change(c: CaseRow, action: string, from: CaseState | null): CaseChange {
       return {
@@ -138,8 +138,3 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
 
 export type CaseCore = ReturnType<typeof createCaseCore>;
 export { departmentBound } from './policy.ts';
-
-/** Text as space-separated characters (letters and digits only) so pg_trgm compares Chinese character by character. */
-export function dupText(text: string): string {
-  return [...text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')].slice(0, 300).join(' ');
-}

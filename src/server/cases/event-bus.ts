@@ -108,17 +108,12 @@ export function createClusterBus(db: Db, signals: Signals, logger: Logger): Case
   };
 }
 
-// One bus per database handle, so the HTTP app and the background sweeper of one process share it.
-const buses = new WeakMap<Db, CaseEventBus>();
-
-/** The case bus of this process: across nodes when the database can be shared (PostgreSQL), else in-process. */
-export function busFor(deps: Pick<Deps, 'db' | 'signals' | 'logger'>): CaseEventBus {
-  let bus = buses.get(deps.db);
-  if (!bus) {
-    bus = deps.signals.shared ? createClusterBus(deps.db, deps.signals, deps.logger) : createInProcessBus();
-    buses.set(deps.db, bus);
-  }
-  return bus;
+/**
+ * The case bus of this process, created once in services.ts (the HTTP app's feeds and the background
+ * sweeper share it): across nodes when the database can be shared (PostgreSQL), else in-process.
+ */
+export function createCaseBus(deps: Pick<Deps, 'db' | 'signals' | 'logger'>): CaseEventBus {
+  return deps.signals.shared ? createClusterBus(deps.db, deps.signals, deps.logger) : createInProcessBus();
 }
 
 /** `a.b.c` lies within scope `a.b` (ltree `<@` semantics on dotted labels). */

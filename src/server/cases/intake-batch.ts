@@ -3,7 +3,7 @@ import type { Actor } from '../access/permissions.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { CaseCore } from './core.ts';
-import type { Duplicate } from './intake.ts';
+import type { Duplicate } from './duplicates.ts';
 import type { CaseEventRow, CaseRow, CaseTable, DuplicateOptions, DuplicateProbeRow } from './store.ts';
 
 /** A validated case waiting to be written; everything but its public code is decided. */

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { assertCan, type Actor } from '../access/permissions.ts';
 import { AppError, invalid } from '../errors.ts';
 import { normalisePhone, secretDigest } from '../privacy/pii.ts';
-import { dupText, type CaseCore } from './core.ts';
+import type { CaseCore } from './core.ts';
 import { stepDue } from './deadlines.ts';
-import { openStates } from '../../../shared/cases/state-machine.ts';
+import { dupText, duplicateOptions, type Duplicate } from './duplicates.ts';
 import { createIntakeWriter, type InTransaction } from './intake-batch.ts';
 import { assertChannel } from './policy.ts';
 import type { CaseEventRow, CaseRow, Channel } from './store.ts';
@@ -24,20 +24,8 @@ export interface IntakeInput {
   externalRef?: string;
 }
 
-export interface Duplicate {
-  caseCode: string;
-  score: number;
-}
-
-/** What a duplicate search looks for: similar text near a point, optionally of one category. */
-export interface DuplicateProbe {
-  text: string;
-  lon: number;
-  lat: number;
-  category?: string | null;
-  now?: Date;
-  excludeId?: string;
-}
+export type { Duplicate, DuplicateProbe } from './duplicates.ts';
+export { DUPLICATE_MIN_SCORE, DUPLICATE_RADIUS_M, DUPLICATE_WINDOW_DAYS } from './duplicates.ts';
 
 export interface IntakeResult {
   case: CaseRow;
@@ -48,30 +36,11 @@ export interface IntakeResult {
   ratingToken: string;
 }
 
-/** 并单 window: open cases this close and this recent are proposed as duplicates. */
-export const DUPLICATE_RADIUS_M = 300;
-export const DUPLICATE_WINDOW_DAYS = 7;
-/** character-trigram similarity (0..1) from which two texts read as the same matter */
-export const DUPLICATE_MIN_SCORE = 0.4;
 
 export function createIntake(core: CaseCore) {
   const { deps, store, taxonomy } = core;
   const { db, clock, pii } = deps;
-  const duplicateOptions = { radiusM: DUPLICATE_RADIUS_M, states: openStates, minScore: DUPLICATE_MIN_SCORE, limit: 5 };
-  const probeOf = (q: DuplicateProbe, spaced = dupText(q.text)) => ({
-    dupText: spaced,
-    lon: q.lon,
-    lat: q.lat,
-    since: new Date((q.now ?? clock.now()).getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000),
-    category: q.category,
-    excludeId: q.excludeId,
-  });
-
-  /** 并单 candidates: open cases of the window near the point with similar text, best first. */
-  async function findDuplicates(q: DuplicateProbe): Promise<Duplicate[]> {
-    const rows = await store.duplicates(db, probeOf(q), duplicateOptions);
-    return rows.map((r) => ({ caseCode: r.code, score: Math.round(Number(r.score) * 1000) / 1000 }));
-  }
+  const { probeOf } = core.duplicates;
 
   // the batched writer runs the same search for a whole batch inside the statement that writes it
   const writer = createIntakeWriter(core, duplicateOptions);
@@ -191,5 +160,5 @@ export function createIntake(core: CaseCore) {
     return { case: created, event: written.event, duplicates: written.duplicates, ratingToken };
   }
 
-  return { intake, findDuplicates };
+  return { intake };
 }

@@ -19,7 +19,8 @@ export type { ActInput } from './workflow.ts';
 
 /**
  * The case capability: one front door (intake) for every channel, the lifecycle, supervision, and the views.
- * Open311, IoT alarms and triage use this same service (`intake`, `findDuplicates`, `publicView`).
+ * Open311, IoT alarms and the portal use this same service (`intake`, `publicView`); it is built once, in
+ * services.ts, from the services it uses (geo, calendar, dispatch, org, notifications, the registry's 地址落格).
  */
 export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
   const core = createCaseCore(deps, opts);
@@ -43,7 +44,7 @@ export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
   return {
     core,
     intake: intake.intake,
-    findDuplicates: intake.findDuplicates,
+    findDuplicates: core.duplicates.find,
     act: workflow.act,
     attachments,
     runSupervisionSweep: supervision.runSupervisionSweep,

@@ -7,9 +7,9 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { pglitePool } from './pglite-pool.ts';
 import { pgliteSignals, postgresSignals, type Signals } from './signals.ts';
-import type { Tables } from './tables.ts';
+import type { Db, Tables } from './tables.ts';
 
-export type Db = Kysely<Tables>;
+export type { Db } from './tables.ts';
 
 export interface Database {
   db: Db;

@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
-import type { Db } from './database.ts';
+import type { Db } from './tables.ts';
 
 /**
  * Signals between API nodes over the database itself (PostgreSQL LISTEN/NOTIFY; PGlite's own, in-process).

@@ -3,7 +3,7 @@ import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import type { Page } from '../../../shared/paging.ts';
-import { createOrgStore } from '../org/store.ts';
+import type { OrgService } from '../org/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { createDispatchStore, type DispatchRuleRow } from './store.ts';
 
@@ -27,9 +27,9 @@ export interface RuleInput {
  * 权责清单: who is responsible for a category at a place, and the guard that keeps functional matters from being
  * pushed down to 街道/社区 (the most common complaint about grid systems) unless the catalogue says so.
  */
-export function createDispatchService(deps: Deps, taxonomy: Taxonomy) {
+export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy; org: Pick<OrgService, 'findDepartment' | 'findArea' | 'rootArea'> }) {
+  const { taxonomy, org } = services;
   const store = createDispatchStore();
-  const org = createOrgStore();
   const { db, clock, audit } = deps;
 
   const record = (tx: Db, actor: Actor, action: string, targetId: string, detail?: Record<string, unknown>) =>
@@ -166,8 +166,9 @@ export type DispatchService = ReturnType<typeof createDispatchService>;
 
 /** Seeds one city-wide rule per taxonomy leaf (its default department), inside the seeding transaction. */
 export async function seedDispatchCatalogue(tx: Db, taxonomy: Taxonomy, at: Date): Promise<void> {
+  const store = createDispatchStore();
   // Idempotent: a database seeded for production and then given the demo city keeps its defaults once.
-  const present = new Set((await tx.selectFrom('dispatch_rules').select('category').where('area_code', 'is', null).execute()).map((r) => r.category));
+  const present = new Set(await store.cityWideCategories(tx));
   const rows = taxonomy.categories.filter((c) => !present.has(c.code)).map((c) => ({ category: c.code, area_code: null, area_path: null, department_code: c.department, created_at: at, updated_at: at }));
-  if (rows.length) await tx.insertInto('dispatch_rules').values(rows).execute();
+  await store.insertMany(tx, rows);
 }

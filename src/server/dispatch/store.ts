@@ -38,6 +38,11 @@ export type ObjectionRow = Selectable<CaseObjectionTable>;
 
 export function createDispatchStore() {
   return {
+    /** categories that already have a city-wide rule */
+    cityWideCategories: async (db: Db) => (await db.selectFrom('dispatch_rules').select('category').where('area_code', 'is', null).execute()).map((r) => r.category),
+    async insertMany(db: Db, rows: Insertable<DispatchRuleTable>[]): Promise<void> {
+      if (rows.length) await db.insertInto('dispatch_rules').values(rows).execute();
+    },
     /** The most specific rule for a category at a place: a rule on an enclosing area beats the city-wide one. */
     bestRule: (db: Db, category: string, areaPath: string) =>
       db

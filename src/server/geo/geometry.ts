@@ -61,8 +61,6 @@ export function bboxOf(g: AreaGeometry): BBox {
   return [w, s, e, n];
 }
 
-export const bboxesIntersect = (a: BBox, b: BBox) => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
-
 const EARTH_RADIUS_M = 6_371_008.8;
 
 /**

@@ -1,14 +1,12 @@
 import Flatbush from 'flatbush';
 import { readFile } from 'node:fs/promises';
-import { sql } from 'kysely';
 import { assertCan, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { invalid } from '../errors.ts';
 import { bboxOf, describeGeometry, labelPoint, pointWhere, type AreaGeometry, type BBox } from './geometry.ts';
 import { geometriesOverlap } from './overlap.ts';
-import { invalidateGridIndex } from './index-cache.ts';
-import { createGeoStore } from './store.ts';
+import type { GeoStore } from './store.ts';
 import { checkFeatureShape, MAX_IMPORT_FEATURES } from './validate.ts';
 
 export interface GridImportError {
@@ -58,13 +56,13 @@ const IMPORT_LOCK = 74210002;
  */
 export async function importGrids(
   deps: Deps,
+  store: GeoStore,
   actor: Actor,
   featureCollection: unknown,
   onProgress?: (p: ImportProgress) => void,
   opts: GridImportOptions = {},
 ): Promise<GridImportResult> {
   assertCan(actor, 'geo.manage');
-  const store = createGeoStore();
   const fc = featureCollection as { type?: unknown; features?: unknown };
   if (!fc || typeof fc !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
     throw invalid('geo.import_not_feature_collection', 'send a GeoJSON FeatureCollection: {"type":"FeatureCollection","features":[…]}');
@@ -93,10 +91,10 @@ export async function importGrids(
   }
 
   return deps.db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`.execute(tx);
+    await store.lockImports(tx, IMPORT_LOCK);
     // 2. codes against the hierarchy and the caller's scope, 3. overlaps
-    const existingCodes = new Set(await checkHierarchy(tx, actor, candidates, errors, layer));
-    await checkOverlaps(tx, candidates, errors, existingCodes, layer);
+    const existingCodes = new Set(await checkHierarchy(tx, store, actor, candidates, errors, layer));
+    await checkOverlaps(tx, store, candidates, errors, existingCodes, layer);
     if (errors.length) {
       errors.sort((a, b) => a.index - b.index || a.reason.localeCompare(b.reason));
       return { imported: 0, created: 0, updated: 0, errors };
@@ -105,7 +103,7 @@ export async function importGrids(
     // 4. write everything (one transaction: a failure anywhere leaves nothing behind)
     const now = deps.clock.now();
     const parents = new Map((await store.areasByCode(tx, [...new Set(candidates.map((c) => c.parentCode))])).map((a) => [a.code, a]));
-    const lat0 = await cityLatitude(tx);
+    const lat0 = await cityLatitude(tx, store);
     const shaped = candidates.map((c) => ({ ...c, shape: { geometry: c.geometry, ...describeGeometry(c.geometry, lat0) } }));
     const created = shaped.filter((c) => !existingCodes.has(c.code));
     if (layer) {
@@ -119,10 +117,6 @@ export async function importGrids(
     onProgress?.({ phase: 'write', done: total, total });
     await deps.audit.record(tx, now, actor, layer ? 'geo.layer.import' : 'geo.grids.import', { type: layer ? 'grid_layer' : 'grid', id: layer ?? 'master' }, { created: created.map((c) => c.code), updated: shaped.filter((c) => existingCodes.has(c.code)).map((c) => c.code) });
     return { imported: shaped.length, created: created.length, updated: shaped.length - created.length, errors: [] };
-  }).then((result) => {
-    // This process's index sees the new grids on the next lookup; other nodes see the version bump.
-    if (!layer && result.imported) invalidateGridIndex(deps.db);
-    return result;
   });
 }
 
@@ -130,23 +124,22 @@ export async function importGrids(
  * The CLI's entry (`civicgrid import grids.geojson --type grids`): reads and parses the file, then imports as
  * above. A file that is not JSON is one readable error, not a stack trace.
  */
-export async function importGridsFromFile(deps: Deps, actor: Actor, file: string, onProgress?: (p: ImportProgress) => void, opts: GridImportOptions = {}): Promise<GridImportResult> {
+export async function readFeatureFile(file: string): Promise<unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw invalid('geo.import_unreadable', `${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return importGrids(deps, actor, parsed, onProgress, opts);
+  return parsed;
 }
 
 /** Checks parents and existing codes; returns the codes that already exist (to be redrawn, not created). */
-async function checkHierarchy(db: Db, actor: Actor, candidates: Candidate[], errors: GridImportError[], layer: string | undefined): Promise<string[]> {
-  const store = createGeoStore();
+async function checkHierarchy(db: Db, store: GeoStore, actor: Actor, candidates: Candidate[], errors: GridImportError[], layer: string | undefined): Promise<string[]> {
   const parents = new Map((await store.areasByCode(db, [...new Set(candidates.map((c) => c.parentCode))])).map((a) => [a.code, a]));
   const inScope = (path: string) => path === actor.scopePath || path.startsWith(`${actor.scopePath}.`);
   const existing = layer
-    ? new Set((await db.selectFrom('layer_polygons').select('code').where('layer_code', '=', layer).where('code', 'in', candidates.length ? candidates.map((c) => c.code) : ['']).execute()).map((r) => r.code))
+    ? new Set(await store.layerPolygonCodes(db, layer, candidates.map((c) => c.code)))
     : new Map((await store.areasByCode(db, candidates.map((c) => c.code))).map((a) => [a.code, a]));
   const outlines = new Map(layer ? [] : (await store.outlines(db, [...parents.keys()])).map((o) => [o.area_code, o.geometry]));
   for (const c of candidates) {
@@ -177,8 +170,7 @@ async function checkHierarchy(db: Db, actor: Actor, candidates: Candidate[], err
 }
 
 /** No feature may overlap another feature of the import, nor a grid of the layer that it does not replace. */
-async function checkOverlaps(db: Db, candidates: Candidate[], errors: GridImportError[], replaced: Set<string>, layer: string | undefined) {
-  const store = createGeoStore();
+async function checkOverlaps(db: Db, store: GeoStore, candidates: Candidate[], errors: GridImportError[], replaced: Set<string>, layer: string | undefined) {
   const bad = new Set(errors.map((e) => e.index));
   const ok = candidates.filter((c) => !bad.has(c.index));
   if (ok.length === 0) return;
@@ -200,7 +192,7 @@ async function checkOverlaps(db: Db, candidates: Candidate[], errors: GridImport
 }
 
 /** One reference latitude for area figures, the same the seed used, so imported areas add up with seeded ones. */
-async function cityLatitude(db: Db): Promise<number | undefined> {
-  const c = await createGeoStore().cityShape(db);
+async function cityLatitude(db: Db, store: GeoStore): Promise<number | undefined> {
+  const c = await store.cityShape(db);
   return c?.bbox_s != null && c.bbox_n != null ? (c.bbox_s + c.bbox_n) / 2 : undefined;
 }

@@ -4,8 +4,9 @@ import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import type { AreaLevel } from '../org/store.ts';
 import { parseAddress, type ParsedAddress } from './address.ts';
 import { h3Cell } from './geometry.ts';
-import { gridIndexFor, invalidateGridIndex } from './index-cache.ts';
-import { importGrids } from './import.ts';
+import type { OrgService } from '../org/service.ts';
+import { importGrids, readFeatureFile, type GridImportResult, type ImportProgress } from './import.ts';
+import { createLiveGridIndex } from './live-index.ts';
 import { createGeoStore } from './store.ts';
 
 export interface LocatedGrid {
@@ -26,16 +27,27 @@ export const MAX_SHAPES = 5_000;
 const tooMany = (n: number) =>
   new AppError(422, 'geo.too_many_shapes', `more than ${MAX_SHAPES} shapes match (${n}); narrow by level, parent or within`, { limit: MAX_SHAPES });
 
-export function createGeoService(deps: Deps) {
+/** The geo capability; `org` answers whether a layer's department exists. Holds this node's grid index. */
+export function createGeoService(deps: Deps, services: { org: Pick<OrgService, 'findDepartment'> }) {
   const { db, clock, audit } = deps;
+  const { org } = services;
   const store = createGeoStore();
+  const index = createLiveGridIndex(db, clock, store);
+
+  /** Imports and, once committed, lets this node's index see the new grids on the next lookup. */
+  async function importChecked(actor: Actor, featureCollection: unknown, opts: { layer?: string; onProgress?: (p: ImportProgress) => void } = {}): Promise<GridImportResult> {
+    const result = await importGrids(deps, store, actor, featureCollection, opts.onProgress, { layer: opts.layer });
+    if (!opts.layer && result.imported) index.invalidate();
+    return result;
+  }
+
   return {
     h3Of: (lon: number, lat: number): string => h3Cell(lon, lat),
 
     /** 定位: the master grid containing a point, or null outside every grid of the city. */
     async locate(lon: number, lat: number): Promise<LocatedGrid | null> {
       if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) return null;
-      const grid = (await gridIndexFor(db, clock)).locate(lon, lat);
+      const grid = (await index.get()).locate(lon, lat);
       return grid ? { grid: { code: grid.code, name: grid.name, path: grid.path }, h3: h3Cell(lon, lat) } : null;
     },
 
@@ -53,8 +65,8 @@ export function createGeoService(deps: Deps) {
       return { code: c.code, name: c.name, center, bbox };
     },
 
-    /** Marks this process's index stale (for code that changes grids outside this service). */
-    invalidate: (): void => invalidateGridIndex(db),
+    /** Marks this node's index stale (for code that changes grids outside this service). */
+    invalidate: (): void => index.invalidate(),
 
     /** Area outlines in the caller's scope, for map layers (行政区划图层). */
     async areaFeatures(actor: Actor, filter: { level?: AreaLevel; parent?: string; within?: string }) {
@@ -73,7 +85,7 @@ export function createGeoService(deps: Deps) {
     async createLayer(actor: Actor, input: { code: string; name: string; description?: string; departmentCode?: string | null }) {
       assertCan(actor, 'geo.manage');
       if (await store.findLayer(db, input.code)) throw conflict('geo.layer_exists', `layer ${input.code} already exists`);
-      if (input.departmentCode && !(await db.selectFrom('departments').select('code').where('code', '=', input.departmentCode).executeTakeFirst())) {
+      if (input.departmentCode && !(await org.findDepartment(db, input.departmentCode))) {
         throw invalid('department.unknown', `department ${input.departmentCode} does not exist`);
       }
       await db.transaction().execute(async (tx) => {
@@ -96,11 +108,22 @@ export function createGeoService(deps: Deps) {
      * `errors` list every bad feature by index with the reason.
      */
     async importGrids(actor: Actor, featureCollection: unknown, layer?: string) {
-      const result = await importGrids(deps, actor, featureCollection, undefined, { layer });
+      const result = await importChecked(actor, featureCollection, { layer });
       if (result.errors.length) {
         throw new AppError(400, 'geo.import_invalid', `${result.errors.length} feature(s) are invalid; nothing was imported`, { errors: result.errors });
       }
       return result;
+    },
+
+    /**
+     * The same import with the bad features in the answer instead of an error, and progress as it goes (the
+     * registry's import jobs and the CLI report row by row).
+     */
+    importGridsReport: importChecked,
+
+    /** `civicgrid import grids.geojson --type grids`: reads the file, then imports as `importGridsReport`. */
+    async importGridsFromFile(actor: Actor, file: string, onProgress?: (p: ImportProgress) => void, opts: { layer?: string } = {}): Promise<GridImportResult> {
+      return importChecked(actor, await readFeatureFile(file), { ...opts, onProgress });
     },
 
     parseAddress(actor: Actor, text: string): ParsedAddress {

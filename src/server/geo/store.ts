@@ -2,7 +2,7 @@ import { sql, type Generated, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { withinScope } from '../db/scope.ts';
 import { type AreaLevel } from '../org/store.ts';
-import { getSetting, putSetting } from '../settings.ts';
+import { getSetting, putSetting } from '../db/settings-store.ts';
 import type { AreaGeometry, BBox } from './geometry.ts';
 
 interface ShapeColumns {
@@ -118,6 +118,15 @@ export function createGeoStore() {
       return Number(row.value);
     },
     setVersion: (db: Db, v: number, at: Date) => putSetting(db, VERSION_KEY, v, at),
+    /** Holds the grid-import lock until the transaction ends (serialises imports across nodes). */
+    async lockImports(tx: Db, key: number): Promise<void> {
+      await sql`select pg_advisory_xact_lock(${key})`.execute(tx);
+    },
+    /** Which of these polygon codes the layer already has. */
+    async layerPolygonCodes(db: Db, layer: string, codes: string[]): Promise<string[]> {
+      if (!codes.length) return [];
+      return (await db.selectFrom('layer_polygons').select('code').where('layer_code', '=', layer).where('code', 'in', codes).execute()).map((r) => r.code);
+    },
 
     /** Every master grid with its shape: the input of the in-memory point index. */
     indexedGrids: (db: Db): Promise<IndexedGridRow[]> =>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTaxonomy } from '../taxonomy/taxonomy.ts';
 import { renderErrors, renderList, renderObject, splitFormat } from './format.ts';
 import { publicAddress, publicText, requestStatus } from './presenters.ts';
-import { checkAttributes, isSensitive, presentDefinition } from './services.ts';
+import { checkAttributes, isSensitive, presentDefinition } from './catalogue.ts';
 
 const taxonomy = loadTaxonomy();
 const parse = (xml: string) => new XMLParser({ isArray: (n) => ['error', 'request', 'attribute', 'value'].includes(n), parseTagValue: false }).parse(xml);

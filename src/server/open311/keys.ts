@@ -5,7 +5,7 @@ import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { Page } from '../../../shared/paging.ts';
-import { createOrgStore } from '../org/store.ts';
+import type { OrgService } from '../org/service.ts';
 import { createOpen311Store, type ApiKeyRow } from './store.ts';
 
 /** The Open311 key demo mode seeds (PRODUCT.md); public knowledge, so it only ever exists in demo mode. */
@@ -13,9 +13,9 @@ export const DEMO_OPEN311_KEY = 'demo-open311-key';
 
 
 /** 接入密钥 Open311 API keys of external systems: created by an admin, shown once, stored hashed, revocable. */
-export function createOpen311KeyService(deps: Deps) {
+export function createOpen311KeyService(deps: Deps, services: { org: Pick<OrgService, 'findDepartment'> }) {
+  const { org } = services;
   const store = createOpen311Store();
-  const org = createOrgStore();
   const { db, clock, audit } = deps;
 
   const record = (tx: Db, actor: Actor, action: string, id: string, detail: Record<string, unknown>) =>

@@ -3,7 +3,7 @@ import type { CaseState } from '../../../shared/cases/state-machine.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { Open311Value } from './format.ts';
 import { formatInstant } from './params.ts';
-import { isSensitive } from './services.ts';
+import { isSensitive } from './catalogue.ts';
 import type { RequestRow, UpdateRow } from './store.ts';
 
 /**

@@ -1,15 +1,12 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CaseService } from '../cases/service.ts';
-import type { Deps } from '../context.ts';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors, paged, pageQuery } from '../../../shared/paging.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { contentTypes, renderErrors, renderList, renderObject, splitFormat, type Open311Format, type Open311Value } from './format.ts';
-import { createOpen311KeyService, type Open311KeyService } from './keys.ts';
+import type { Open311KeyService } from './keys.ts';
 import { Open311Error, parseForm, toParams } from './params.ts';
-import { createOpen311Service, toOpen311Error, type Open311Service } from './service.ts';
+import { toOpen311Error, type Open311Service } from './service.ts';
 import type { ApiKeyRow } from './store.ts';
 
 /**
@@ -18,11 +15,10 @@ import type { ApiKeyRow } from './store.ts';
  * handlers answer `[{code, description}]` instead of problem+json.
  */
 export const open311Routes =
-  (deps: Deps, taxonomy: Taxonomy, cases: Pick<CaseService, 'intake' | 'act'>): FastifyPluginAsync =>
+  (keys: Open311KeyService, open311: Open311Service): FastifyPluginAsync =>
   async (app) => {
-    const keys = createOpen311KeyService(deps);
     await app.register(keyRoutes(keys));
-    await app.register(wireRoutes(createOpen311Service(deps, taxonomy, cases, keys)), { prefix: '/open311/v2' });
+    await app.register(wireRoutes(open311), { prefix: '/open311/v2' });
   };
 
 const tags = ['open311'];

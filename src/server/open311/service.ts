@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Permission } from '../access/permissions.ts';
-import { parseOffset } from '../calendar/working-time.ts';
-import { notificationStore, type NewNotification } from '../cases/notifications.ts';
+import type { NewNotification, NotificationService } from '../cases/notifications.ts';
 import type { CaseService } from '../cases/service.ts';
 import type { CaseAction } from '../../../shared/cases/state-machine.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { createOrgStore } from '../org/store.ts';
+import type { OrgService } from '../org/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { xmlList, type Open311Value } from './format.ts';
 import type { Open311KeyService } from './keys.ts';
 import { closedStates, milestoneActions, openStatesForOpen311, presentRequest, presentUpdate, serviceNotice } from './presenters.ts';
 import { attributes, bad, dateParam, dateWindow, integer, number, one, Open311Error, required, urlParam, type Params } from './params.ts';
-import { checkAttributes, presentDefinition, presentService, priorityForSeverity } from './services.ts';
+import { checkAttributes, presentDefinition, presentService, priorityForSeverity } from './catalogue.ts';
 import { createOpen311Store, type ApiKeyRow, type RequestRow } from './store.ts';
 
 /** mySociety servicerequestupdates statuses (case-insensitive on input). */
@@ -43,11 +42,14 @@ export interface Page<T> {
  * Open311 GeoReport v2 over the case service: every POSTed request is a case created through the one front
  * door (channel open311); every GET reads cases through the public presenters.
  */
-export function createOpen311Service(deps: Deps, taxonomy: Taxonomy, cases: Pick<CaseService, 'intake' | 'act'>, keys: Open311KeyService) {
+export function createOpen311Service(
+  deps: Deps,
+  services: { taxonomy: Taxonomy; cases: Pick<CaseService, 'intake' | 'act'>; keys: Open311KeyService; org: Pick<OrgService, 'rootArea'>; notifications: Pick<NotificationService, 'notify'> },
+) {
+  const { taxonomy, cases, keys, org, notifications } = services;
   const store = createOpen311Store();
-  const org = createOrgStore();
   const { db, clock, config, pii, audit } = deps;
-  const offsetMinutes = parseOffset(config.TZ_OFFSET);
+  const offsetMinutes = config.TZ_OFFSET_MINUTES;
   let cityPath: string | null = null;
 
   async function root(): Promise<string> {
@@ -287,7 +289,7 @@ export function createOpen311Service(deps: Deps, taxonomy: Taxonomy, cases: Pick
         const kind = reopen ? 'open311.reopen_requested' : 'open311.note';
         const rows: NewNotification[] = [{ recipient_type: 'role', recipient: 'dispatcher', case_id: c.id, area_path: c.area_path, kind, title, body: description.slice(0, 500), created_at: now }];
         if (c.main_department && !reopen) rows.push({ ...rows[0]!, recipient_type: 'department', recipient: c.main_department });
-        await notificationStore.insertMany(tx, rows);
+        await notifications.notify(tx, rows);
       }
       await audit.record(tx, now, { id: null, username: actor.username, requestId }, 'open311.update', { type: 'case', id: c.code }, { status, effect, update: id, event: eventId, external: externalId ?? null });
       return id;

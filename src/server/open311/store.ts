@@ -1,7 +1,7 @@
 import { sql, type Generated, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { CaseState } from '../../../shared/cases/state-machine.ts';
-import { sensitiveCategoryCodes, sensitiveGroupCodes } from './services.ts';
+import { sensitiveCategoryCodes, sensitiveGroupCodes } from './catalogue.ts';
 
 export interface Open311ApiKeyTable {
   id: Generated<string>;

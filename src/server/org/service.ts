@@ -2,6 +2,7 @@ import { assertCan, roles as knownRoles, type Actor } from '../access/permission
 import { checkPasswordPolicy, hashPassword } from '../auth/passwords.ts';
 import type { AuthService } from '../auth/service.ts';
 import type { Deps } from '../context.ts';
+import type { Db } from '../db/database.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import type { Page } from '../../../shared/paging.ts';
 import { createOrgStore, type AreaLevel, type AreaRow, type DepartmentRow, type UserView } from './store.ts';
@@ -42,6 +43,42 @@ export function createOrgService(deps: Deps, auth: AuthService) {
   }
 
   return {
+    // ---- lookups for other capabilities (cases, dispatch, geo, Open311, the City Brain). No permission check:
+    // they answer inside work the caller has already checked; `dbOrTx` lets them read in the caller's transaction.
+    rootArea: (dbOrTx: Db = db) => store.rootArea(dbOrTx),
+    findArea: (dbOrTx: Db, code: string, scopePath: string) => store.findArea(dbOrTx, code, scopePath),
+    findAreaAnywhere: (dbOrTx: Db, code: string) => store.findAreaAnywhere(dbOrTx, code),
+    findDepartment: (dbOrTx: Db, code: string) => store.findDepartment(dbOrTx, code),
+    /** whether any area exists yet (a city set up, even partly) */
+    hasAreas: () => store.hasAreas(db),
+
+    /**
+     * `civicgrid admin create`: the first administrator (and, on an empty database, the city it governs), by
+     * the operator at the console, so no actor's permissions apply; recorded in the audit chain as `cli`.
+     */
+    async createFirstAdmin(input: { username: string; displayName: string; password: () => Promise<string>; city?: { code?: string; name?: string } }) {
+      const username = input.username.toLowerCase();
+      if (!/^[a-z0-9][a-z0-9._-]{1,63}$/.test(username)) throw new Error('usernames are 2-64 characters: letters, digits, . _ -');
+      let city = await store.rootArea(db);
+      if (!city) {
+        const { code, name } = input.city ?? {};
+        if (!code || !/^[0-9]{6}$/.test(code) || !name) throw new Error('no city yet: pass --city-code <6 digits> and --city-name');
+        await store.insertArea(db, { code, name, level: 'city', path: code, parent_code: null });
+        city = (await store.rootArea(db))!;
+      }
+      if (await store.usernameTaken(db, username)) throw new Error(`username ${username} is taken`);
+      const password = await input.password();
+      const weak = checkPasswordPolicy(password);
+      if (weak) throw new Error(`password ${weak}`);
+      const passwordHash = await hashPassword(password);
+      const root = city;
+      await db.transaction().execute(async (tx) => {
+        const user = await store.insertUser(tx, { username, display_name: input.displayName, password_hash: passwordHash, roles: ['admin'], scope_path: root.path, department_code: null });
+        await audit.record(tx, clock.now(), { id: null, username: 'cli' }, 'user.create', { type: 'user', id: user.id }, { username, roles: ['admin'] });
+      });
+      return { username, city: root };
+    },
+
     async listAreas(actor: Actor, filter: { level?: AreaLevel; parent?: string; q?: string }, page: number, pageSize: number): Promise<Page<AreaRow>> {
       assertCan(actor, 'org.read');
       const [items, total] = await store.listAreas(db, actor.scopePath, filter, page, pageSize);

@@ -64,6 +64,7 @@ export function createOrgStore() {
     findArea: (db: Db, code: string, scopePath: string) =>
       db.selectFrom('areas').selectAll().where('code', '=', code).where(withinScope('path', scopePath)).executeTakeFirst(),
     findAreaAnywhere: (db: Db, code: string) => db.selectFrom('areas').selectAll().where('code', '=', code).executeTakeFirst(),
+    hasAreas: async (db: Db) => (await db.selectFrom('areas').select('code').limit(1).executeTakeFirst()) !== undefined,
     rootArea: (db: Db) => db.selectFrom('areas').selectAll().where('level', '=', 'city').orderBy('code').limit(1).executeTakeFirst(),
     async insertArea(db: Db, a: Omit<AreaRow, 'created_at'>) {
       await db.insertInto('areas').values(a).execute();

@@ -1,6 +1,6 @@
 import type { Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
-import { createGeoService } from '../geo/service.ts';
+import type { GeoService } from '../geo/service.ts';
 import { gridsInScope, type GridRef, type LocatedColumns } from './crud/store.ts';
 
 /** One problem with one field of one record; the import report turns these into `{row, column, reason}`. */
@@ -27,8 +27,7 @@ export interface PlaceInput {
  *
  * Call it before opening a write transaction: on PGlite the geo index may need the one connection to rebuild.
  */
-export function createPlacer(deps: Deps, actor: Actor) {
-  const geo = createGeoService(deps);
+export function createPlacer(deps: Deps, geo: Pick<GeoService, 'locate'>, actor: Actor) {
   const grids = new Map<string, GridRef | null>();
 
   async function preload(codes: Iterable<string>): Promise<void> {

@@ -1,26 +1,34 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Deps } from '../context.ts';
 import { componentRoutes } from './components/routes.ts';
-import { createComponentService } from './components/service.ts';
+import type { ComponentService } from './components/service.ts';
 import { houseRoutes } from './houses/routes.ts';
-import { createHouseService } from './houses/service.ts';
+import type { HouseService } from './houses/service.ts';
 import { importRoutes } from './imports/routes.ts';
-import { createImportService } from './imports/service.ts';
+import type { ImportService } from './imports/service.ts';
 import { organisationRoutes } from './organisations/routes.ts';
-import { createOrganisationService } from './organisations/service.ts';
+import type { OrganisationService } from './organisations/service.ts';
 import { peopleRoutes } from './people/routes.ts';
-import { createPeopleService } from './people/service.ts';
+import type { PeopleService } from './people/service.ts';
+
+/** The registry's services, built once in services.ts. */
+export interface RegistryServices {
+  people: PeopleService;
+  houses: HouseService;
+  organisations: OrganisationService;
+  components: ComponentService;
+  imports: ImportService;
+}
 
 /** 统一基础数据库 people, houses, organisations, components and their imports: one register line in app.ts. */
 export const registryRoutes =
-  (deps: Deps): FastifyPluginAsync =>
+  (registry: RegistryServices, importMaxBytes: number): FastifyPluginAsync =>
   async (app) => {
-    const imports = createImportService(deps);
-    await app.register(peopleRoutes(createPeopleService(deps)));
-    await app.register(houseRoutes(createHouseService(deps)));
-    await app.register(organisationRoutes(createOrganisationService(deps)));
-    await app.register(componentRoutes(createComponentService(deps)));
-    await app.register(importRoutes(imports, deps.config.IMPORT_MAX_BYTES));
+    const { imports } = registry;
+    await app.register(peopleRoutes(registry.people));
+    await app.register(houseRoutes(registry.houses));
+    await app.register(organisationRoutes(registry.organisations));
+    await app.register(componentRoutes(registry.components));
+    await app.register(importRoutes(imports, importMaxBytes));
     // Let a running import finish (or fail) before the database closes under it.
     app.addHook('onClose', () => imports.idle());
   };

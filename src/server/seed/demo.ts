@@ -8,29 +8,19 @@ import { seedDispatchCatalogue } from '../dispatch/service.ts';
 import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
-import { putSetting } from '../settings.ts';
+import { putSetting } from '../db/settings-store.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import { demoAccounts, demoCity } from '../org/demo-accounts.ts';
 
 /** 示范市: a fictional city (code 990100; province 99 does not exist in GB/T 2260, so it can't be mistaken for a real one). */
-export const demoCity = { code: '990100', name: '示范市', nameEn: 'Demo City' };
+// the demo city and its accounts live with org (the UI config lists the accounts too, and must not import a seeder)
+export { demoAccounts, demoCity } from '../org/demo-accounts.ts';
 
 export const demoDistricts = [
   { code: '990102', name: '东城区' },
   { code: '990105', name: '西湖区' },
   { code: '990106', name: '南山区' },
 ];
-
-/** Accounts named in PRODUCT.md's fixed contracts, plus a few that make every role reachable in the demo. */
-export const demoAccounts = [
-  { username: 'admin', displayName: '系统管理员', roles: ['admin'], scope: demoCity.code, department: null },
-  { username: 'dispatcher', displayName: '指挥中心派遣员', roles: ['dispatcher'], scope: demoCity.code, department: null },
-  { username: 'clerk', displayName: '12345受理员', roles: ['clerk'], scope: demoCity.code, department: null },
-  { username: 'handler.sz', displayName: '市政设施处置员', roles: ['handler'], scope: demoCity.code, department: 'SZ' },
-  { username: 'gridworker', displayName: '网格员', roles: ['gridworker'], scope: 'firstGrid', department: null },
-  { username: 'leader', displayName: '分管领导', roles: ['leader'], scope: demoCity.code, department: null },
-  { username: 'dataadmin', displayName: '数据管理员', roles: ['dataadmin'], scope: demoCity.code, department: null },
-  { username: 'dispatcher.east', displayName: '东城区派遣员', roles: ['dispatcher'], scope: '990102', department: null },
-] as const;
 
 /** The demo city's grid map (3 districts, 12 streets, 60 communities, 600 grids, specialist layers): src/server/geo/demo-city.ts. */
 export const demoMap = () => demoCityMap({ city: demoCity, districts: demoDistricts, layers: true });

@@ -7,8 +7,8 @@ import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import { problem } from '../errors.ts';
 import { sendProblem } from '../http/problem.ts';
-import { getSetting, type DeploymentMode } from '../settings.ts';
-import { demoAccounts } from '../seed/demo.ts';
+import { getSetting, type DeploymentMode } from '../db/settings-store.ts';
+import { demoAccounts } from '../org/demo-accounts.ts';
 import { portalRoutes } from './portal-routes.ts';
 import { uiConfig } from '../../../shared/ui-config.ts';
 

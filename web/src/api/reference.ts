@@ -19,10 +19,6 @@ function once<T>(key: string, load: () => Promise<T>): Promise<T> {
   return p;
 }
 
-export function clearReferenceCache() {
-  cache.clear();
-}
-
 function useOnce<T>(key: string, load: () => Promise<T>, empty: T): T {
   const [value, setValue] = useState<T>(empty);
   useEffect(() => {

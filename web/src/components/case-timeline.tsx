@@ -34,5 +34,3 @@ export function CaseTimeline({ events }: { events: CaseDetail['timeline'] }) {
     />
   );
 }
-
-export const actionLabelKey = (action: string) => `action.${action}` as MessageKey;

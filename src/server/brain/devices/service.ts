@@ -3,7 +3,7 @@ import { assertCan, type Actor } from '../../access/permissions.ts';
 import { pathWithin } from '../../cases/event-bus.ts';
 import type { Deps } from '../../context.ts';
 import { AppError, conflict, invalid, notFound } from '../../errors.ts';
-import { createGeoService } from '../../geo/service.ts';
+import type { GeoService } from '../../geo/service.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import { secretDigest } from '../../privacy/pii.ts';
 import { generateSecret, hashDeviceSecret, type CredentialCache } from './credentials.ts';
@@ -24,10 +24,10 @@ export const MAX_IMPORT_ROWS = 20_000;
  * Devices: registry, placement (point → grid, H3), credentials shown once, bulk import all-or-nothing.
  * The ingestion pipeline's in-memory table is told of every change, so a new device publishes at once.
  */
-export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; pipeline: () => Pipeline; credentialCache: CredentialCache }) {
+export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; pipeline: () => Pipeline; credentialCache: CredentialCache; geo: Pick<GeoService, 'locate'> }) {
   const { db, clock, audit } = deps;
   const { devices } = parts;
-  const geo = createGeoService(deps);
+  const { geo } = parts;
 
   const record = (tx: typeof db, actor: Actor, action: string, id: string, detail: Record<string, unknown>) =>
     audit.record(tx, clock.now(), actor, action, { type: 'device', id: id }, detail);

@@ -119,11 +119,6 @@ export function inSchedule(schedule: Schedule | null, ts: number, offsetMin: num
   return inside && (!schedule.days?.length || schedule.days.includes(startDay));
 }
 
-export function parseOffset(tz: string): number {
-  const m = /^([+-])(\d{2}):(\d{2})$/.exec(tz);
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 480;
-}
-
 export class RuleEngine {
   private byType = new Map<string, Rule[]>();
   private byDevice = new Map<string, Rule[]>();

@@ -1,5 +1,6 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
+import type { GeoService } from '../../geo/service.ts';
 import { AppError, conflict } from '../../errors.ts';
 import { assignCodes, prepareComponent } from './rules.ts';
 import { createComponentStore, type ComponentFilter, type ComponentRow } from './store.ts';
@@ -10,7 +11,7 @@ import { changedFields, crudService, invalidRecord, mergePatch } from '../crud/s
 const taken = () => conflict('component.exists', 'a component with this code is already registered');
 
 /** 部件 city components (GB/T 30428.2) with owner and maintainer units and their state. */
-export function createComponentService(deps: Deps) {
+export function createComponentService(deps: Deps, services: { geo: Pick<GeoService, 'locate'> }) {
   const store = createComponentStore();
   const { db, clock } = deps;
   const crud = crudService<ComponentRow, ComponentFilter>(deps, 'component', store, taken);
@@ -43,7 +44,7 @@ export function createComponentService(deps: Deps) {
 
     async create(actor: Actor, input: NewComponent): Promise<ComponentRow> {
       assertCan(actor, 'registry.write');
-      const prepared = await prepareComponent(input, createPlacer(deps, actor), clock.now());
+      const prepared = await prepareComponent(input, createPlacer(deps, services.geo, actor), clock.now());
       if (!prepared.ok) throw invalidRecord('component', prepared.errors);
       if (prepared.value.code && (await store.existingCodes(db, [prepared.value.code])).size) throw taken();
       return write(actor, 'create', async (tx) => {
@@ -56,7 +57,7 @@ export function createComponentService(deps: Deps) {
     async update(actor: Actor, id: string, patch: ComponentPatch): Promise<ComponentRow> {
       assertCan(actor, 'registry.write');
       const current = await inScope(actor, id);
-      const prepared = await prepareComponent(mergePatch({ ...asInput(current), code: undefined }, patch), createPlacer(deps, actor), clock.now());
+      const prepared = await prepareComponent(mergePatch({ ...asInput(current), code: undefined }, patch), createPlacer(deps, services.geo, actor), clock.now());
       if (!prepared.ok) throw invalidRecord('component', prepared.errors);
       // Class and district are part of the code; such a change is a new component, not an edit.
       if (prepared.value.codePrefix !== current.code.slice(0, 10)) {

@@ -1,5 +1,6 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
+import type { GeoService } from '../../geo/service.ts';
 import { conflict } from '../../errors.ts';
 import { districtOf, prepareHouse } from './rules.ts';
 import { createHouseStore, type HouseFilter, type HouseRow } from './store.ts';
@@ -11,7 +12,7 @@ import { changedFields, crudService, invalidRecord, mergePatch } from '../crud/s
 const taken = () => conflict('house.exists', 'a house with this address is already registered in this district');
 
 /** 房屋 houses: community → building → unit → room, rental flag, residents and tenants. */
-export function createHouseService(deps: Deps) {
+export function createHouseService(deps: Deps, services: { geo: Pick<GeoService, 'locate'> }) {
   const store = createHouseStore();
   const people = createPeopleStore();
   const { db, clock } = deps;
@@ -49,7 +50,7 @@ export function createHouseService(deps: Deps) {
 
     async create(actor: Actor, input: NewHouse): Promise<HouseRow> {
       assertCan(actor, 'registry.write');
-      const prepared = await prepareHouse(input, createPlacer(deps, actor), clock.now());
+      const prepared = await prepareHouse(input, createPlacer(deps, services.geo, actor), clock.now());
       if (!prepared.ok) throw invalidRecord('house', prepared.errors);
       const row = prepared.value;
       if (await addressTaken(row.address_key, row.grid_code)) throw taken();
@@ -62,7 +63,7 @@ export function createHouseService(deps: Deps) {
     async update(actor: Actor, id: string, patch: HousePatch): Promise<HouseRow> {
       assertCan(actor, 'registry.write');
       const current = await inScope(actor, id);
-      const prepared = await prepareHouse(mergePatch(asInput(current), patch), createPlacer(deps, actor), clock.now());
+      const prepared = await prepareHouse(mergePatch(asInput(current), patch), createPlacer(deps, services.geo, actor), clock.now());
       if (!prepared.ok) throw invalidRecord('house', prepared.errors);
       const { created_at: _created, ...row } = prepared.value;
       if ((row.address_key !== current.address_key || districtOf(row.grid_code) !== districtOf(current.grid_code)) && (await addressTaken(row.address_key, row.grid_code, id))) throw taken();

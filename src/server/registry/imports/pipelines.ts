@@ -1,5 +1,6 @@
 import type { Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
+import type { GeoService } from '../../geo/service.ts';
 import type { Db } from '../../db/database.ts';
 import { assignCodes, prepareComponent, type PreparedComponent } from '../components/rules.ts';
 import { createComponentStore } from '../components/store.ts';
@@ -41,8 +42,8 @@ async function insertInBatches<R>(rows: R[], write: (part: R[]) => Promise<void>
 
 const gridCodesOf = (inputs: unknown[]) => inputs.map((i) => (i as { gridCode?: string }).gridCode).filter((c): c is string => !!c);
 
-export function createPipeline(deps: Deps, actor: Actor, type: RegistryType): Pipeline<unknown> {
-  const placer = createPlacer(deps, actor);
+export function createPipeline(deps: Deps, geo: Pick<GeoService, 'locate'>, actor: Actor, type: RegistryType): Pipeline<unknown> {
+  const placer = createPlacer(deps, geo, actor);
   const now = deps.clock.now();
   const { db } = deps;
 

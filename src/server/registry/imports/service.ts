@@ -1,7 +1,7 @@
 import { assertCan, can, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
+import type { GeoService } from '../../geo/service.ts';
 import { AppError, forbidden, invalid, notFound } from '../../errors.ts';
-import { importGrids } from '../../geo/import.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import { columnName, mapHeaders, registryTypes, rowInput, type RegistryType, type RowError } from './columns.ts';
 import { detectFormat, readSheet, UnreadableFile, type ImportFormat } from './parse.ts';
@@ -52,7 +52,7 @@ function mayFollow(actor: Actor) {
  * long transaction, and on PGlite (one connection) nothing outside that transaction could read or write the
  * job table until it commits. The final state commits together with the data.
  */
-export function createImportService(deps: Deps) {
+export function createImportService(deps: Deps, services: { geo: Pick<GeoService, 'locate' | 'importGridsReport'> }) {
   const jobs = createImportStore();
   const record = auditor(deps);
   const { db, clock } = deps;
@@ -94,7 +94,7 @@ export function createImportService(deps: Deps) {
     const total = Array.isArray((fc as { features?: unknown[] })?.features) ? (fc as { features: unknown[] }).features.length : 0;
     progress(job, { total_rows: total }, onProgress);
     try {
-      const result = await importGrids(deps, actor, fc, (p) => progress(job, { state: p.phase === 'write' ? 'importing' : 'validating', processed_rows: p.done, total_rows: p.total }, onProgress));
+      const result = await services.geo.importGridsReport(actor, fc, { onProgress: (p) => progress(job, { state: p.phase === 'write' ? 'importing' : 'validating', processed_rows: p.done, total_rows: p.total }, onProgress) });
       if (result.errors.length) {
         return fail(job, result.errors.map((e) => ({ row: e.index + 1, column: e.code ?? 'feature', reason: e.reason })), `${result.errors.length} bad features; nothing imported`, onProgress);
       }
@@ -130,7 +130,7 @@ export function createImportService(deps: Deps) {
     }
 
     // 2. Business rules (ID checksum, credit code, grid in scope, location…) with lookups preloaded in bulk.
-    const pipeline = createPipeline(deps, actor, type);
+    const pipeline = createPipeline(deps, services.geo, actor, type);
     await pipeline.preload(candidates.map((c) => c.input));
     const prepared: { row: number; value: unknown }[] = [];
     let processed = errors.length ? sheet.rows.length - candidates.length : 0;

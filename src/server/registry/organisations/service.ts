@@ -1,5 +1,6 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
+import type { GeoService } from '../../geo/service.ts';
 import { conflict } from '../../errors.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import { prepareOrganisation } from './rules.ts';
@@ -12,7 +13,7 @@ import type { creditEventKinds } from '../../../../shared/registry/vocab.ts';
 const taken = () => conflict('organisation.exists', 'an organisation with this unified social credit code is already registered');
 
 /** 组织 enterprises, social organisations and party organisations, with their credit events. */
-export function createOrganisationService(deps: Deps) {
+export function createOrganisationService(deps: Deps, services: { geo: Pick<GeoService, 'locate'> }) {
   const store = createOrganisationStore();
   const { db, clock } = deps;
   const crud = crudService<OrganisationRow, OrganisationFilter>(deps, 'organisation', store, taken);
@@ -39,7 +40,7 @@ export function createOrganisationService(deps: Deps) {
 
     async create(actor: Actor, input: NewOrganisation): Promise<OrganisationRow> {
       assertCan(actor, 'registry.write');
-      const prepared = await prepareOrganisation(input, createPlacer(deps, actor), clock.now());
+      const prepared = await prepareOrganisation(input, createPlacer(deps, services.geo, actor), clock.now());
       if (!prepared.ok) throw invalidRecord('organisation', prepared.errors);
       const row = prepared.value;
       if (row.credit_code && (await store.creditCodeTaken(db, row.credit_code))) throw taken();
@@ -52,7 +53,7 @@ export function createOrganisationService(deps: Deps) {
     async update(actor: Actor, id: string, patch: OrganisationPatch): Promise<OrganisationRow> {
       assertCan(actor, 'registry.write');
       const current = await inScope(actor, id);
-      const prepared = await prepareOrganisation(mergePatch(asInput(current), patch), createPlacer(deps, actor), clock.now());
+      const prepared = await prepareOrganisation(mergePatch(asInput(current), patch), createPlacer(deps, services.geo, actor), clock.now());
       if (!prepared.ok) throw invalidRecord('organisation', prepared.errors);
       const { created_at: _created, ...row } = prepared.value;
       if (row.credit_code && row.credit_code !== current.credit_code && (await store.creditCodeTaken(db, row.credit_code, id))) throw taken();

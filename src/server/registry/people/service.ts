@@ -1,5 +1,6 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
+import type { GeoService } from '../../geo/service.ts';
 import { conflict } from '../../errors.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import { createHouseStore } from '../houses/store.ts';
@@ -15,7 +16,7 @@ export type RevealField = 'name' | 'idNumber' | 'phone';
 const taken = () => conflict('person.exists', 'a person with this ID number is already registered');
 
 /** 人口 people: register, change, remove, and the audited reveal of clear PII. */
-export function createPeopleService(deps: Deps) {
+export function createPeopleService(deps: Deps, services: { geo: Pick<GeoService, 'locate'> }) {
   const store = createPeopleStore();
   const houses = createHouseStore();
   const { db, clock, pii } = deps;
@@ -31,7 +32,7 @@ export function createPeopleService(deps: Deps) {
       house = pickHouse(input, await houses.byAddressKeys(db, [key], actor.scopePath));
       if (house) input = { ...input, houseId: house.id };
     }
-    const prepared = await preparePerson(input, { pii, placer: createPlacer(deps, actor), house, now: clock.now() });
+    const prepared = await preparePerson(input, { pii, placer: createPlacer(deps, services.geo, actor), house, now: clock.now() });
     if (!prepared.ok) throw invalidRecord('person', prepared.errors);
     return prepared.value;
   }

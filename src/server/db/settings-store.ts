@@ -1,4 +1,4 @@
-import type { Db } from './db/database.ts';
+import type { Db } from './database.ts';
 
 interface SettingsTable {
   key: string;
@@ -6,7 +6,7 @@ interface SettingsTable {
   updated_at: Date;
 }
 
-declare module './db/tables.ts' {
+declare module './tables.ts' {
   interface Tables {
     settings: SettingsTable;
   }
@@ -17,6 +17,10 @@ export type DeploymentMode = 'demo' | 'production';
 export async function getSetting<T>(db: Db, key: string): Promise<T | undefined> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
   return row?.value as T | undefined;
+}
+
+export async function deleteSetting(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute();
 }
 
 export async function putSetting(db: Db, key: string, value: unknown, at: Date): Promise<void> {

@@ -1,0 +1,93 @@
+import { createAuthService } from './auth/service.ts';
+import { createBrain } from './brain/brain.ts';
+import { createCalendarService } from './calendar/service.ts';
+import type { Classifier } from './cases/core.ts';
+import { createDuplicateFinder } from './cases/duplicates.ts';
+import { createCaseBus, type CaseEventBus } from './cases/event-bus.ts';
+import { createNotificationService } from './cases/notifications.ts';
+import { createCaseService } from './cases/service.ts';
+import { createCaseStore } from './cases/store.ts';
+import type { Deps } from './context.ts';
+import { createDispatchService } from './dispatch/service.ts';
+import { createGeoService } from './geo/service.ts';
+import { createOpen311KeyService } from './open311/keys.ts';
+import { createOpen311Service } from './open311/service.ts';
+import { createOrgService } from './org/service.ts';
+import { createAddressPlaces } from './registry/address-place.ts';
+import { createComponentService } from './registry/components/service.ts';
+import { createHouseService } from './registry/houses/service.ts';
+import { createImportService } from './registry/imports/service.ts';
+import { createOrganisationService } from './registry/organisations/service.ts';
+import { createPeopleService } from './registry/people/service.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+import { blobStoreFor } from './storage/from-config.ts';
+import type { Taxonomy } from './taxonomy/taxonomy.ts';
+import { createTriageService } from './triage/service.ts';
+
+export interface ServiceOptions {
+  /** the attachment store; default: the configured one (local files or the S3 bucket) */
+  blobs?: BlobStore & { check?(): Promise<void> };
+  /**
+   * the case feed; default: a new one for this process. A second app on the same PGlite (one process, one
+   * database) passes the first's, as one node has one feed.
+   */
+  bus?: CaseEventBus;
+  /** intake's classifier; default: triage's model (a test passes a fixed answer) */
+  classify?: Classifier | null;
+}
+
+/**
+ * THE composition root: every service of the process, each created once, in dependency order, from `Deps`.
+ * A capability receives the services it uses as parameters and never builds another's service or opens
+ * another's store. The HTTP app (app.ts), the sweepers (main.ts), the CLI and the tests all start here, so
+ * state a service holds (the grid index, the calendar, the case feed, the S3 agent) exists once per process.
+ */
+export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOptions = {}) {
+  const auth = createAuthService(deps);
+  const org = createOrgService(deps, auth);
+  const calendar = createCalendarService(deps);
+  const geo = createGeoService(deps, { org });
+  const dispatch = createDispatchService(deps, { taxonomy, org });
+  const blobs = opts.blobs ?? blobStoreFor(deps.config);
+  const bus = opts.bus ?? createCaseBus(deps);
+  const notifications = createNotificationService(deps);
+
+  // Triage asks for near-duplicates and intake asks triage for a category: the duplicate search is its own
+  // small part over the case store, built first, so neither service needs a reference to the other.
+  const caseStore = createCaseStore();
+  const duplicates = createDuplicateFinder(deps, caseStore);
+  const triage = createTriageService(deps, { taxonomy, findDuplicates: duplicates.find });
+
+  // 人·地·物·事·组织 base data; its 地址落格 places an intake that has an address but no point
+  const addressPlaces = createAddressPlaces();
+  const registry = {
+    people: createPeopleService(deps, { geo }),
+    houses: createHouseService(deps, { geo }),
+    organisations: createOrganisationService(deps, { geo }),
+    components: createComponentService(deps, { geo }),
+    imports: createImportService(deps, { geo }),
+  };
+
+  const cases = createCaseService(deps, {
+    taxonomy,
+    store: caseStore,
+    geo,
+    calendar,
+    dispatch,
+    org,
+    notifications,
+    duplicates,
+    bus,
+    blobs,
+    locateAddress: (address) => addressPlaces.locate(deps.db, address),
+    classify: opts.classify !== undefined ? opts.classify : (text) => triage.classifyNow(text),
+  });
+
+  const open311Keys = createOpen311KeyService(deps, { org });
+  const open311 = createOpen311Service(deps, { taxonomy, cases, keys: open311Keys, org, notifications });
+  const brain = createBrain(deps, { cases, taxonomy, geo, org, caseBus: bus });
+
+  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain };
+}
+
+export type Services = ReturnType<typeof createServices>;
