@@ -31,6 +31,13 @@ import { createOrgService } from './org/service.ts';
 import { taxonomyRoutes } from './taxonomy/routes.ts';
 import type { Taxonomy } from './taxonomy/taxonomy.ts';
 import { webRoutes } from './web/routes.ts';
+import { datahallRoutes } from './datahall/routes.ts';
+import { createCatalogueService } from './datahall/service.ts';
+import { createSharingService } from './datahall/sharing-service.ts';
+import { createCkanApi } from './opendata/ckan.ts';
+import { createDcat } from './opendata/dcat.ts';
+import { openDataRoutes } from './opendata/routes.ts';
+import { createOpenDataService } from './opendata/service.ts';
 
 export interface AppOptions {
   deps: Deps;
@@ -128,6 +135,10 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
   await app.register(open311Routes(deps, taxonomy, cases)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, deps, taxonomy, cases, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+  // 数据大厅 catalogue, sharing keys, access log; open data with the CKAN Action API and DCAT (outside /api/v1)
+  const openData = createOpenDataService(deps);
+  await app.register(datahallRoutes(createCatalogueService(deps), createSharingService(deps)));
+  await app.register(openDataRoutes(openData, createCkanApi(openData), createDcat(openData)));
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 
