@@ -53,6 +53,12 @@ export interface CkanSearchResult {
   search_facets: Record<string, { title: string; items: { name: string; display_name: string; count: number }[] }>;
 }
 
+/** CKAN reads query and form values as strings; lists and numbers travel as their JSON text. */
+const encode = (params: Record<string, unknown>): [string, string][] =>
+  Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+
 export class CkanClient {
   constructor(
     private readonly transport: Transport,
@@ -68,10 +74,10 @@ export class CkanClient {
     const method = this.opts.method ?? 'GET';
     let res;
     if (method === 'GET') {
-      const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+      const qs = new URLSearchParams(encode(params));
       res = await this.transport({ method, url: `${prefix}/${name}${qs.size ? `?${qs}` : ''}` });
     } else if (this.opts.form) {
-      const form = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+      const form = new URLSearchParams(encode(params));
       res = await this.transport({ method, url: `${prefix}/${name}`, body: form.toString(), contentType: 'application/x-www-form-urlencoded' });
     } else {
       res = await this.transport({ method, url: `${prefix}/${name}`, body: JSON.stringify(params), contentType: 'application/json' });

@@ -102,7 +102,7 @@ export function createSharingService(deps: Deps) {
       }
       if (input.validTo <= input.validFrom) throw invalid('datahall.bad_period', 'validTo must be after validFrom');
       const areaPath = await store.areaPath(db, input.area);
-      if (!areaPath) throw invalid('area.unknown', `area ${input.area} does not exist`);
+      if (!areaPath) throw invalid('datahall.area_unknown', `area ${input.area} does not exist`);
       const now = clock.now();
       const row = await db.transaction().execute(async (tx) => {
         const r = await store.insertRequest(tx, {

@@ -77,4 +77,5 @@ export const datahallMessages = {
   'error.datahall.approval_expired': ['授权已过期', 'The approval has expired'],
   'error.datahall.field_not_approved': ['请求了未获批准的数据项', 'A requested field is not approved'],
   'error.open_dataset.format_unavailable': ['该数据集不提供此格式', 'This format is not offered for the dataset'],
+  'error.datahall.area_unknown': ['区划编码不存在', 'Unknown area code'],
 } as const;
