@@ -160,6 +160,25 @@ describe('data hall: catalogue, approved sharing, keys and the access log', () =
     expect(v).toMatchObject({ ok: false, broken: { seq: last.seq, reason: 'head_missing' } });
   });
 
+  it('a department publishes its own CSV dataset, versioned; opened, it is downloadable as open data', async () => {
+    sz = await t.login('handler.sz');
+    const csv = (rows: string[]) => Buffer.from(['道路,井盖数,完好率', ...rows].join('\n')).toString('base64');
+    const v1 = await t.call('POST', '/api/v1/datahall/uploads', { token: sz, body: { code: 'sz-manhole-survey', title: '井盖普查汇总', filename: 'survey.csv', content: csv(['人民路,12,0.92']), openType: 'unconditional' } });
+    expect(v1.statusCode, v1.body).toBe(201);
+    expect(v1.json()).toMatchObject({ kind: 'upload', version: 1, owner: { code: 'SZ' } });
+    expect(v1.json().fields.map((f: { label: string }) => f.label)).toEqual(['道路', '井盖数', '完好率']);
+    const v2 = await t.call('POST', '/api/v1/datahall/uploads', { token: sz, body: { code: 'sz-manhole-survey', title: '井盖普查汇总', filename: 'survey.csv', content: csv(['人民路,12,0.92', '解放路,8,0.75']) } });
+    expect(v2.json().version).toBe(2);
+    const file = await t.call('GET', '/api/v1/public/opendata/datasets/sz-manhole-survey/download/csv');
+    expect(file.statusCode).toBe(200);
+    expect(file.body.replace(/^\ufeff/, '').trim().split('\r\n')).toEqual(['c1,c2,c3', '人民路,12,0.92', '解放路,8,0.75']);
+    // another department cannot overwrite it; an empty file is refused with nothing changed
+    const other = await t.login('dataadmin');
+    expect((await t.call('POST', '/api/v1/datahall/uploads', { token: other, body: { code: 'sz-manhole-survey', title: 'x', filename: 'a.csv', content: csv(['a,1,1']) } })).statusCode).toBe(400);
+    expect((await t.call('POST', '/api/v1/datahall/uploads', { token: sz, body: { code: 'sz-manhole-survey', title: 'x', filename: 'a.csv', content: Buffer.from('道路,井盖数').toString('base64') } })).json().code).toBe('datahall.upload_empty');
+    expect((await t.call('GET', '/api/v1/datahall/resources/sz-manhole-survey', { token: sz })).json().version).toBe(2);
+  });
+
   it('the demo key reads the demo approval; the pending demo request waits in the data admin’s inbox', async () => {
     const res = await read('demo-datahall-key', 'people', '?pageSize=3');
     expect(res.statusCode, res.body).toBe(200);
