@@ -122,6 +122,10 @@ describe('data hall: catalogue, approved sharing, keys and the access log', () =
     expect(key.statusCode).toBe(409);
     // another department may not decide for 公安's data
     const other = (await t.call('POST', '/api/v1/datahall/requests', { token: sz, body: { resource: 'people', purpose: '再次申请人口类别', fields: ['kind'], area: '990100', ...period(5) } })).json();
+    // it waits in 公安's inbox, not in the requester's own
+    const inboxOf = async (token: string) => (await t.call('GET', '/api/v1/datahall/requests?inbox=true', { token })).json().items.map((r: { id: string }) => r.id);
+    expect(await inboxOf(ga)).toContain(other.id);
+    expect(await inboxOf(sz)).not.toContain(other.id);
     expect((await t.call('POST', `/api/v1/datahall/requests/${other.id}/decision`, { token: sz, body: { decision: 'approve' } })).statusCode).toBe(403);
   });
 
@@ -177,6 +181,28 @@ describe('data hall: catalogue, approved sharing, keys and the access log', () =
     expect((await t.call('POST', '/api/v1/datahall/uploads', { token: other, body: { code: 'sz-manhole-survey', title: 'x', filename: 'a.csv', content: csv(['a,1,1']) } })).statusCode).toBe(400);
     expect((await t.call('POST', '/api/v1/datahall/uploads', { token: sz, body: { code: 'sz-manhole-survey', title: 'x', filename: 'a.csv', content: Buffer.from('道路,井盖数').toString('base64') } })).json().code).toBe('datahall.upload_empty');
     expect((await t.call('GET', '/api/v1/datahall/resources/sz-manhole-survey', { token: sz })).json().version).toBe(2);
+  });
+
+  it('an external consumer app registered by the data admin gets its own key; reads are rate-limited per key', async () => {
+    dataadmin = await t.login('dataadmin');
+    ga = await t.login('owner.ga', 'owner-pass-2026');
+    const app = await t.call('POST', '/api/v1/datahall/consumers', { token: dataadmin, body: { name: '区网格化平台', contact: 'ops@example.org' } });
+    expect(app.statusCode).toBe(201);
+    expect((await t.call('POST', '/api/v1/datahall/consumers', { token: sz, body: { name: '冒名应用' } })).statusCode).toBe(403);
+    const req = (await t.call('POST', '/api/v1/datahall/requests', { token: dataadmin, body: { resource: 'people', purpose: '网格化平台同步人口类别', fields: ['id', 'kind'], area: '990102', consumerId: app.json().id, ...period(30) } })).json();
+    expect(req.requester).toMatchObject({ department: null, consumer: '区网格化平台' });
+    await t.call('POST', `/api/v1/datahall/requests/${req.id}/decision`, { token: ga, body: { decision: 'approve' } });
+    await t.call('POST', `/api/v1/datahall/requests/${req.id}/decision`, { token: dataadmin, body: { decision: 'approve' } });
+    const key = (await t.call('POST', `/api/v1/datahall/requests/${req.id}/key`, { token: dataadmin })).json().key as string;
+    const first = await read(key, 'people', '?pageSize=1');
+    expect(first.statusCode).toBe(200);
+    expect(Number(first.headers['x-ratelimit-limit'])).toBe(120);
+    const second = await read(key, 'people', '?pageSize=1');
+    expect(Number(second.headers['x-ratelimit-remaining'])).toBe(Number(first.headers['x-ratelimit-remaining']) - 1);
+    // another key has its own budget
+    expect(Number((await read('demo-datahall-key', 'people', '?pageSize=1')).headers['x-ratelimit-remaining'])).toBe(119);
+    const log = (await t.call('GET', '/api/v1/datahall/access-log?resource=people&pageSize=5', { token: dataadmin })).json();
+    expect(log.items.some((e: { consumer: string }) => e.consumer === '区网格化平台')).toBe(true);
   });
 
   it('the demo key reads the demo approval; the pending demo request waits in the data admin’s inbox', async () => {

@@ -223,7 +223,7 @@ export function createDatahallStore() {
         const dept = f.department ?? '';
         q = q.where((eb) => eb.or([eb('r.requester_department', '=', dept), eb('s.owner_department', '=', dept)]));
       }
-      if (f.inbox === 'owner') q = q.where('r.owner_decision', '=', 'pending').where('r.state', '=', 'pending');
+      if (f.inbox === 'owner') q = q.where('s.owner_department', '=', f.department ?? '').where('r.owner_decision', '=', 'pending').where('r.state', '=', 'pending');
       if (f.inbox === 'admin') q = q.where('r.admin_decision', '=', 'pending').where('r.state', '=', 'pending');
       if (f.state) q = q.where('r.state', '=', f.state as 'pending');
       const rows = await q.orderBy('r.created_at', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute();
