@@ -51,6 +51,14 @@ export const permissionTable = {
   'calendar.manage': ['admin'],
   /** Open311 API keys of external systems */
   'open311.manage': ['admin'],
+  /** 数据大厅: search the catalogue, see one's own requests and the reads of one's data */
+  'datahall.read': ['admin', 'leader', 'dispatcher', 'clerk', 'handler', 'gridworker', 'dataadmin'],
+  /** grade resources and fields, register consumer apps, decide every request as the data admin */
+  'datahall.manage': ['admin', 'dataadmin'],
+  /** request another department's data, publish one's own datasets */
+  'datahall.request': ['admin', 'leader', 'dispatcher', 'handler', 'dataadmin'],
+  /** decide requests for one's own department's resources (and, with datahall.manage, any) */
+  'datahall.approve': ['admin', 'leader', 'handler', 'dataadmin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

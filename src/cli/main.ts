@@ -179,6 +179,27 @@ program
     console.log(formatReport(evaluateFile(file, { folds, autoDispatchPrecision: precision })));
   });
 
+program
+  .command('datahall')
+  .description('data hall')
+  .command('verify')
+  .description("verify the shared-access log's hash chain and its published daily heads; exits 1 and names the first broken row")
+  .action(async () => {
+    const c = config();
+    const database = await openDatabase({ databaseUrl: c.DATABASE_URL, dataDir: c.CIVICGRID_DATA_DIR });
+    try {
+      const { createAccessLogStore } = await import('../server/datahall/access-log.ts');
+      const r = await createAccessLogStore().verify(database.db);
+      if (r.ok) console.log(`datahall access log intact: ${r.checked} entries, ${r.heads} published heads`);
+      else {
+        console.log(`datahall access log BROKEN at seq ${r.broken!.seq} (${r.broken!.reason}); ${r.checked} entries before it are intact`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
 const audit = program.command('audit').description('audit log');
 audit
   .command('verify')

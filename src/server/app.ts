@@ -26,6 +26,8 @@ import { taxonomyRoutes } from './taxonomy/routes.ts';
 import type { Taxonomy } from './taxonomy/taxonomy.ts';
 import { triageRoutes } from './triage/routes.ts';
 import { webRoutes } from './web/routes.ts';
+import { datahallRoutes } from './datahall/routes.ts';
+import { openDataRoutes } from './opendata/routes.ts';
 
 export interface AppOptions {
   deps: Deps;
@@ -124,6 +126,10 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
   await app.register(open311Routes(services.open311Keys, services.open311)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, services.brain, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+  // 数据大厅 catalogue, sharing keys, access log; open data with the CKAN Action API and DCAT (outside /api/v1)
+  const { datahall } = services;
+  await app.register(datahallRoutes(datahall.catalogue, datahall.sharing));
+  await app.register(openDataRoutes(datahall.openData, datahall.ckan, datahall.dcat));
 
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)

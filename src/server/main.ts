@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts';
 import { startAuditSealer } from './audit/sealer.ts';
+import { startDatahallJobs } from './datahall/jobs.ts';
 import { startBrainServices } from './brain/register.ts';
 import { startSupervisionSweeper } from './cases/supervision.ts';
 import { ConfigError, type Config } from './config.ts';
@@ -24,6 +25,7 @@ export async function startServer(config: Config): Promise<void> {
   const app = await buildApp({ deps: runtime.deps, taxonomy: runtime.taxonomy, services, warmTriage: true });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   await startBrainServices(app, config.MQTT_PORT); // MQTT broker (embedded on MQTT_PORT, or MQTT_URL) and the City Brain sweeper; stopped by app.close()
+  startDatahallJobs(app, runtime.deps, services.datahall.sharing); // publishes the data hall access log's daily chain heads
   // 督办 sweep every minute; safe with several nodes (each batch claims rows with FOR UPDATE SKIP LOCKED)
   const stopSweeper = startSupervisionSweeper(services.cases.runSupervisionSweep, 60_000, runtime.deps.logger);
   // links committed audit rows into the hash chain every 500 ms (D6); several nodes take turns on its lock

@@ -8,8 +8,13 @@ import { createNotificationService } from './cases/notifications.ts';
 import { createCaseService } from './cases/service.ts';
 import { createCaseStore } from './cases/store.ts';
 import type { Deps } from './context.ts';
+import { createCatalogueService } from './datahall/service.ts';
+import { createSharingService } from './datahall/sharing-service.ts';
 import { createDispatchService } from './dispatch/service.ts';
 import { createGeoService } from './geo/service.ts';
+import { createCkanApi } from './opendata/ckan.ts';
+import { createDcat } from './opendata/dcat.ts';
+import { createOpenDataService } from './opendata/service.ts';
 import { createOpen311KeyService } from './open311/keys.ts';
 import { createOpen311Service } from './open311/service.ts';
 import { createOrgService } from './org/service.ts';
@@ -87,7 +92,14 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   const open311 = createOpen311Service(deps, { taxonomy, cases, keys: open311Keys, org, notifications });
   const brain = createBrain(deps, { cases, taxonomy, geo, org, caseBus: bus });
 
-  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain };
+
+  // 数据大厅 catalogue, sharing keys, access log; open data with the CKAN Action API and DCAT
+  const catalogue = createCatalogueService(deps);
+  const sharing = createSharingService(deps);
+  const openData = createOpenDataService(deps);
+  const datahall = { catalogue, sharing, openData, ckan: createCkanApi(openData), dcat: createDcat(openData) };
+
+  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -23,6 +23,9 @@ const OperationsPage = lazy(() => import('./pages/operations.tsx').then((m) => (
 const RegistryImportPage = lazy(() => import('./pages/registry-import.tsx').then((m) => ({ default: m.RegistryImportPage })));
 const RegistryPage = lazy(() => import('./pages/registry.tsx').then((m) => ({ default: m.RegistryPage })));
 const WorkbenchPage = lazy(() => import('./pages/workbench.tsx').then((m) => ({ default: m.WorkbenchPage })));
+const DatahallCataloguePage = lazy(() => import('./pages/datahall-catalogue.tsx').then((m) => ({ default: m.DatahallCataloguePage })));
+const DatahallResourcePage = lazy(() => import('./pages/datahall-resource.tsx').then((m) => ({ default: m.DatahallResourcePage })));
+const DatahallSharingPage = lazy(() => import('./pages/datahall-sharing.tsx').then((m) => ({ default: m.DatahallSharingPage })));
 const PortalApp = lazy(() => import('./portal/portal-app.tsx').then((m) => ({ default: m.PortalApp })));
 
 interface ConsoleRoute {
@@ -43,6 +46,9 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/operations', nav: 'operations', render: () => <OperationsPage /> },
   { pattern: '/registry', nav: 'registry', render: () => <RegistryPage /> },
   { pattern: '/registry/import', nav: 'import', render: () => <RegistryImportPage /> },
+  { pattern: '/datahall', nav: 'datahall', render: () => <DatahallCataloguePage /> },
+  { pattern: '/datahall/sharing', nav: 'datahall_sharing', render: () => <DatahallSharingPage /> },
+  { pattern: '/datahall/resources/:code', nav: 'datahall', render: (p) => <DatahallResourcePage code={p.code!} /> },
 ];
 
 function Console() {

@@ -3,6 +3,8 @@ import { hashPassword } from '../auth/passwords.ts';
 import { seedBrainDemo, seedBrainRules } from '../brain/seed.ts';
 import { seedCalendar } from '../calendar/service.ts';
 import { seedOpen311Demo } from '../open311/keys.ts';
+import { registerBuiltinCatalogue } from '../datahall/service.ts';
+import { seedDatahallDemo } from '../datahall/demo-seed.ts';
 import type { Deps } from '../context.ts';
 import { seedDispatchCatalogue } from '../dispatch/service.ts';
 import { demoCityMap, seedCityMap } from '../geo/seed.ts';
@@ -62,6 +64,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
     await seedDispatchCatalogue(tx, taxonomy, now);
     await seedOpen311Demo(tx, now);
     await seedBrainDemo(tx, now); // default alarm rules, demo-water-level-001 and the simulated sensor fleet
+    await seedDatahallDemo(tx, deps, demoCity.code, now); // data hall catalogue, open datasets, demo sharing key
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
 }
@@ -75,6 +78,7 @@ export async function seedProduction(deps: Deps, taxonomy: Taxonomy): Promise<vo
     }
     await seedDispatchCatalogue(tx, taxonomy, deps.clock.now());
     await seedBrainRules(tx, deps.clock.now()); // default alarm rules
+    await registerBuiltinCatalogue(tx, deps.clock.now()); // 数据大厅: every table the platform holds
     await putSetting(tx, 'mode', 'production', deps.clock.now());
   });
 }

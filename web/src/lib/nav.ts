@@ -23,6 +23,8 @@ export const navItems: readonly NavItem[] = [
   { key: 'operations', path: '/operations', label: 'nav.operations', permissions: ['dashboard.read'] },
   { key: 'registry', path: '/registry', label: 'nav.registry', permissions: ['registry.read'] },
   { key: 'import', path: '/registry/import', label: 'nav.import', permissions: ['registry.import'] },
+  { key: 'datahall', path: '/datahall', label: 'nav.datahall', permissions: ['datahall.read'] },
+  { key: 'datahall_sharing', path: '/datahall/sharing', label: 'nav.datahall_sharing', permissions: ['datahall.read'] },
 ];
 
 export function visibleNav(permissions: Iterable<string>): NavItem[] {

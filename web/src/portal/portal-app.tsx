@@ -5,6 +5,8 @@ import { Link, matchPath, useLocation } from '../router.tsx';
 import { PortalHome } from './portal-home.tsx';
 import { PortalReport } from './portal-report.tsx';
 import { PortalTrack } from './portal-track.tsx';
+import { OpenDataDataset } from './opendata-dataset.tsx';
+import { OpenDataList } from './opendata-list.tsx';
 
 const ELDER_KEY = 'civicgrid.elder';
 
@@ -22,7 +24,8 @@ export function PortalApp() {
   }, [t]);
 
   const track = matchPath('/portal/track/:code', path);
-  const page = track ? <PortalTrack code={track.code!} /> : path === '/portal/report' ? <PortalReport /> : <PortalHome />;
+  const dataset = matchPath('/portal/opendata/:name', path);
+  const page = track ? <PortalTrack code={track.code!} /> : dataset ? <OpenDataDataset name={dataset.name!} /> : path === '/portal/opendata' ? <OpenDataList /> : path === '/portal/report' ? <PortalReport /> : <PortalHome />;
 
   return (
     <ConfigProvider theme={{ token: elder ? { fontSize: 20, controlHeight: 48, controlHeightLG: 56 } : { fontSize: 16, controlHeight: 40 } }}>
@@ -44,6 +47,9 @@ export function PortalApp() {
               <Button ghost onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')} aria-label={t('lang.switch_label')} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
                 {t('lang.switch')}
               </Button>
+              <Link to="/portal/opendata" style={{ color: '#fff' }}>
+                {t('opendata.title')}
+              </Link>
               <Link to="/login" style={{ color: '#fff' }}>
                 {t('portal.staff_login')}
               </Link>
