@@ -188,7 +188,7 @@ program
     const c = config();
     const database = await openDatabase({ databaseUrl: c.DATABASE_URL, dataDir: c.CIVICGRID_DATA_DIR });
     try {
-      const { createAccessLogStore } = await import('../server/datahall/access-log.ts');
+      const { createAccessLogStore } = await import('../server/datahall/access-log-store.ts');
       const r = await createAccessLogStore().verify(database.db);
       if (r.ok) console.log(`datahall access log intact: ${r.checked} entries, ${r.heads} published heads`);
       else {

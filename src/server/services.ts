@@ -96,7 +96,7 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   // 数据大厅 catalogue, sharing keys, access log; open data with the CKAN Action API and DCAT
   const catalogue = createCatalogueService(deps);
   const sharing = createSharingService(deps);
-  const openData = createOpenDataService(deps);
+  const openData = createOpenDataService(deps, { catalogue });
   const datahall = { catalogue, sharing, openData, ckan: createCkanApi(openData), dcat: createDcat(openData) };
 
   return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite, openPostgres, type Database } from '../../src/server/db/database.ts';
-import { createAccessLogStore } from '../../src/server/datahall/access-log.ts';
+import { createAccessLogStore } from '../../src/server/datahall/access-log-store.ts';
 import { cliDatabase, runCli, type CliDatabase } from '../support/cli.ts';
 import { testDbKind } from '../support/harness.ts';
 

@@ -1,5 +1,5 @@
 import type { CatalogueResource, SharingRequest, AccessEntry } from '../../../shared/datahall.ts';
-import type { AccessLogRow } from './access-log.ts';
+import type { AccessLogRow } from './access-log-store.ts';
 import type { ResourceView } from './service.ts';
 import type { RequestView } from './sharing-service.ts';
 

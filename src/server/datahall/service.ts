@@ -50,6 +50,16 @@ export function createCatalogueService(deps: Deps) {
   }
 
   return {
+    /** What the open-data portal publishes: resources marked open, their fields and the owners' names (no actor: public). */
+    async openCatalogue() {
+      const rows = await store.openResources(db);
+      const [fields, departments] = await Promise.all([store.fieldsOf(db, rows.map((r) => r.id)), store.departments(db)]);
+      return { rows, fields, departments };
+    },
+
+    /** the newest version of an uploaded dataset, for its open download */
+    latestUpload: (resourceId: string) => store.latestUpload(db, resourceId),
+
     async list(actor: Actor, filter: CatalogueFilter, page: number, pageSize: number): Promise<Page<ResourceView>> {
       assertCan(actor, 'datahall.read');
       const [rows, total] = await store.listResources(db, filter, page, pageSize);

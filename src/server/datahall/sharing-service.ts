@@ -5,7 +5,7 @@ import type { Deps } from '../context.ts';
 import { AppError, forbidden, invalid, notFound } from '../errors.ts';
 import type { Page } from '../../../shared/paging.ts';
 import { secretDigest } from '../privacy/pii.ts';
-import { cityDay, createAccessLogStore, type AccessLogRow, type AccessVerifyResult } from './access-log.ts';
+import { cityDay, createAccessLogStore, type AccessLogRow, type AccessVerifyResult } from './access-log-store.ts';
 import { createSharedStore, hasReader } from './shared-store.ts';
 import { createDatahallStore, type KeyRow, type RequestWithResource } from './store.ts';
 

@@ -1,7 +1,8 @@
 import { licenceOf, openFormats, type OpenDatasetMeta, type OpenFormat } from '../../../shared/datahall.ts';
 import { parseOffset } from '../calendar/working-time.ts';
 import type { Deps } from '../context.ts';
-import { createDatahallStore, type FieldRow, type ResourceRow } from '../datahall/store.ts';
+import type { CatalogueService } from '../datahall/service.ts';
+import type { FieldRow, ResourceRow } from '../datahall/store.ts';
 import { AppError, notFound } from '../errors.ts';
 import { mediaTypes, toCsv, toGeojson, toJson, toXlsx, type About, type Table } from './formats.ts';
 import { createOpenDataStore, K_MIN } from './store.ts';
@@ -24,8 +25,7 @@ export interface Download {
  * and people with k ≥ 5, components and grids as GeoJSON, hourly sensor rollups) or, for a department's
  * upload, its latest version with only the fields marked open. PII fields are never open (catalogue rule).
  */
-export function createOpenDataService(deps: Deps) {
-  const catalogue = createDatahallStore();
+export function createOpenDataService(deps: Deps, { catalogue }: { catalogue: CatalogueService }) {
   const store = createOpenDataStore(parseOffset(deps.config.TZ_OFFSET));
   const { db } = deps;
 
@@ -56,8 +56,9 @@ export function createOpenDataService(deps: Deps) {
   }
 
   async function all(): Promise<OpenDataset[]> {
-    const rows = (await catalogue.openResources(db)).filter((r) => r.kind === 'upload' || (r.builder && store.hasBuilder(r.builder)));
-    const [fields, departments] = await Promise.all([catalogue.fieldsOf(db, rows.map((r) => r.id)), catalogue.departments(db)]);
+    const published = await catalogue.openCatalogue();
+    const rows = published.rows.filter((r) => r.kind === 'upload' || (r.builder && store.hasBuilder(r.builder)));
+    const { fields, departments } = published;
     const names = new Map(departments.map((d) => [d.code, d.name]));
     return rows.map((r) => ({ resource: r, meta: meta(r, fields.filter((f) => f.resource_id === r.id), names.get(r.owner_department) ?? r.owner_department) }));
   }
@@ -71,7 +72,7 @@ export function createOpenDataService(deps: Deps) {
   async function table(d: OpenDataset): Promise<Table & { suppressed?: number }> {
     const columns = d.meta.columns;
     if (d.resource.kind === 'upload') {
-      const up = await catalogue.latestUpload(db, d.resource.id);
+      const up = await catalogue.latestUpload(d.resource.id);
       const rows = ((up?.rows ?? []) as Record<string, string | number | boolean | null>[]).map((r) => Object.fromEntries(columns.map((c) => [c.name, r[c.name] ?? null])));
       return { columns, rows };
     }
