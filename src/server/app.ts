@@ -31,6 +31,7 @@ import { createOrgService } from './org/service.ts';
 import { taxonomyRoutes } from './taxonomy/routes.ts';
 import type { Taxonomy } from './taxonomy/taxonomy.ts';
 import { webRoutes } from './web/routes.ts';
+import { registerNotify } from './notify/register.ts';
 
 export interface AppOptions {
   deps: Deps;
@@ -128,6 +129,8 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
   await app.register(open311Routes(deps, taxonomy, cases)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, deps, taxonomy, cases, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+  // 送达 + 回访 + 知识库: delivered notices (outbox drained by startNotifyJobs), callbacks, the service catalogue
+  await registerNotify(app, deps, cases);
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 

@@ -49,6 +49,13 @@ export const permissionTable = {
   'calendar.manage': ['admin'],
   /** Open311 API keys of external systems */
   'open311.manage': ['admin'],
+  /** 送达 the notification outbox: dead letters, retries, the dev outbox */
+  'notify.manage': ['admin'],
+  /** 回访 work the callback queue and record the caller's rating */
+  'callback.work': ['admin', 'clerk'],
+  /** 知识库 search the service catalogue (the portal has a public twin) */
+  'knowledge.read': ['admin', 'leader', 'dispatcher', 'clerk', 'handler', 'gridworker', 'dataadmin'],
+  'knowledge.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;
