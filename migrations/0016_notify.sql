@@ -175,3 +175,12 @@ insert into knowledge_synonyms (term, canonical) values
   ('暂住证', '居住证'), ('户口', '户籍'), ('身份证', '居民身份证'), ('医保', '医疗保险'), ('社保', '社会保险'),
   ('公积金', '住房公积金'), ('驾照', '驾驶证'), ('营业执照', '营业执照'), ('低保', '最低生活保障'),
   ('失业金', '失业保险金'), ('结婚证', '婚姻登记'), ('准生证', '生育登记'), ('退休', '养老保险'), ('落户', '户籍');
+
+-- Which item answered a 直接办结 (the case's answer came from the catalogue): feeds the items' review and use counts.
+create table knowledge_answers (
+  case_id uuid primary key references cases (id),
+  item_id uuid not null references knowledge_items (id) on delete cascade,
+  actor text not null,
+  at timestamptz not null
+);
+create index knowledge_answers_item on knowledge_answers (item_id);

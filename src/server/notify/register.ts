@@ -5,6 +5,8 @@ import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import { createCallbackService } from './callback-service.ts';
 import { notifyRoutes } from './routes.ts';
+import { knowledgeRoutes } from '../knowledge/routes.ts';
+import { createKnowledgeService } from '../knowledge/service.ts';
 import { createNotifyService } from './service.ts';
 
 export { startNotifyJobs } from './jobs.ts';
@@ -17,6 +19,7 @@ export async function registerNotify(app: FastifyInstance, deps: Deps, cases: Ca
   });
   await app.register(notifyRoutes(notify, cases));
   await app.register(callbackRoutes(createCallbackService(deps, { cases })));
+  await app.register(knowledgeRoutes(createKnowledgeService(deps, { cases })));
 }
 
 /** What the background worker runs (main.ts): delivery ticks and the callback sampler. */

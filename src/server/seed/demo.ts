@@ -9,6 +9,7 @@ import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
 import { putSetting } from '../settings.ts';
+import { seedKnowledgeDemo } from '../knowledge/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 
 /** 示范市: a fictional city (code 990100; province 99 does not exist in GB/T 2260, so it can't be mistaken for a real one). */
@@ -72,6 +73,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
     await seedDispatchCatalogue(tx, taxonomy, now);
     await seedOpen311Demo(tx, now);
     await seedBrainDemo(tx, now); // default alarm rules, demo-water-level-001 and the simulated sensor fleet
+    await seedKnowledgeDemo(tx, now); // 知识库: ~120 service catalogue items across the departments (knowledge/data/items.jsonl)
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
 }
