@@ -23,6 +23,8 @@ const OperationsPage = lazy(() => import('./pages/operations.tsx').then((m) => (
 const RegistryImportPage = lazy(() => import('./pages/registry-import.tsx').then((m) => ({ default: m.RegistryImportPage })));
 const RegistryPage = lazy(() => import('./pages/registry.tsx').then((m) => ({ default: m.RegistryPage })));
 const WorkbenchPage = lazy(() => import('./pages/workbench.tsx').then((m) => ({ default: m.WorkbenchPage })));
+const NotifyOutboxPage = lazy(() => import('./pages/notify-outbox.tsx').then((m) => ({ default: m.NotifyOutboxPage })));
+const CallbacksPage = lazy(() => import('./pages/callbacks.tsx').then((m) => ({ default: m.CallbacksPage })));
 const PortalApp = lazy(() => import('./portal/portal-app.tsx').then((m) => ({ default: m.PortalApp })));
 
 interface ConsoleRoute {
@@ -43,6 +45,8 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/operations', nav: 'operations', render: () => <OperationsPage /> },
   { pattern: '/registry', nav: 'registry', render: () => <RegistryPage /> },
   { pattern: '/registry/import', nav: 'import', render: () => <RegistryImportPage /> },
+  { pattern: '/notify/outbox', nav: 'notify_outbox', render: () => <NotifyOutboxPage /> },
+  { pattern: '/callbacks', nav: 'callbacks', render: () => <CallbacksPage /> },
 ];
 
 function Console() {

@@ -74,6 +74,8 @@ export interface CaseDetail extends CaseSummary {
 export interface IntakeResult extends CaseDetail {
   duplicates: { caseCode: string; score: number }[];
   ratingToken: string;
+  /** 评价码: six digits to read to the caller */
+  ratingCode: string;
 }
 
 export interface PublicCase {

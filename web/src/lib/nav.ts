@@ -23,6 +23,8 @@ export const navItems: readonly NavItem[] = [
   { key: 'operations', path: '/operations', label: 'nav.operations', permissions: ['dashboard.read'] },
   { key: 'registry', path: '/registry', label: 'nav.registry', permissions: ['registry.read'] },
   { key: 'import', path: '/registry/import', label: 'nav.import', permissions: ['registry.import'] },
+  { key: 'callbacks', path: '/callbacks', label: 'nav.callbacks', permissions: ['callback.work'] },
+  { key: 'notify_outbox', path: '/notify/outbox', label: 'nav.notify_outbox', permissions: ['notify.manage'] },
 ];
 
 export function visibleNav(permissions: Iterable<string>): NavItem[] {
