@@ -184,3 +184,11 @@ create table knowledge_answers (
   at timestamptz not null
 );
 create index knowledge_answers_item on knowledge_answers (item_id);
+
+-- 照片审核 a photo reaches the public map only after a dispatcher approved it (a face, a plate, a door number).
+create table photo_moderation (
+  attachment_id uuid primary key references case_attachments (id),
+  decision text not null check (decision in ('approved', 'rejected')),
+  decided_by text not null,
+  decided_at timestamptz not null
+);

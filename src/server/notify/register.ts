@@ -5,6 +5,7 @@ import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import { createCallbackService } from './callback-service.ts';
 import { notifyRoutes } from './routes.ts';
+import { createPublicMap, publicMapRoutes } from './map.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { createKnowledgeService } from '../knowledge/service.ts';
 import { createNotifyService } from './service.ts';
@@ -20,6 +21,7 @@ export async function registerNotify(app: FastifyInstance, deps: Deps, cases: Ca
   await app.register(notifyRoutes(notify, cases));
   await app.register(callbackRoutes(createCallbackService(deps, { cases })));
   await app.register(knowledgeRoutes(createKnowledgeService(deps, { cases })));
+  await app.register(publicMapRoutes(createPublicMap(deps, cases.core.taxonomy)));
 }
 
 /** What the background worker runs (main.ts): delivery ticks and the callback sampler. */
