@@ -85,3 +85,27 @@ describe('email to the reporter', () => {
     expect((await t.call('POST', `/api/v1/notify/outbox/${dead.id}/retry`, { token: admin })).statusCode).toBe(409);
   });
 });
+
+describe('staff choose their channel', () => {
+  it('a handler who chose email gets the dispatch notice by email too; in-app only means none', async () => {
+    const [handler, dispatcher] = [await t.login('handler.sz'), await t.login('dispatcher')];
+    expect((await t.call('GET', '/api/v1/notify/preferences', { token: handler })).json()).toMatchObject({ channel: 'inapp' });
+    expect((await t.call('PUT', '/api/v1/notify/preferences', { token: handler, body: { channel: 'email' } })).statusCode).toBe(400);
+    const set = await t.call('PUT', '/api/v1/notify/preferences', { token: handler, body: { channel: 'email', email: 'handler.sz@demo.city' } });
+    expect(set.statusCode, set.body).toBe(200);
+    const c = await t.call('POST', '/api/v1/cases', { token: clerk, body: { channel: 'hotline', text: '人民路路灯不亮', category: '0501' } });
+    const code = c.json().code as string;
+    await actOk(t, dispatcher, code, 'file');
+    await actOk(t, dispatcher, code, 'dispatch');
+    await deliver(t, admin);
+    const mail = smtp.mails.find((m) => m.to.includes('handler.sz@demo.city') && m.raw.includes(code));
+    expect(mail?.raw).toContain(`新派遣案件 ${code}`);
+
+    await t.call('PUT', '/api/v1/notify/preferences', { token: handler, body: { channel: 'inapp' } });
+    const before = smtp.mails.length;
+    await actOk(t, await t.login('handler.sz'), code, 'accept');
+    await actOk(t, dispatcher, code, 'note', { reason: '请尽快处理' });
+    await deliver(t, admin);
+    expect(smtp.mails.slice(before).some((m) => m.to.includes('handler.sz@demo.city'))).toBe(false);
+  });
+});
