@@ -6,8 +6,8 @@
 -- decrypts the recipient's contact at send time, so the outbox holds no PII.
 create table notify_outbox (
   id bigint generated always as identity primary key,
-  -- reporter: the case's reporter; user: a staff account; robot: every configured group robot
-  recipient_type text not null check (recipient_type in ('reporter', 'user', 'robot')),
+  -- reporter: the case's reporter; user: a staff account; robot: every configured group robot; citizen: a one-time code (citizen_otps id)
+  recipient_type text not null check (recipient_type in ('reporter', 'user', 'robot', 'citizen')),
   recipient text not null,
   channel text not null check (channel in ('email', 'sms', 'robot')),
   -- template key: case.received, case.dispatched, case.reported, case.closed, case.reopened, staff.notice, alarm.raised
@@ -192,3 +192,18 @@ create table photo_moderation (
   decided_by text not null,
   decided_at timestamptz not null
 );
+
+-- 我的诉求 without an account: a one-time code to the phone (encrypted here, hashed code), rate-limited per phone.
+create table citizen_otps (
+  id bigint generated always as identity primary key,
+  phone_idx text not null,
+  phone text not null,
+  code_hash text not null,
+  -- the code itself, field-encrypted, so the delivery worker can put it in the SMS; cleared once sent
+  code_enc text,
+  attempts integer not null default 0,
+  expires_at timestamptz not null,
+  used_at timestamptz,
+  created_at timestamptz not null
+);
+create index citizen_otps_phone on citizen_otps (phone_idx, created_at desc);

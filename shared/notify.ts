@@ -16,7 +16,7 @@ export interface KnowledgeHit {
 
 export interface OutboxItem {
   id: number;
-  recipientType: 'reporter' | 'user' | 'robot';
+  recipientType: 'reporter' | 'user' | 'robot' | 'citizen';
   channel: 'email' | 'sms' | 'robot';
   event: string;
   caseCode: string | null;

@@ -6,6 +6,7 @@ import { callbackRoutes } from './callback-routes.ts';
 import { createCallbackService } from './callback-service.ts';
 import { notifyRoutes } from './routes.ts';
 import { createPublicMap, publicMapRoutes } from './map.ts';
+import { createCitizenFollowUp, followUpRoutes } from './follow-up.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
 import { createKnowledgeService } from '../knowledge/service.ts';
 import { createNotifyService } from './service.ts';
@@ -22,6 +23,7 @@ export async function registerNotify(app: FastifyInstance, deps: Deps, cases: Ca
   await app.register(callbackRoutes(createCallbackService(deps, { cases })));
   await app.register(knowledgeRoutes(createKnowledgeService(deps, { cases })));
   await app.register(publicMapRoutes(createPublicMap(deps, cases.core.taxonomy)));
+  await app.register(followUpRoutes(createCitizenFollowUp(deps, cases.core.taxonomy)));
 }
 
 /** What the background worker runs (main.ts): delivery ticks and the callback sampler. */

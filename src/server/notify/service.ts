@@ -7,6 +7,7 @@ import { AppError, invalid, notFound } from '../errors.ts';
 import type { Page } from '../http/paging.ts';
 import { normalisePhone } from '../privacy/pii.ts';
 import { channelsFromConfig, type Channel, type ChannelKind, type Message } from './channels.ts';
+import { createCitizenFollowUp } from './follow-up.ts';
 import { ratingCodeFor, ratingCodeMatches } from './rating-code.ts';
 import { outboxStore as store, type OutboxRow, type OutboxStatus } from './store.ts';
 import { render, type NotifyEvent, type Rendered } from './templates.ts';
@@ -34,10 +35,15 @@ export function createNotifyService(deps: Deps, others: { cases: CaseService; ch
   const channels = others.channels ?? channelsFromConfig(config, () => clock.now());
   const caseUrl = (code: string) => `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/portal/track/${code}`;
   const locale = config.NOTIFY_LOCALE;
+  const followUp = createCitizenFollowUp(deps, others.cases.core.taxonomy);
 
   /** The recipient's address (decrypted only here, at send time) and the text; null: nobody to send it to. */
   async function prepare(row: OutboxRow): Promise<Prepared | null> {
     const event = row.event as NotifyEvent;
+    if (row.recipient_type === 'citizen') {
+      const otp = await followUp.takeForDelivery(Number(row.recipient));
+      return otp ? { to: otp.phone, rendered: render(event, locale, { otp: otp.code }), params: [otp.code] } : null;
+    }
     if (row.recipient_type === 'reporter' && row.case_id) {
       const c = await store.caseContacts(db, row.case_id);
       const address = row.channel === 'email' ? c?.reporter_email : c?.reporter_phone;
@@ -84,6 +90,7 @@ export function createNotifyService(deps: Deps, others: { cases: CaseService; ch
     try {
       await channel.send(message);
       await store.markSent(db, row.id, now(), row.channel);
+      if (row.recipient_type === 'citizen') await followUp.clearCode(Number(row.recipient));
       return 'sent';
     } catch (err) {
       // the error text may quote the address back: keep it out of the table and the logs

@@ -2,7 +2,7 @@
  * One template per event, in zh and en. A notice names the case by its public code and carries only what the
  * recipient already owns (their own case's answer and rating code), never another person's data.
  */
-export type NotifyEvent = 'case.received' | 'case.dispatched' | 'case.reported' | 'case.closed' | 'case.reopened' | 'staff.notice' | 'staff.red_card' | 'alarm.raised';
+export type NotifyEvent = 'case.received' | 'case.dispatched' | 'case.reported' | 'case.closed' | 'case.reopened' | 'staff.notice' | 'staff.red_card' | 'alarm.raised' | 'citizen.otp';
 export type Locale = 'zh' | 'en';
 
 export interface TemplateInput {
@@ -13,6 +13,8 @@ export interface TemplateInput {
   caseUrl?: string;
   /** a staff notice's title, or an alarm's description */
   title?: string;
+  /** a one-time code for 我的诉求 */
+  otp?: string;
 }
 
 export interface Rendered {
@@ -37,6 +39,7 @@ const zh: Record<NotifyEvent, Template> = {
   'staff.notice': (v) => ({ subject: `【CivicGrid】${v.title}`, text: `${v.title}${v.caseUrl ? `\n${v.caseUrl}` : ''}` }),
   'staff.red_card': (v) => ({ subject: `【红牌督办】${v.caseCode}`, text: `红牌督办：案件 ${v.caseCode} 已超期。${v.title ?? ''}` }),
   'alarm.raised': (v) => ({ subject: '【物联告警】', text: `物联告警：${v.title}` }),
+  'citizen.otp': (v) => ({ subject: '验证码', text: `您查询“我的诉求”的验证码是 ${v.otp}，10分钟内有效。如非本人操作请忽略。` }),
 };
 
 const en: Record<NotifyEvent, Template> = {
@@ -54,6 +57,7 @@ const en: Record<NotifyEvent, Template> = {
   'staff.notice': (v) => ({ subject: `[CivicGrid] ${v.title}`, text: `${v.title}${v.caseUrl ? `\n${v.caseUrl}` : ''}` }),
   'staff.red_card': (v) => ({ subject: `[Red card] ${v.caseCode}`, text: `Red card: case ${v.caseCode} is overdue. ${v.title ?? ''}` }),
   'alarm.raised': (v) => ({ subject: '[IoT alarm]', text: `IoT alarm: ${v.title}` }),
+  'citizen.otp': (v) => ({ subject: 'Verification code', text: `Your code for "my reports" is ${v.otp}, valid for 10 minutes. Ignore this if you did not ask for it.` }),
 };
 
 export const notifyEvents = Object.keys(zh) as NotifyEvent[];
