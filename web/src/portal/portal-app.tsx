@@ -7,6 +7,7 @@ import { PortalReport } from './portal-report.tsx';
 import { PortalTrack } from './portal-track.tsx';
 import { PortalMap } from './portal-map.tsx';
 import { PortalGuide } from './portal-guide.tsx';
+import { PortalMine } from './portal-mine.tsx';
 
 const ELDER_KEY = 'civicgrid.elder';
 
@@ -24,7 +25,7 @@ export function PortalApp() {
   }, [t]);
 
   const track = matchPath('/portal/track/:code', path);
-  const page = track ? <PortalTrack code={track.code!} /> : path === '/portal/report' ? <PortalReport /> : path === '/portal/map' ? <PortalMap /> : path === '/portal/guide' ? <PortalGuide /> : <PortalHome />;
+  const page = track ? <PortalTrack code={track.code!} /> : path === '/portal/report' ? <PortalReport /> : path === '/portal/map' ? <PortalMap /> : path === '/portal/guide' ? <PortalGuide /> : path === '/portal/mine' ? <PortalMine /> : <PortalHome />;
 
   return (
     <ConfigProvider theme={{ token: elder ? { fontSize: 20, controlHeight: 48, controlHeightLG: 56 } : { fontSize: 16, controlHeight: 40 } }}>

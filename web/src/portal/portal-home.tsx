@@ -28,6 +28,7 @@ export function PortalHome() {
       <Space wrap>
         <Button size="large" onClick={() => navigate('/portal/map')}>{t('portal.map')}</Button>
         <Button size="large" onClick={() => navigate('/portal/guide')}>{t('portal.guide_title')}</Button>
+        <Button size="large" onClick={() => navigate('/portal/mine')}>{t('portal.mine_title')}</Button>
       </Space>
     </Space>
   );
