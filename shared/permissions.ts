@@ -59,6 +59,13 @@ export const permissionTable = {
   'datahall.request': ['admin', 'leader', 'dispatcher', 'handler', 'dataadmin'],
   /** decide requests for one's own department's resources (and, with datahall.manage, any) */
   'datahall.approve': ['admin', 'leader', 'handler', 'dataadmin'],
+  /** 送达 the notification outbox: dead letters, retries, the dev outbox */
+  'notify.manage': ['admin'],
+  /** 回访 work the callback queue and record the caller's rating */
+  'callback.work': ['admin', 'clerk'],
+  /** 知识库 search the service catalogue (the portal has a public twin) */
+  'knowledge.read': ['admin', 'leader', 'dispatcher', 'clerk', 'handler', 'gridworker', 'dataadmin'],
+  'knowledge.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -135,6 +135,7 @@ export const caseDetail = caseSummary.extend({
 export const intakeResult = caseDetail.extend({
   duplicates: z.array(z.object({ caseCode: z.string(), score: z.number() })),
   ratingToken: z.string().describe('give this to the reporter: it lets them rate the answer without an account (shown once)'),
+  ratingCode: z.string().regex(/^[0-9]{6}$/).describe('评价码: six digits to read to the caller; rates with their phone (attempt-limited)'),
 });
 
 export const attachmentView = attachment;

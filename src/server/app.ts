@@ -28,6 +28,7 @@ import { triageRoutes } from './triage/routes.ts';
 import { webRoutes } from './web/routes.ts';
 import { datahallRoutes } from './datahall/routes.ts';
 import { openDataRoutes } from './opendata/routes.ts';
+import { registerNotify } from './notify/register.ts';
 
 export interface AppOptions {
   deps: Deps;
@@ -130,6 +131,8 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   const { datahall } = services;
   await app.register(datahallRoutes(datahall.catalogue, datahall.sharing));
   await app.register(openDataRoutes(datahall.openData, datahall.ckan, datahall.dcat));
+  // 送达 + 回访 + 知识库: delivered notices (outbox drained by startNotifyJobs), callbacks, the service catalogue
+  await registerNotify(app, services.notify, cases);
 
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)

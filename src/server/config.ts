@@ -44,6 +44,29 @@ const schema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** true: endpoint/bucket/key (MinIO, most gateways); false: bucket.endpoint/key (AWS virtual hosts) */
   S3_PATH_STYLE: bool.default(true),
+  /** email to reporters who gave an address: smtp://host:port (unauthenticated relay) or smtps://user:pass@host */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  NOTIFY_FROM: z.string().default('CivicGrid <noreply@civicgrid.local>'),
+  /** SMS through an HTTP gateway: a generic JSON webhook, or Tencent Cloud SMS (TC3-HMAC-SHA256 signed) */
+  SMS_GATEWAY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SMS_PROVIDER: z.enum(['generic', 'tencent']).default('generic'),
+  SMS_SECRET_ID: z.string().optional(),
+  SMS_SECRET_KEY: z.string().optional(),
+  SMS_APP_ID: z.string().optional(),
+  SMS_SIGN_NAME: z.string().optional(),
+  SMS_TEMPLATE_ID: z.string().optional(),
+  SMS_REGION: z.string().default('ap-guangzhou'),
+  /** group robots for staff alerts: comma-separated kind=url (kind wecom|dingtalk|feishu; dingtalk may add #secret) */
+  ROBOT_WEBHOOK_URLS: z.string().regex(/^(wecom|dingtalk|feishu)=https?:\/\/\S+(,(wecom|dingtalk|feishu)=https?:\/\/\S+)*$/, 'must be kind=url[,kind=url…] with kind wecom, dingtalk or feishu').optional(),
+  /** messages for a channel that is not configured land in the dev outbox (readable in the console) instead of nowhere */
+  NOTIFY_DEV_OUTBOX: bool.default(true),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+  NOTIFY_LOCALE: z.enum(['zh', 'en']).default('zh'),
+  /** base of links in notices (rating, case page) */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8080'),
+  /** 回访 sample of closed non-complaint cases, in percent (complaints and 不满意 are always called back) */
+  CALLBACK_SAMPLE_PERCENT: z.coerce.number().min(0).max(100).default(20),
+  CALLBACK_MAX_TRIES: z.coerce.number().int().min(1).max(10).default(3),
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -71,6 +94,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.CIVICGRID_STORAGE === 's3') {
     const missing = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(`configuration: CIVICGRID_STORAGE=s3 needs ${missing.join(', ')}`);
+  }
+  if (config.SMS_PROVIDER === 'tencent' && config.SMS_GATEWAY_URL) {
+    const missing = (['SMS_SECRET_ID', 'SMS_SECRET_KEY', 'SMS_APP_ID', 'SMS_SIGN_NAME', 'SMS_TEMPLATE_ID'] as const).filter((k) => !config[k]);
+    if (missing.length) throw new ConfigError(`configuration: SMS_PROVIDER=tencent needs ${missing.join(', ')}`);
   }
   return config;
 }

@@ -6,6 +6,7 @@ import { startSupervisionSweeper } from './cases/supervision.ts';
 import { ConfigError, type Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
 import { createServices } from './services.ts';
+import { startNotifyJobs } from './notify/register.ts';
 import { blobStoreFor } from './storage/from-config.ts';
 
 /** `civicgrid start`: boot, listen, and shut down cleanly on SIGINT/SIGTERM so no acknowledged write is lost. */
@@ -30,6 +31,7 @@ export async function startServer(config: Config): Promise<void> {
   const stopSweeper = startSupervisionSweeper(services.cases.runSupervisionSweep, 60_000, runtime.deps.logger);
   // links committed audit rows into the hash chain every 500 ms (D6); several nodes take turns on its lock
   const sealer = startAuditSealer(runtime.deps.db, runtime.deps.audit, runtime.deps.logger, 500);
+  const stopNotify = startNotifyJobs(services.notify.jobs, 5_000, runtime.deps.logger); // outbox delivery + 回访 sampling, multi-node safe (SKIP LOCKED)
   runtime.deps.logger.info(`CivicGrid (${runtime.mode} mode, ${runtime.database.kind}) listening on ${address}`);
 
   let closing = false;
@@ -38,6 +40,7 @@ export async function startServer(config: Config): Promise<void> {
     closing = true;
     runtime.deps.logger.info({ signal }, 'shutting down');
     stopSweeper();
+    stopNotify();
     await app.close();
     // after the last request has committed: seal once more so nothing acknowledged is left unsealed
     await sealer.stop().catch((err: unknown) => runtime.deps.logger.error({ err }, 'final audit seal failed'));

@@ -30,8 +30,9 @@ describe('intake', () => {
       ...p,
     });
     const stored = (await t.call('GET', `/api/v1/cases/${created.code}`, { token: tok.clerk })).json();
-    const { ratingToken, duplicates, ...view } = created;
+    const { ratingToken, ratingCode, duplicates, ...view } = created;
     expect(ratingToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(ratingCode).toMatch(/^[0-9]{6}$/); // 评价码 to read to the caller
     expect(duplicates).toEqual([]);
     expect(view).toEqual(stored);
     expect(stored).toMatchObject({ priority: 2, nature: 'complaint', location: { address: '幸福路 18 号东门', gridCode: p.grid }, reporter: { anonymous: false, phone: '139****5678' } });

@@ -26,6 +26,8 @@ const WorkbenchPage = lazy(() => import('./pages/workbench.tsx').then((m) => ({ 
 const DatahallCataloguePage = lazy(() => import('./pages/datahall-catalogue.tsx').then((m) => ({ default: m.DatahallCataloguePage })));
 const DatahallResourcePage = lazy(() => import('./pages/datahall-resource.tsx').then((m) => ({ default: m.DatahallResourcePage })));
 const DatahallSharingPage = lazy(() => import('./pages/datahall-sharing.tsx').then((m) => ({ default: m.DatahallSharingPage })));
+const NotifyOutboxPage = lazy(() => import('./pages/notify-outbox.tsx').then((m) => ({ default: m.NotifyOutboxPage })));
+const CallbacksPage = lazy(() => import('./pages/callbacks.tsx').then((m) => ({ default: m.CallbacksPage })));
 const PortalApp = lazy(() => import('./portal/portal-app.tsx').then((m) => ({ default: m.PortalApp })));
 
 interface ConsoleRoute {
@@ -49,6 +51,8 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/datahall', nav: 'datahall', render: () => <DatahallCataloguePage /> },
   { pattern: '/datahall/sharing', nav: 'datahall_sharing', render: () => <DatahallSharingPage /> },
   { pattern: '/datahall/resources/:code', nav: 'datahall', render: (p) => <DatahallResourcePage code={p.code!} /> },
+  { pattern: '/notify/outbox', nav: 'notify_outbox', render: () => <NotifyOutboxPage /> },
+  { pattern: '/callbacks', nav: 'callbacks', render: () => <CallbacksPage /> },
 ];
 
 function Console() {

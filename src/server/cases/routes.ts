@@ -12,6 +12,7 @@ import { actionBody, attachmentView, caseCode, caseDetail, caseQuery, caseSummar
 import type { CaseService } from './service.ts';
 import type { CaseAction } from '../../../shared/cases/state-machine.ts';
 import { streamCaseChanges } from './stream.ts';
+import { ratingCodeFor } from '../notify/rating-code.ts';
 
 export const caseRoutes =
   (cases: CaseService, notifications: NotificationService): FastifyPluginAsyncZod =>
@@ -24,7 +25,7 @@ export const caseRoutes =
 
     app.post('/api/v1/cases', { schema: { tags, summary: 'Intake (受理): one front door for every channel', body: newCase, response: { 201: intakeResult, ...errors(400, 401, 403) } } }, async (req, reply) => {
       const result = await cases.intake(requireActor(req), req.body);
-      return reply.status(201).send({ ...cases.intakeView(result), duplicates: result.duplicates, ratingToken: result.ratingToken });
+      return reply.status(201).send({ ...cases.intakeView(result), duplicates: result.duplicates, ratingToken: result.ratingToken, ratingCode: ratingCodeFor(cases.core.deps.pii, result.case.id) });
     });
 
     app.get('/api/v1/cases', { schema: { tags, summary: 'Cases in my scope', querystring: caseQuery, response: { 200: paged(caseSummary), ...errors(400, 401, 403) } } }, async (req) => {

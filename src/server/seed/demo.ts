@@ -11,6 +11,7 @@ import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
 import { putSetting } from '../db/settings-store.ts';
+import { seedKnowledgeDemo } from '../knowledge/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { demoAccounts, demoCity } from '../org/demo-accounts.ts';
 
@@ -65,6 +66,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
     await seedOpen311Demo(tx, now);
     await seedBrainDemo(tx, now); // default alarm rules, demo-water-level-001 and the simulated sensor fleet
     await seedDatahallDemo(tx, deps, demoCity.code, now); // data hall catalogue, open datasets, demo sharing key
+    await seedKnowledgeDemo(tx, now); // 知识库: ~120 service catalogue items across the departments (knowledge/data/items.jsonl)
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
 }

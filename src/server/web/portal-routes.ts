@@ -6,6 +6,7 @@ import type { CaseService } from '../cases/service.ts';
 import { AppError, invalid } from '../errors.ts';
 import { errors } from '../../../shared/paging.ts';
 import { sniffContentType } from '../storage/sniff.ts';
+import { ratingCodeFor } from '../notify/rating-code.ts';
 
 /** What a citizen may send from the portal without an account; the same limits as the case intake. */
 export const portalReport = z.object({
@@ -15,12 +16,14 @@ export const portalReport = z.object({
   address: z.string().trim().max(300).optional(),
   name: z.string().trim().max(50).optional(),
   phone: z.string().trim().max(30).optional(),
+  email: z.email().max(200).optional(),
   anonymous: z.enum(['true', 'false']).optional(),
 });
 
 export const portalReceipt = z.object({
   code: z.string().describe('public case code: track it at /portal/track/{code}'),
   ratingToken: z.string().describe('lets the reporter rate the answer without an account (shown once)'),
+  ratingCode: z.string().regex(/^[0-9]{6}$/).describe('评价码: six digits, rates with the phone given'),
 });
 
 const MAX_PHOTOS = 3;
@@ -44,7 +47,7 @@ export const portalRoutes =
         config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
         schema: {
           tags: ['public'],
-          summary: 'Citizen report from the portal (multipart: text, lon, lat, address, name, phone, anonymous, up to 3 × photo)',
+          summary: 'Citizen report from the portal (multipart: text, lon, lat, address, name, phone, email, anonymous, up to 3 × photo)',
           security: [],
           consumes: ['multipart/form-data'],
           response: { 201: portalReceipt, ...errors(400, 403, 413, 415, 429) },
@@ -87,7 +90,7 @@ export const portalRoutes =
           permissions: permissionsOf(['citizen']),
           requestId: req.id,
         };
-        const reporter = anonymous ? { anonymous: true } : v.name || v.phone ? { ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}) } : undefined;
+        const reporter = anonymous ? { anonymous: true } : v.name || v.phone || v.email ? { ...(v.name ? { name: v.name } : {}), ...(v.phone ? { phone: v.phone } : {}), ...(v.email ? { email: v.email } : {}) } : undefined;
         const result = await cases.intake(actor, {
           channel: 'web',
           text: v.text,
@@ -96,7 +99,7 @@ export const portalRoutes =
           ...(reporter ? { reporter } : {}),
         });
         for (const p of photos) await cases.attachments.add(actor, result.case.code, p);
-        return reply.status(201).send({ code: result.case.code, ratingToken: result.ratingToken });
+        return reply.status(201).send({ code: result.case.code, ratingToken: result.ratingToken, ratingCode: ratingCodeFor(cases.core.deps.pii, result.case.id) });
       },
     );
   };

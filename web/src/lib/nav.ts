@@ -25,6 +25,8 @@ export const navItems: readonly NavItem[] = [
   { key: 'import', path: '/registry/import', label: 'nav.import', permissions: ['registry.import'] },
   { key: 'datahall', path: '/datahall', label: 'nav.datahall', permissions: ['datahall.read'] },
   { key: 'datahall_sharing', path: '/datahall/sharing', label: 'nav.datahall_sharing', permissions: ['datahall.read'] },
+  { key: 'callbacks', path: '/callbacks', label: 'nav.callbacks', permissions: ['callback.work'] },
+  { key: 'notify_outbox', path: '/notify/outbox', label: 'nav.notify_outbox', permissions: ['notify.manage'] },
 ];
 
 export function visibleNav(permissions: Iterable<string>): NavItem[] {

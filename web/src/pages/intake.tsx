@@ -7,6 +7,7 @@ import { useSession } from '../auth/session.tsx';
 import { AddressInput } from '../components/address-input.tsx';
 import { MapView } from '../components/map-view.tsx';
 import { TriagePanel } from '../components/triage-panel.tsx';
+import { KnowledgeSuggest, recordKnowledgeAnswer } from '../components/knowledge-suggest.tsx';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { isPlausiblePhone, maskPhone } from '../lib/format.ts';
@@ -38,6 +39,7 @@ export function IntakePage() {
   const [categoryTouched, setCategoryTouched] = useState(false);
   const [mergeInto, setMergeInto] = useState<string | null>(null);
   const [answering, setAnswering] = useState(false);
+  const [knowledgeItem, setKnowledgeItem] = useState<string | null>(null);
   const [phoneFocused, setPhoneFocused] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -90,6 +92,7 @@ export function IntakePage() {
     setCategoryTouched(false);
     setMergeInto(null);
     setAnswering(false);
+    setKnowledgeItem(null);
     setError(null);
     setDone(null);
     setTimeout(() => textRef.current?.focus(), 0);
@@ -105,6 +108,7 @@ export function IntakePage() {
       let mergedInto: string | null = null;
       if (mode === 'answer') {
         await api.post<CaseDetail>(`/api/v1/cases/${created.code}/actions`, { action: 'answer', version: created.version, answer: v.answer });
+        if (knowledgeItem) await recordKnowledgeAnswer(knowledgeItem, created.code).catch(() => undefined); // which item answered it
         answered = true;
       } else if (mergeInto && can('case.dispatch')) {
         await api.post<CaseDetail>(`/api/v1/cases/${created.code}/actions`, { action: 'merge', version: created.version, into: mergeInto });
@@ -141,6 +145,7 @@ export function IntakePage() {
               <Typography.Text copyable={{ text: `${code} ${done.result.ratingToken}` }} data-testid="intake-tell" data-code={code} data-token={done.result.ratingToken}>
                 {t('intake.done_tell', { code, token: done.result.ratingToken })}
               </Typography.Text>
+              <Typography.Text strong data-testid="intake-rating-code">{t('notify.rating_code_tell', { code: done.result.ratingCode })}</Typography.Text>
               {done.mergedInto && <Typography.Text>{t('intake.merged', { code: done.mergedInto })}</Typography.Text>}
             </Space>
           }
@@ -242,6 +247,7 @@ export function IntakePage() {
                 </Typography.Text>
               </Card>
             </TriagePanel>
+            {can('knowledge.read') && <KnowledgeSuggest text={text} onUse={(item, answer) => (form.setFieldsValue({ nature: 'consult', answer }), setAnswering(true), setKnowledgeItem(item.id))} />}
           </Space>
         </Col>
       </Row>

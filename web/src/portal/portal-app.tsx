@@ -1,5 +1,5 @@
 import { ConfigProvider, Layout, Space, Switch, Typography, Button } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useLocale } from '../i18n/locale.tsx';
 import { Link, matchPath, useLocation } from '../router.tsx';
 import { PortalHome } from './portal-home.tsx';
@@ -7,6 +7,9 @@ import { PortalReport } from './portal-report.tsx';
 import { PortalTrack } from './portal-track.tsx';
 import { OpenDataDataset } from './opendata-dataset.tsx';
 import { OpenDataList } from './opendata-list.tsx';
+import { PortalMap } from './portal-map.tsx';
+import { PortalGuide } from './portal-guide.tsx';
+import { PortalMine } from './portal-mine.tsx';
 
 const ELDER_KEY = 'civicgrid.elder';
 
@@ -25,7 +28,14 @@ export function PortalApp() {
 
   const track = matchPath('/portal/track/:code', path);
   const dataset = matchPath('/portal/opendata/:name', path);
-  const page = track ? <PortalTrack code={track.code!} /> : dataset ? <OpenDataDataset name={dataset.name!} /> : path === '/portal/opendata' ? <OpenDataList /> : path === '/portal/report' ? <PortalReport /> : <PortalHome />;
+  const simple: Record<string, () => ReactNode> = {
+    '/portal/opendata': () => <OpenDataList />,
+    '/portal/report': () => <PortalReport />,
+    '/portal/map': () => <PortalMap />,
+    '/portal/guide': () => <PortalGuide />,
+    '/portal/mine': () => <PortalMine />,
+  };
+  const page = track ? <PortalTrack code={track.code!} /> : dataset ? <OpenDataDataset name={dataset.name!} /> : (simple[path]?.() ?? <PortalHome />);
 
   return (
     <ConfigProvider theme={{ token: elder ? { fontSize: 20, controlHeight: 48, controlHeightLG: 56 } : { fontSize: 16, controlHeight: 40 } }}>

@@ -25,6 +25,11 @@ export function PortalHome() {
         </Typography.Title>
         <TrackForm />
       </Card>
+      <Space wrap>
+        <Button size="large" onClick={() => navigate('/portal/map')}>{t('portal.map')}</Button>
+        <Button size="large" onClick={() => navigate('/portal/guide')}>{t('portal.guide_title')}</Button>
+        <Button size="large" onClick={() => navigate('/portal/mine')}>{t('portal.mine_title')}</Button>
+      </Space>
     </Space>
   );
 }

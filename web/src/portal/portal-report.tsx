@@ -16,6 +16,7 @@ interface Values {
   address?: string;
   name?: string;
   phone?: string;
+  email?: string;
   anonymous?: boolean;
 }
 
@@ -31,7 +32,7 @@ export function PortalReport() {
   const [gpsFailed, setGpsFailed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<{ code: string; ratingToken: string } | null>(null);
+  const [done, setDone] = useState<{ code: string; ratingToken: string; ratingCode?: string } | null>(null);
 
   const locate = async () => {
     setGpsFailed(false);
@@ -56,10 +57,11 @@ export function PortalReport() {
     else {
       if (v.name?.trim()) body.append('name', v.name.trim());
       if (v.phone?.trim()) body.append('phone', v.phone.replace(/[\s-]/g, ''));
+      if (v.email?.trim()) body.append('email', v.email.trim());
     }
     for (const f of files) body.append('photo', f.originFileObj as Blob, f.name);
     try {
-      const res = await upload<{ code: string; ratingToken: string }>('/api/v1/public/reports', body, undefined, { anonymous: true });
+      const res = await upload<{ code: string; ratingToken: string; ratingCode: string }>('/api/v1/public/reports', body, undefined, { anonymous: true });
       rememberToken(res.code, res.ratingToken);
       setDone(res);
     } catch (err) {
@@ -75,7 +77,7 @@ export function PortalReport() {
         <Result
           status="success"
           title={<h1 style={{ fontSize: '1.4em', margin: 0 }}>{t('portal.submitted')}</h1>}
-          subTitle={<span data-testid="portal-report-done">{t('portal.keep_code', { code: done.code, token: done.ratingToken })}</span>}
+          subTitle={<span data-testid="portal-report-done">{t('portal.keep_code', { code: done.code, token: done.ratingToken })}{done.ratingCode && <><br /><b data-testid="portal-rating-code">{t('portal.rating_code_given', { code: done.ratingCode })}</b></>}</span>}
           extra={
             <Link to={`/portal/track/${done.code}`}>
               <Button type="primary" size="large">
@@ -132,6 +134,9 @@ export function PortalReport() {
               </Form.Item>
               <Form.Item label={t('portal.phone')} name="phone" rules={[{ validator: async (_, v?: string) => (!v || isPlausiblePhone(v) ? undefined : Promise.reject(new Error(t('error.case.bad_phone')))) }]}>
                 <Input inputMode="tel" autoComplete="tel" maxLength={20} />
+              </Form.Item>
+              <Form.Item label={t('portal.email')} name="email" rules={[{ type: 'email', message: t('portal.email') }]}>
+                <Input inputMode="email" autoComplete="email" maxLength={200} />
               </Form.Item>
             </>
           )}

@@ -6,6 +6,7 @@ import { isMessageKey, type MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { rememberedToken } from '../lib/portal-tokens.ts';
+import { RateByCode } from './notify-rate-code.tsx';
 import { Link } from '../router.tsx';
 import { TrackForm } from './portal-home.tsx';
 
@@ -123,6 +124,7 @@ export function PortalTrack({ code }: { code: string }) {
           </Form>
         )}
       </Card>
+      {c.state === 'closed' && !c.rating && !c.mergedInto && <RateByCode code={c.code} onRated={setCase} />}
     </Space>
   );
 }
