@@ -15,6 +15,7 @@ import { createGeoService } from './geo/service.ts';
 import { createCkanApi } from './opendata/ckan.ts';
 import { createDcat } from './opendata/dcat.ts';
 import { createOpenDataService } from './opendata/service.ts';
+import { createKnowledgeService } from './knowledge/service.ts';
 import { createNotifyServices } from './notify/register.ts';
 import { createOpen311KeyService } from './open311/keys.ts';
 import { createOpen311Service } from './open311/service.ts';
@@ -101,7 +102,7 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   const datahall = { catalogue, sharing, openData, ckan: createCkanApi(openData), dcat: createDcat(openData) };
 
   // 送达 + 回访 + 知识库 + the public map of reports
-  const notify = createNotifyServices(deps, { cases, notifications, taxonomy });
+  const notify = createNotifyServices(deps, { cases, notifications, knowledge: createKnowledgeService(deps, { cases }), taxonomy });
 
   return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify };
 }

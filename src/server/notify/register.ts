@@ -3,7 +3,7 @@ import type { NotificationService } from '../cases/notifications.ts';
 import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
-import { createKnowledgeService } from '../knowledge/service.ts';
+import type { KnowledgeService } from '../knowledge/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import { createCallbackService } from './callback-service.ts';
@@ -15,13 +15,13 @@ import { createNotifyService } from './service.ts';
 export { startNotifyJobs } from './jobs.ts';
 
 /** 送达 + 回访 + 知识库 + the public map, built once by the composition root on the process's case service. */
-export function createNotifyServices(deps: Deps, { cases, notifications, taxonomy }: { cases: CaseService; notifications: NotificationService; taxonomy: Taxonomy }) {
+export function createNotifyServices(deps: Deps, { cases, notifications, knowledge, taxonomy }: { cases: CaseService; notifications: NotificationService; knowledge: KnowledgeService; taxonomy: Taxonomy }) {
   const notify = createNotifyService(deps, { cases });
   const callbacks = createCallbackService(deps, { cases, notifications });
   return {
     notify,
     callbacks,
-    knowledge: createKnowledgeService(deps, { cases }),
+    knowledge,
     publicMap: createPublicMap(deps, taxonomy),
     followUp: createCitizenFollowUp(deps, taxonomy),
     /** what the background worker runs (main.ts): delivery ticks and the callback sampler */
