@@ -22,4 +22,12 @@ describe('config', () => {
     expect(loadConfig({ CIVICGRID_DEMO: '1' }).CIVICGRID_DEMO).toBe(true);
     expect(loadConfig({ PORT: '' }).PORT).toBe(8080);
   });
+
+  it('parses TZ_OFFSET once, and refuses one that is not +HH:MM instead of guessing', () => {
+    expect(loadConfig({}).TZ_OFFSET_MINUTES).toBe(480);
+    expect(loadConfig({ TZ_OFFSET: '-05:30' }).TZ_OFFSET_MINUTES).toBe(-330);
+    expect(loadConfig({}, { TZ_OFFSET: 'Z' }).TZ_OFFSET_MINUTES).toBe(0);
+    expect(() => loadConfig({ TZ_OFFSET: 'Asia/Shanghai' })).toThrow(/^configuration: TZ_OFFSET /);
+    expect(() => loadConfig({ TZ_OFFSET: '+15:00' })).toThrow(ConfigError);
+  });
 });
