@@ -1,8 +1,9 @@
 import { assertCan, type Actor } from '../access/permissions.ts';
-import { pathWithin, type CaseEventBus } from '../cases/event-bus.ts';
+import type { CaseEventBus } from '../cases/event-bus.ts';
 import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { gatewayMayPublishFor } from './policy.ts';
 import type { GeoService } from '../geo/service.ts';
 import type { OrgService } from '../org/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
@@ -94,7 +95,7 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
         meta = (await devices.meta(db, [deviceId]))[0];
         if (meta) pipeline.upsertMeta(meta);
       }
-      return Boolean(meta && pathWithin(meta.area_path, scopePath));
+      return gatewayMayPublishFor(scopePath, meta);
     },
   };
 

@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Actor } from '../access/permissions.ts';
-import { pathWithin, type CaseEventBus } from '../cases/event-bus.ts';
+import type { CaseEventBus } from '../cases/event-bus.ts';
 import { caseChangeVisibleTo, publicChange } from '../cases/stream.ts';
 import { openEventStream } from '../http/sse.ts';
 import type { BrainEvents } from './events.ts';
+import { alarmVisibleTo } from './policy.ts';
 
 /**
  * 实时运行监测 feed: alarms (and case changes, when the viewer may read cases) inside the viewer's area, as
@@ -13,7 +14,7 @@ export function streamLive(req: FastifyRequest, reply: FastifyReply, events: Bra
   const caseVisible = caseChangeVisibleTo(actor);
   openEventStream(req, reply, (stream) => [
     events.subscribe((e) => {
-      if (!pathWithin(e.areaPath, actor.scopePath)) return;
+      if (!alarmVisibleTo(actor, e.areaPath)) return;
       const { areaPath: _hidden, ...data } = e;
       stream.send('alarm', data);
     }),

@@ -1,8 +1,8 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { assertCan, type Actor } from '../../access/permissions.ts';
-import { pathWithin } from '../../cases/event-bus.ts';
 import type { Deps } from '../../context.ts';
-import { AppError, conflict, invalid, notFound } from '../../errors.ts';
+import { conflict, invalid, notFound } from '../../errors.ts';
+import { assertPlaceInScope } from '../policy.ts';
 import type { GeoService } from '../../geo/service.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import { secretDigest } from '../../privacy/pii.ts';
@@ -36,7 +36,7 @@ export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; p
   async function place(actor: Actor, lon: number, lat: number) {
     const located = await geo.locate(lon, lat);
     if (!located) throw invalid('device.outside_city', `(${lon}, ${lat}) is outside every grid of this city`);
-    if (!pathWithin(located.grid.path, actor.scopePath)) throw new AppError(403, 'device.outside_scope', `grid ${located.grid.code} is outside your area`);
+    assertPlaceInScope(actor, located.grid);
     return { grid_code: located.grid.code, area_path: located.grid.path, h3: located.h3 };
   }
 
