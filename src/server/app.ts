@@ -24,6 +24,7 @@ import { AppError } from './errors.ts';
 import { installAuthHook } from './http/auth-hook.ts';
 import { errors } from './http/paging.ts';
 import { installProblemHandlers } from './http/problem.ts';
+import { frameworkErrors, installInputGuard } from './http/input-guard.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { orgRoutes } from './org/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
@@ -52,11 +53,13 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
     },
     requestIdHeader: false,
     trustProxy: true,
+    frameworkErrors, // 414 for an over-long path parameter, as problem+json (Open311's shape under /open311)
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+  installInputGuard(app); // no NUL or lone surrogate in any string of any request (before every route below)
   // Kept so a test can prove the OpenAPI document lists every route the server really has.
   const routeList: { method: string; url: string }[] = [];
   app.addHook('onRoute', (r) => {
