@@ -6,6 +6,7 @@ import { dupText, type CaseCore } from './core.ts';
 import { stepDue } from './deadlines.ts';
 import { openStates } from './state-machine.ts';
 import { createIntakeWriter, type InTransaction } from './intake-batch.ts';
+import { assertPlaceInScope } from './intake-scope.ts';
 import type { CaseEventRow, CaseRow, Channel } from './store.ts';
 
 export interface IntakeInput {
@@ -36,6 +37,8 @@ export interface DuplicateProbe {
   category?: string | null;
   now?: Date;
   excludeId?: string;
+  /** whose candidates: only cases inside this data scope are proposed (another district's codes would leak) */
+  scopePath: string;
 }
 
 export interface IntakeResult {
@@ -76,6 +79,7 @@ export function createIntake(core: CaseCore) {
     since: new Date((q.now ?? clock.now()).getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000),
     category: q.category,
     excludeId: q.excludeId,
+    scopePath: q.scopePath,
   });
 
   /** 并单 candidates: open cases of the window near the point with similar text, best first. */
@@ -150,6 +154,7 @@ export function createIntake(core: CaseCore) {
     if (category && taxonomy.category(category)!.urgent) urgent = true;
 
     const where = await place(input);
+    if (where.placedBy) await assertPlaceInScope(db, actor, where.areaPath);
     const reporter = reporterFields(input.reporter);
     const now = clock.now();
     const ratingToken = randomBytes(18).toString('base64url');
@@ -158,7 +163,7 @@ export function createIntake(core: CaseCore) {
     const written = await writer.write({
       actor,
       within: opts.within,
-      probe: where.lon !== null ? probeOf({ text, lon: where.lon, lat: where.lat!, category, now }, spaced) : null,
+      probe: where.lon !== null ? probeOf({ text, lon: where.lon, lat: where.lat!, category, now, scopePath: actor.scopePath }, spaced) : null,
       payload: { channel: input.channel, category, grid: where.gridCode, placedBy: where.placedBy, classified },
       row: {
         channel: input.channel,
