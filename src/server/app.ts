@@ -25,6 +25,7 @@ import { installAuthHook } from './http/auth-hook.ts';
 import { errors } from './http/paging.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { frameworkErrors, installInputGuard } from './http/input-guard.ts';
+import { createSseTickets, installSseTicketHook, sseTicketRoutes } from './http/sse-ticket.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { orgRoutes } from './org/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
@@ -99,6 +100,8 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   const auth = createAuthService(deps);
   app.addHook('onClose', await auth.startSessionCache());
   installAuthHook(app, auth);
+  const sseTickets = createSseTickets(deps.pii, deps.clock);
+  installSseTicketHook(app, sseTickets, auth); // GET …/stream?ticket= (EventSource sends no headers; no token in URLs)
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
   app.get(
@@ -131,6 +134,7 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
   await app.register(open311Routes(deps, taxonomy, cases)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, deps, taxonomy, cases, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+  await app.register(sseTicketRoutes(sseTickets)); // POST /api/v1/auth/stream-ticket: a 60 s ticket for one live feed
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 
