@@ -4,11 +4,13 @@ import { startBrainServices } from './brain/register.ts';
 import { createCaseService } from './cases/service.ts';
 import { startSupervisionSweeper } from './cases/supervision.ts';
 import { ConfigError, type Config } from './config.ts';
+import { describeDataDirHolder } from './db/data-dir-lock.ts';
 import { openRuntime } from './runtime.ts';
 import { blobStoreFor } from './storage/from-config.ts';
 
 /** `civicgrid start`: boot, listen, and shut down cleanly on SIGINT/SIGTERM so no acknowledged write is lost. */
 export async function startServer(config: Config): Promise<void> {
+  describeDataDirHolder({ what: 'civicgrid start', port: config.PORT }); // named in the line a second process gets
   const runtime = await openRuntime(config);
   // a bucket that is missing or refuses these keys stops the boot here, not at the first photo of the day
   await blobStoreFor(config)
