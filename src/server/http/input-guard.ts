@@ -14,6 +14,8 @@ import { sendProblem } from './problem.ts';
 const NUL = '\u0000';
 // a high surrogate not followed by a low one, or a low one not preceded by a high one
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Fastify's maxParamLength (its default, which the app keeps) */
+const MAX_PARAM = 100;
 /** deeper than any shape the API accepts; a body nested further is refused rather than walked */
 const MAX_DEPTH = 32;
 
@@ -54,7 +56,14 @@ type PartsFn = (this: FastifyRequest, ...args: unknown[]) => AsyncIterableIterat
 
 /** Installs the rule as hooks on the root app: every route registered after this line is covered. */
 export function installInputGuard(app: FastifyInstance) {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
+    // A GET whose parameter is too long for its route falls through to the console's catch-all (`/*`), which
+    // would answer an API client with the console's 404: answer it as the router does for other methods.
+    const route = req.routeOptions.url ?? '';
+    const path = req.url.split('?')[0]!;
+    if (!route.startsWith('/api') && !route.startsWith('/open311') && /^\/(api|open311)\//.test(path) && path.split('/').some((s) => s.length > MAX_PARAM)) {
+      return frameworkErrors(Object.assign(new Error('too long'), { code: 'FST_ERR_MAX_PARAM_LENGTH' }) as FastifyError, req, reply);
+    }
     const type = req.headers['content-type'];
     // busboy throws a plain Error (a 500) on multipart without a boundary; it is the caller's malformed request
     if (typeof type === 'string' && /^multipart\//i.test(type) && !/;\s*boundary=("?)[^";\s]+\1/i.test(type)) {
