@@ -17,6 +17,8 @@ import { geoRoutes } from './geo/routes.ts';
 import { installAuthHook } from './http/auth-hook.ts';
 import { errors } from '../../shared/paging.ts';
 import { installProblemHandlers } from './http/problem.ts';
+import { frameworkErrors, installInputGuard } from './http/input-guard.ts';
+import { createSseTickets, installSseTicketHook, sseTicketRoutes } from './http/sse-ticket.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { open311Routes } from './open311/routes.ts';
 import { orgRoutes } from './org/routes.ts';
@@ -52,11 +54,13 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
     },
     requestIdHeader: false,
     trustProxy: true,
+    frameworkErrors, // 414 for an over-long path parameter, as problem+json (Open311's shape under /open311)
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+  installInputGuard(app); // no NUL or lone surrogate in any string of any request (before every route below)
   // Kept so a test can prove the OpenAPI document lists every route the server really has.
   const routeList: { method: string; url: string }[] = [];
   app.addHook('onRoute', (r) => {
@@ -96,6 +100,8 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   const { auth } = services;
   app.addHook('onClose', await auth.startSessionCache());
   installAuthHook(app, auth);
+  const sseTickets = createSseTickets(deps.pii, deps.clock);
+  installSseTicketHook(app, sseTickets, auth); // GET …/stream?ticket= (EventSource sends no headers; no token in URLs)
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
   app.get(
@@ -133,6 +139,7 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   await app.register(openDataRoutes(datahall.openData, datahall.ckan, datahall.dcat));
   // 送达 + 回访 + 知识库: delivered notices (outbox drained by startNotifyJobs), callbacks, the service catalogue
   await registerNotify(app, services.notify, cases);
+  await app.register(sseTicketRoutes(sseTickets)); // POST /api/v1/auth/stream-ticket: a 60 s ticket for one live feed
 
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)

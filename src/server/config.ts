@@ -31,6 +31,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MQTT_URL: z.string().optional(),
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  /** address the embedded broker binds (default: HOST) */
+  MQTT_HOST: z.string().optional(),
+  /** largest MQTT packet the embedded broker accepts; a bigger announced length closes the connection */
+  MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(268_435_455).default(262_144),
   TZ_OFFSET: z.string().default('+08:00'),
   /** raster XYZ basemap for the console's maps (https or same-origin, to pass the CSP); unset = offline plain background */
   MAP_TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}|\{z\}.*\{y\}.*\{x\}/, 'must be an XYZ template with {z}, {x} and {y}').optional(),

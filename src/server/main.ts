@@ -4,6 +4,7 @@ import { startDatahallJobs } from './datahall/jobs.ts';
 import { startBrainServices } from './brain/register.ts';
 import { startSupervisionSweeper } from './cases/supervision.ts';
 import { ConfigError, type Config } from './config.ts';
+import { describeDataDirHolder } from './db/data-dir-lock.ts';
 import { openRuntime } from './runtime.ts';
 import { createServices } from './services.ts';
 import { startNotifyJobs } from './notify/register.ts';
@@ -11,6 +12,7 @@ import { blobStoreFor } from './storage/from-config.ts';
 
 /** `civicgrid start`: boot, listen, and shut down cleanly on SIGINT/SIGTERM so no acknowledged write is lost. */
 export async function startServer(config: Config): Promise<void> {
+  describeDataDirHolder({ what: 'civicgrid start', port: config.PORT }); // named in the line a second process gets
   const runtime = await openRuntime(config);
   // one blob store for the process (one keep-alive agent on S3), checked before anything is served
   const blobs = blobStoreFor(config);

@@ -23,7 +23,8 @@ describe('live operations', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (t.app.server.address() as AddressInfo).port;
     const received: string[] = [];
-    const req = request({ host: '127.0.0.1', port, path: `/api/v1/brain/stream?access_token=${leader}` });
+    const { ticket } = (await t.call('POST', '/api/v1/auth/stream-ticket', { token: leader })).json();
+    const req = request({ host: '127.0.0.1', port, path: `/api/v1/brain/stream?ticket=${ticket}` });
     const opened = new Promise<number>((resolve) =>
       req.on('response', (res) => {
         res.setEncoding('utf8');

@@ -36,8 +36,7 @@ export async function cliDatabase(prefix: string): Promise<CliDatabase> {
   const database = await openTestDatabase({ dataDir });
   let env: Record<string, string>;
   if (testDbKind === 'pglite') {
-    await database.db.destroy();
-    await database.pglite!.close();
+    await database.close(); // also lets go of the data dir's lock, so the CLI process may take it
     env = { CIVICGRID_DATA_DIR: dataDir };
   } else {
     env = { DATABASE_URL: database.url! };

@@ -99,9 +99,7 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
     },
   };
 
-  const ingestMqtt = (deviceId: string, payload: Buffer) => {
-    pipeline.submit(deviceId, parsePayload(payload, clock.now().getTime()));
-  };
+  const ingestMqtt = (deviceId: string, payload: Buffer) => pipeline.submit(deviceId, parsePayload(payload, clock.now().getTime()));
 
   /** Device login over HTTP: `X-Device-Token: <token>` or Basic auth with device id and password. */
   async function httpDevice(headers: { token?: string; authorization?: string }): Promise<string> {
@@ -212,7 +210,7 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
       const url = o.url ?? config.MQTT_URL;
       broker = url
         ? await connectExternalBroker({ url, ingest: ingestMqtt, logger })
-        : await startEmbeddedBroker({ port: o.port ?? config.MQTT_PORT, auth: mqttAuth, ingest: ingestMqtt, logger });
+        : await startEmbeddedBroker({ port: o.port ?? config.MQTT_PORT, host: config.MQTT_HOST ?? config.HOST, maxPacketBytes: config.MQTT_MAX_PACKET_BYTES, auth: mqttAuth, ingest: ingestMqtt, logger });
       return broker;
     },
 

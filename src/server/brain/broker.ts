@@ -1,6 +1,7 @@
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import mqtt from 'mqtt';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { ADDRESS_FREE_FAILURES, createLoginThrottle, createSampler, DEFAULT_MQTT_MAX_PACKET_BYTES, guardConnection } from './broker-guard.ts';
 import type { Logger } from 'pino';
 
 /** `civicgrid/devices/{deviceId}/telemetry` (PRODUCT.md); the id is what the topic says, checked per login. */
@@ -20,11 +21,14 @@ export interface MqttAuth {
   gatewayMayPublish(scopePath: string, deviceId: string): Promise<boolean>;
 }
 
-export type Ingest = (deviceId: string, payload: Buffer) => void;
+/** Takes a telemetry payload; returns why it was refused (logged, sampled), or nothing when it was taken. */
+export type Ingest = (deviceId: string, payload: Buffer) => { reason: string; message: string } | null | void;
 
 export interface RunningBroker {
   /** the port actually listened on (MQTT_PORT=0 picks a free one) */
   port: number | null;
+  /** the address the embedded broker is bound to (MQTT_HOST, else HOST) */
+  host?: string;
   kind: 'embedded' | 'external';
   close(): Promise<void>;
 }
@@ -37,14 +41,31 @@ const authError = (code: 4 | 5, message: string) => Object.assign(new Error(mess
  * as the spec prescribes). The brain reads telemetry through an in-process subscription, so any other
  * subscriber of the same broker (a monitoring tool, the benchmark) sees exactly the same messages.
  */
-export async function startEmbeddedBroker(opts: { port: number; host?: string; auth: MqttAuth; ingest: Ingest; logger: Logger }): Promise<RunningBroker> {
+export async function startEmbeddedBroker(opts: { port: number; host?: string; maxPacketBytes?: number; auth: MqttAuth; ingest: Ingest; logger: Logger }): Promise<RunningBroker> {
   const identities = new WeakMap<Client, Identity>();
+  const throttle = createLoginThrottle();
+  const sample = createSampler();
+  const maxPacketBytes = opts.maxPacketBytes ?? DEFAULT_MQTT_MAX_PACKET_BYTES;
+  const ipOf = (client: Client) => (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress ?? 'unknown';
   const broker = await Aedes.createBroker({
     authenticate(client, username, password, done) {
-      if (!username || !password) return done(authError(4, 'username and password required'), false);
+      const ip = ipOf(client);
+      const keys = [`ip:${ip}`, `client:${client.id}`, `user:${ip}:${String(username).slice(0, 128)}`];
+      const refused = (reason: string, code: 4 | 5 = 4) => {
+        const failures = throttle.fail(keys, { [`ip:${ip}`]: ADDRESS_FREE_FAILURES });
+        const n = sample(`login:${reason}`);
+        if (n !== null) opts.logger.warn({ ip, client: String(client.id).slice(0, 64), reason, failures, seen: n }, 'mqtt login refused');
+        done(authError(code, reason === 'throttled' ? 'too many failed logins; wait and retry' : 'bad username or password'), false);
+      };
+      // earlier failures from this address or client id: refuse without asking the database (backoff)
+      if (throttle.wait(keys) > 0) return refused('throttled', 5);
+      if (!username || !password) return refused('missing credentials');
+      // no NUL, control characters or overlong names: they can only be an attack, and reach no database
+      if (username.length > 128 || /[\u0000-\u001f]/.test(username) || password.length > 1024) return refused('malformed username');
       opts.auth.login(username, password.toString('utf8')).then(
         (who) => {
-          if (!who) return done(authError(4, 'bad username or password'), false);
+          if (!who) return refused('bad credentials');
+          throttle.succeed(keys);
           identities.set(client, who);
           done(null, true);
         },
@@ -57,8 +78,13 @@ export async function startEmbeddedBroker(opts: { port: number; host?: string; a
     authorizePublish(client, packet, done) {
       const who = client ? identities.get(client) : undefined;
       const deviceId = deviceOfTopic(packet.topic);
-      if (!who || !deviceId) return done(new Error(`publishing to ${packet.topic} is not allowed`));
-      if (who.kind === 'device') return done(deviceId === who.id ? null : new Error(`device ${who.id} may only publish its own topic`));
+      const deny = (message: string) => {
+        const n = sample('publish:denied');
+        if (n !== null) opts.logger.warn({ client: client ? String(client.id).slice(0, 64) : null, topic: packet.topic.slice(0, 200), seen: n }, 'mqtt publish refused');
+        done(new Error(message));
+      };
+      if (!who || !deviceId) return deny(`publishing to ${packet.topic} is not allowed`);
+      if (who.kind === 'device') return deviceId === who.id ? done(null) : deny(`device ${who.id} may only publish its own topic`);
       opts.auth.gatewayMayPublish(who.scopePath, deviceId).then(
         (ok) => done(ok ? null : new Error(`gateway ${who.username} may not publish for ${deviceId}`)),
         (err) => done(err as Error),
@@ -79,22 +105,33 @@ export async function startEmbeddedBroker(opts: { port: number; host?: string; a
       TELEMETRY_FILTER,
       (packet, cb) => {
         const id = deviceOfTopic(packet.topic);
-        if (id) opts.ingest(id, packet.payload as Buffer);
+        const rejected = id ? opts.ingest(id, packet.payload as Buffer) : null;
+        if (rejected) {
+          const n = sample(`payload:${rejected.reason}`);
+          if (n !== null) opts.logger.warn({ device: id, reason: rejected.reason, message: rejected.message, bytes: (packet.payload as Buffer).length, seen: n }, 'mqtt payload rejected');
+        }
         cb();
       },
       resolve,
     ),
   );
 
-  const server: Server = createServer(broker.handle);
+  const server: Server = createServer((socket) => {
+    const conn = guardConnection(socket, maxPacketBytes, (announced) => {
+      const n = sample('packet:too_large');
+      if (n !== null) opts.logger.warn({ ip: socket.remoteAddress, announced, max: maxPacketBytes, seen: n }, 'mqtt packet too large; connection closed');
+    });
+    broker.handle(conn as unknown as Socket);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '0.0.0.0', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  opts.logger.info({ port }, 'embedded MQTT broker listening');
+  opts.logger.info({ port, host: opts.host ?? '0.0.0.0', maxPacketBytes }, 'embedded MQTT broker listening');
   return {
     port,
+    host: (server.address() as AddressInfo).address,
     kind: 'embedded',
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));

@@ -15,6 +15,8 @@ export interface DuplicateProbe {
   category?: string | null;
   now?: Date;
   excludeId?: string;
+  /** whose candidates: only cases inside this data scope are proposed (another district's codes would leak) */
+  scopePath: string;
 }
 
 /** 并单 window: open cases this close and this recent are proposed as duplicates. */
@@ -44,6 +46,7 @@ export function createDuplicateFinder(deps: Pick<Deps, 'db' | 'clock'>, store: C
     since: new Date((q.now ?? clock.now()).getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000),
     category: q.category,
     excludeId: q.excludeId,
+    scopePath: q.scopePath,
   });
 
   return {

@@ -7,6 +7,7 @@ import { stepDue } from './deadlines.ts';
 import { dupText, duplicateOptions, type Duplicate } from './duplicates.ts';
 import { createIntakeWriter, type InTransaction } from './intake-batch.ts';
 import { assertChannel } from './policy.ts';
+import { assertPlaceInScope } from './intake-scope.ts';
 import type { CaseEventRow, CaseRow, Channel } from './store.ts';
 
 export interface IntakeInput {
@@ -107,6 +108,7 @@ export function createIntake(core: CaseCore) {
     if (category && taxonomy.category(category)!.urgent) urgent = true;
 
     const where = await place(input);
+    if (where.placedBy) await assertPlaceInScope(db, core.org, actor, where.areaPath);
     const reporter = reporterFields(input.reporter);
     const now = clock.now();
     const ratingToken = randomBytes(18).toString('base64url');
@@ -115,7 +117,7 @@ export function createIntake(core: CaseCore) {
     const written = await writer.write({
       actor,
       within: opts.within,
-      probe: where.lon !== null ? probeOf({ text, lon: where.lon, lat: where.lat!, category, now }, spaced) : null,
+      probe: where.lon !== null ? probeOf({ text, lon: where.lon, lat: where.lat!, category, now, scopePath: actor.scopePath }, spaced) : null,
       payload: { channel: input.channel, category, grid: where.gridCode, placedBy: where.placedBy, classified },
       row: {
         channel: input.channel,

@@ -42,8 +42,9 @@ export const caseRoutes =
     });
 
     app.get('/api/v1/cases/duplicates', { schema: { tags, summary: 'Open cases near a point with similar text (并单 candidates)', querystring: duplicatesQuery, response: { 200: z.array(z.object({ caseCode: z.string(), score: z.number() })), ...errors(400, 401, 403) } } }, async (req) => {
-      assertCan(requireActor(req), 'case.read');
-      return cases.findDuplicates(req.query);
+      const actor = requireActor(req);
+      assertCan(actor, 'case.read');
+      return cases.findDuplicates({ ...req.query, scopePath: actor.scopePath });
     });
 
     app.get('/api/v1/cases/:code', { schema: { tags, summary: 'One case with its timeline, deadlines and attachments', params: byCode, response: { 200: caseDetail, ...errors(401, 403, 404) } } }, async (req) =>

@@ -111,6 +111,8 @@ export interface DuplicateProbeRow {
   since: Date;
   category?: string | null;
   excludeId?: string | null;
+  /** the caller's data scope: candidates come only from inside it (migration 0014) */
+  scopePath: string | null;
 }
 
 export interface DuplicateOptions {
@@ -137,7 +139,7 @@ function probesJson(probes: readonly (DuplicateProbeRow & { n?: number })[], o: 
   return JSON.stringify(
     probes.map((p, i) => {
       const { dLat, dLon } = boxDegrees(o.radiusM, p.lat);
-      return { n: p.n ?? i + 1, txt: p.dupText, lon: p.lon, lat: p.lat, dlat: dLat, dlon: dLon, category: p.category || null, exclude_id: p.excludeId || null, cells: h3CellsAround(p.lon, p.lat, o.radiusM) };
+      return { n: p.n ?? i + 1, txt: p.dupText, lon: p.lon, lat: p.lat, dlat: dLat, dlon: dLon, category: p.category || null, exclude_id: p.excludeId || null, scope: p.scopePath || null, cells: h3CellsAround(p.lon, p.lat, o.radiusM) };
     }),
   );
 }

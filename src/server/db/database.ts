@@ -5,6 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
 import { pglitePool } from './pglite-pool.ts';
 import { pgliteSignals, postgresSignals, type Signals } from './signals.ts';
 import type { Db, Tables } from './tables.ts';
@@ -37,12 +38,18 @@ export interface PgliteOptions {
 }
 
 export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
-  if (opts.dataDir && !opts.dataDir.startsWith('memory://')) mkdirSync(opts.dataDir, { recursive: true });
+  const onDisk = Boolean(opts.dataDir && !opts.dataDir.startsWith('memory://'));
+  if (onDisk) mkdirSync(opts.dataDir!, { recursive: true });
+  // one process per data dir: a second one gets a clear line instead of Aborted() (data-dir-lock.ts)
+  const unlock = onDisk ? lockDataDir(opts.dataDir!) : () => {};
   const pglite = await PGlite.create({
     dataDir: opts.dataDir,
     loadDataDir: opts.loadDataDir,
     extensions: pgliteExtensions,
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keepString },
+  }).catch((err: unknown) => {
+    unlock();
+    throw err;
   });
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pglitePool(pglite) }) });
   const signals = pgliteSignals(pglite);
@@ -55,6 +62,7 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
       await signals.close();
       await db.destroy();
       await pglite.close();
+      unlock();
     },
   };
 }

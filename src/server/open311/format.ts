@@ -24,7 +24,9 @@ export const contentTypes: Record<Open311Format, string> = {
  * what clients that send `Accept: application/json` without a suffix expect; an unknown suffix is null.
  */
 export function splitFormat(segment: string): { name: string; format: Open311Format } | null {
-  const m = /^(.*?)(?:\.([A-Za-z]+))?$/.exec(segment)!;
+  // [\s\S]: a segment may hold a newline (%0A), which `.` would not match (found by test/api/fuzz.test.ts)
+  const m = /^([\s\S]*?)(?:\.([A-Za-z]+))?$/.exec(segment);
+  if (!m) return null;
   const ext = m[2]?.toLowerCase();
   if (ext === undefined) return { name: m[1]!, format: 'json' };
   if (ext === 'json' || ext === 'xml') return { name: m[1]!, format: ext };

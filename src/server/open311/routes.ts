@@ -102,7 +102,7 @@ const wireRoutes =
       );
       app.get(`/services${suffix}`, get('Services: the taxonomy leaves (事项小类)'), async (req, reply) => list(reply, fmt(req), 'services', 'service', open311.services()));
       app.post(`/requests${suffix}`, post('Create a service request (needs api_key); becomes a case'), async (req, reply) =>
-        list(reply, fmt(req), 'service_requests', 'request', await open311.submit(params(req), req.id), 201),
+        list(reply, fmt(req), 'service_requests', 'request', await open311.submit(params(req), req.id)), // 200, as GeoReport v2 says
       );
       app.get(`/requests${suffix}`, get('Service requests: service_request_id, service_code, start_date/end_date (≤ 90 days), status, page, page_size'), async (req, reply) => {
         const { rows, total } = await open311.listRequests(params(req), base(req));

@@ -153,23 +153,32 @@ export function createOpen311Service(
       const token = randomUUID();
       const actor = await keyActor(key, requestId);
 
-      const { case: c } = await cases.intake(actor, {
-        channel: 'open311',
-        text,
-        category: cat.code,
-        lon,
-        lat,
-        address,
-        reporter: { name: who.name, phone: who.phone, email: who.email },
-        priority: danger ? 1 : severity ? priorityForSeverity[severity] : undefined,
-        urgent: danger || cat.urgent || undefined,
-        externalRef: `open311:${token}`,
-      });
-      await db.transaction().execute(async (tx) => {
-        await store.insertRequest(tx, { case_id: c.id, token, api_key_id: key.id, service_code: cat.code, attributes: attrs, media_url: mediaUrl ?? null, created_at: clock.now() });
-        await audit.record(tx, clock.now(), { id: null, username: actor.username, requestId }, 'open311.request', { type: 'case', id: c.code }, { key: key.id, token, media: Boolean(mediaUrl) });
-      });
-      return [{ service_request_id: c.code, token, service_notice: `已受理，编号 ${c.code}。${serviceNotice(cat.deadlineHours, cat.workingTime)}`, account_id: null }];
+      // The token row and its audit entry commit in the intake's own transaction: a crash can no longer leave a
+      // case without its token (a client's retry would then have filed the matter twice).
+      const { case: c } = await cases.intake(
+        actor,
+        {
+          channel: 'open311',
+          text,
+          category: cat.code,
+          lon,
+          lat,
+          address,
+          reporter: { name: who.name, phone: who.phone, email: who.email },
+          priority: danger ? 1 : severity ? priorityForSeverity[severity] : undefined,
+          urgent: danger || cat.urgent || undefined,
+          externalRef: `open311:${token}`,
+        },
+        {
+          within: async (tx, row) => {
+            await store.insertRequest(tx, { case_id: row.id, token, api_key_id: key.id, service_code: cat.code, attributes: attrs, media_url: mediaUrl ?? null, created_at: row.created_at });
+            await audit.record(tx, row.created_at, { id: null, username: actor.username, requestId }, 'open311.request', { type: 'case', id: row.code }, { key: key.id, token, media: Boolean(mediaUrl) });
+          },
+        },
+      );
+      // GeoReport v2 answers service_request_id *or* token; the id (the case code) is known at once, so the
+      // token (kept for GET tokens/{token}) is not sent
+      return [{ service_request_id: c.code, service_notice: `已受理，编号 ${c.code}。${serviceNotice(cat.deadlineHours, cat.workingTime)}`, account_id: null }];
     },
 
     async token(token: string) {
@@ -188,7 +197,8 @@ export function createOpen311Service(
     /** `GET requests`: service_request_id (overrides the rest), service_code, date window ≤ 90 days, status, paging. */
     async listRequests(params: Params, publicBase: string): Promise<Page<Record<string, Open311Value>>> {
       const page = integer(params, 'page', 1, 1_000_000, 1);
-      const pageSize = integer(params, 'page_size', 1, 200, 50);
+      // GeoReport v2: "up to 1000" requests by default (and the 90-day window of dateWindow)
+      const pageSize = integer(params, 'page_size', 1, 1000, 1000);
       const ids = one(params, 'service_request_id', 2000);
       if (ids) {
         const codes = [...new Set(ids.split(',').map((s) => s.trim()).filter(Boolean))];

@@ -15,7 +15,7 @@ export interface Duplicate {
 export interface TriageServiceOptions {
   taxonomy: Taxonomy;
   /** near-duplicate open cases (the case store answers this once cases exist) */
-  findDuplicates?: (q: { text: string; lon: number; lat: number; category?: string | null }) => Promise<Duplicate[]>;
+  findDuplicates?: (q: { text: string; lon: number; lat: number; category?: string | null; scopePath: string }) => Promise<Duplicate[]>;
   /** how many recently closed cases of the city join the training set at boot */
   historyLimit?: number;
   /** how often (ms) to pick up corrections other nodes stored */
@@ -101,7 +101,7 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
       const r = e.classify(input.text);
       const duplicates =
         input.lon !== undefined && opts.findDuplicates
-          ? await opts.findDuplicates({ text: input.text, lon: input.lon, lat: input.lat!, category: r.category.code })
+          ? await opts.findDuplicates({ text: input.text, lon: input.lon, lat: input.lat!, category: r.category.code, scopePath: actor.scopePath })
           : [];
       return {
         category: r.category,

@@ -77,16 +77,15 @@ export const alarmRoutes =
       {
         schema: {
           tags,
-          summary: 'Live feed (SSE) of alarms and case changes in my scope; EventSource may pass ?access_token=',
-          querystring: z.object({ access_token: z.string().max(200).optional() }),
+          summary: 'Live feed (SSE) of alarms and case changes in my scope; EventSource passes ?ticket= (POST /api/v1/auth/stream-ticket)',
+          querystring: z.object({ ticket: z.string().max(1000).optional() }),
           response: { 200: z.string().describe('text/event-stream'), ...errors(401, 403) },
         },
       },
       async (req, reply) => {
-        let actor: Actor | null = req.actor;
-        // EventSource cannot send headers, so the console passes its session token in the query instead.
-        if (!actor && req.query.access_token) actor = await auth.authenticate(req.query.access_token);
-        if (!actor) throw new AppError(401, 'auth.required', 'sign in first: send Authorization: Bearer <token>');
+        // a stream ticket (never the session token) signs an EventSource in: http/sse-ticket.ts
+        const actor: Actor | null = req.actor;
+        if (!actor) throw new AppError(401, 'auth.required', 'sign in first: send Authorization: Bearer <token>, or ?ticket= from POST /api/v1/auth/stream-ticket');
         brain.streamGuard(actor);
         streamLive(req, reply, brain.events, brain.caseBus(), actor);
       },
