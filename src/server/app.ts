@@ -31,6 +31,8 @@ import { createOrgService } from './org/service.ts';
 import { taxonomyRoutes } from './taxonomy/routes.ts';
 import type { Taxonomy } from './taxonomy/taxonomy.ts';
 import { webRoutes } from './web/routes.ts';
+import { evaluationRoutes } from './evaluation/routes.ts';
+import { createEvaluationService } from './evaluation/service.ts';
 
 export interface AppOptions {
   deps: Deps;
@@ -128,6 +130,7 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
   await app.register(open311Routes(deps, taxonomy, cases)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, deps, taxonomy, cases, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+  await app.register(evaluationRoutes(createEvaluationService(deps), cases.present)); // 综合评价: indicators, schemes, scores, trends, drill-down
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 

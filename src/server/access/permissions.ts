@@ -49,6 +49,10 @@ export const permissionTable = {
   'calendar.manage': ['admin'],
   /** Open311 API keys of external systems */
   'open311.manage': ['admin'],
+  /** 综合评价: indicators, scores and rankings (leaders and admins the city, a district leader its district) */
+  'evaluation.read': ['admin', 'leader', 'dispatcher'],
+  /** 考核方案 weight schemes and rollup rebuilds */
+  'evaluation.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;
