@@ -304,22 +304,25 @@ begin
     coalesce(e.answered, false), coalesce(e.dismissed, false),
     e.first_dispatch is not null, coalesce(e.first_dispatch <= c.created_at + make_interval(secs => s.dispatch_hours * 3600), false),
     e.reports > 0, e.reports > 0 and e.late_reports = 0, e.last_report,
-    e.last_check is not null, coalesce(e.last_check <= e.report_before_check + make_interval(secs => s.check_hours * 3600), false),
+    e.last_check is not null, coalesce(e.last_two_actions[1] = 'check' and e.last_two_actions[2] = 'report' and e.last_two[1] <= e.last_two[2] + make_interval(secs => s.check_hours * 3600), false),
     c.state in ('closed', 'rated') and c.merged_into is null, e.reworks, e.extensions, coalesce(e.rated, false),
     coalesce(c.rating in ('satisfied', 'basically_satisfied'), false), coalesce(e.unsatisfied, false), coalesce(e.reopened, false), e.yellow, e.red, e.urges
   from cases c cross join evaluation_settings s
-  cross join lateral (
-    select
+  join (
+    -- one pass over the events, grouped by case
+    select ev.case_id,
       bool_or(ev.action = 'file') as filed, bool_or(ev.action = 'answer') as answered,
       bool_or(ev.action in ('reject', 'void', 'merge')) as dismissed,
       min(ev.at) filter (where ev.action = 'dispatch') as first_dispatch,
       (array_agg(ev.actor_id order by ev.id) filter (where ev.action = 'dispatch'))[1] as dispatcher_id,
       (array_agg(ev.actor_id order by ev.id desc) filter (where ev.action = 'check'))[1] as checker_id,
       count(*) filter (where ev.action = 'report') as reports,
-      count(*) filter (where ev.action = 'report' and c.due_at is not null and ev.at > c.due_at) as late_reports,
+      count(*) filter (where ev.action = 'report' and c2.due_at is not null and ev.at > c2.due_at) as late_reports,
       max(ev.at) filter (where ev.action = 'report') as last_report,
       max(ev.at) filter (where ev.action = 'check') as last_check,
-      max(ev.at) filter (where ev.action = 'report' and ev.id < (select max(k.id) from case_events k where k.case_id = c.id and k.action = 'check')) as report_before_check,
+      -- the report the last check looked at: the last report before it (events of a case are ordered by id)
+      (array_agg(ev.at order by ev.id desc) filter (where ev.action in ('report', 'check')))[1:2] as last_two,
+      (array_agg(ev.action order by ev.id desc) filter (where ev.action in ('report', 'check')))[1:2] as last_two_actions,
       count(*) filter (where ev.action = 'rework')::int as reworks,
       bool_or(ev.action = 'rework' and ev.from_state = 'rated') as reopened,
       count(*) filter (where ev.action = 'approve_extension')::int as extensions,
@@ -328,8 +331,9 @@ begin
       count(*) filter (where ev.action = 'supervise' and ev.payload ->> 'level' = 'yellow')::int as yellow,
       count(*) filter (where ev.action = 'supervise' and ev.payload ->> 'level' = 'red')::int as red,
       count(*) filter (where ev.action = 'urge')::int as urges
-    from case_events ev where ev.case_id = c.id
-  ) e;
+    from case_events ev join cases c2 on c2.id = ev.case_id
+    group by ev.case_id
+  ) e on e.case_id = c.id;
   get diagnostics v_n = row_count;
   update evaluation_case_facts f set recurred = true
   from cases p, evaluation_settings s

@@ -8,6 +8,7 @@ import { seedDispatchCatalogue } from '../dispatch/service.ts';
 import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
+import { seedEvaluationHistory } from '../evaluation/demo-history.ts';
 import { putSetting } from '../settings.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 
@@ -41,7 +42,7 @@ export function demoAreas() {
 }
 
 /** Seeds departments from the taxonomy, the demo city and the demo accounts, in one transaction. */
-export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string): Promise<void> {
+export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string, opts: { history?: boolean } = {}): Promise<void> {
   const store = createOrgStore();
   const now = deps.clock.now();
   const actor = systemActor(demoCity.code, 'seed');
@@ -74,6 +75,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
     await seedBrainDemo(tx, now); // default alarm rules, demo-water-level-001 and the simulated sensor fleet
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
+  if (opts.history) await seedEvaluationHistory(deps, taxonomy); // a year of cases for `npm start` only (the test template stays light)
 }
 
 /** Departments from the taxonomy and the deployment mode for a production install. */
