@@ -23,6 +23,8 @@ const OperationsPage = lazy(() => import('./pages/operations.tsx').then((m) => (
 const RegistryImportPage = lazy(() => import('./pages/registry-import.tsx').then((m) => ({ default: m.RegistryImportPage })));
 const RegistryPage = lazy(() => import('./pages/registry.tsx').then((m) => ({ default: m.RegistryPage })));
 const WorkbenchPage = lazy(() => import('./pages/workbench.tsx').then((m) => ({ default: m.WorkbenchPage })));
+const EvaluationPage = lazy(() => import('./pages/evaluation.tsx').then((m) => ({ default: m.EvaluationPage })));
+const BigScreenPage = lazy(() => import('./pages/evaluation-screen.tsx').then((m) => ({ default: m.BigScreenPage })));
 const PortalApp = lazy(() => import('./portal/portal-app.tsx').then((m) => ({ default: m.PortalApp })));
 
 interface ConsoleRoute {
@@ -41,6 +43,7 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/cases/:code', nav: 'cases', render: (p) => <CaseDetailPage code={p.code!} /> },
   { pattern: '/map', nav: 'map', render: () => <MapPage /> },
   { pattern: '/operations', nav: 'operations', render: () => <OperationsPage /> },
+  { pattern: '/evaluation', nav: 'evaluation', render: () => <EvaluationPage /> },
   { pattern: '/registry', nav: 'registry', render: () => <RegistryPage /> },
   { pattern: '/registry/import', nav: 'import', render: () => <RegistryImportPage /> },
 ];
@@ -91,7 +94,7 @@ function Root() {
       theme={{ token: { colorPrimary: '#1456b8', colorLink: '#1456b8', colorTextDescription: 'rgba(0,0,0,0.62)', borderRadius: 6 } }}
     >
       <AntApp>
-        <Suspense fallback={<Spin fullscreen />}>{isPortal ? <PortalApp /> : path === '/login' ? <LoginPage /> : <Console />}</Suspense>
+        <Suspense fallback={<Spin fullscreen />}>{isPortal ? <PortalApp /> : path === '/login' ? <LoginPage /> : path === '/screen' ? <BigScreenPage /> : <Console />}</Suspense>
       </AntApp>
     </ConfigProvider>
   );

@@ -4,7 +4,7 @@ import type { CaseRow } from '../cases/store.ts';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors, paged } from '../http/paging.ts';
 import { caseSummary } from '../cases/schema.ts';
-import { drillQuery, indicatorsView, schemeCode, schemeView, scoresQuery, scoresView, trendQuery, trendView } from './schema.ts';
+import { pulseView, drillQuery, indicatorsView, schemeCode, schemeView, scoresQuery, scoresView, trendQuery, trendView } from './schema.ts';
 import type { EvaluationService } from './service.ts';
 import { scoresWorkbook } from './xlsx.ts';
 
@@ -43,6 +43,9 @@ export const evaluationRoutes =
       const r = await evaluation.drill(requireActor(req), req.query);
       return { ...r, items: r.items.map(presentCase) };
     });
+    app.get('/api/v1/evaluation/pulse', { schema: { tags, summary: "Today's intake and dispatches beside the 7-day average (big screen)", response: { 200: pulseView, ...errors(401, 403) } } }, async (req) =>
+      evaluation.pulse(requireActor(req)),
+    );
     app.post('/api/v1/evaluation/rebuild', { schema: { tags, summary: 'Recompute facts and rollups from the case events (admin)', response: { 200: z.object({ cases: z.number() }), ...errors(401, 403) } } }, async (req) =>
       evaluation.rebuild(requireActor(req)),
     );

@@ -95,3 +95,6 @@ export const trendView = z.object({
   scheme: z.object({ code: z.string() }),
   points: z.array(z.object({ month: z.string(), caseCount: z.number(), score: z.number().nullable(), indicators: z.array(indicatorValue.omit({ drill: true })) })),
 });
+
+const dayCounts = z.object({ day: z.string(), received: z.number(), dispatched: z.number() });
+export const pulseView = z.object({ today: dayCounts, avg7: z.object({ received: z.number(), dispatched: z.number() }), series: z.array(dayCounts) });

@@ -243,6 +243,19 @@ export function createEvaluationService(deps: Deps) {
       return { ...r, page: q.page, pageSize: q.pageSize };
     },
 
+    /** The big screen's pulse: today's intake and dispatches beside the average of the 7 days before. */
+    async pulse(actor: Actor) {
+      assertCan(actor, 'evaluation.read');
+      const end = today();
+      const start = new Date(Date.parse(end) - 7 * 86_400_000).toISOString().slice(0, 10);
+      const rows = new Map((await store.daily(db, actor.scopePath, { from: start, to: end })).map((r) => [r.day, r]));
+      const days = Array.from({ length: 8 }, (_, i) => new Date(Date.parse(start) + i * 86_400_000).toISOString().slice(0, 10));
+      const series = days.map((day) => ({ day, received: rows.get(day)?.received ?? 0, dispatched: rows.get(day)?.dispatched ?? 0 }));
+      const prior = series.slice(0, 7);
+      const avg = (k: 'received' | 'dispatched') => Math.round((prior.reduce((s, d) => s + d[k], 0) / 7) * 10) / 10;
+      return { today: series[7]!, avg7: { received: avg('received'), dispatched: avg('dispatched') }, series };
+    },
+
     /** Recomputes facts and rollups from the case events (after a bulk load or a settings change). */
     async rebuild(actor: Actor) {
       assertCan(actor, 'evaluation.manage');

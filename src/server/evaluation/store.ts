@@ -89,6 +89,14 @@ export function createEvaluationStore() {
       return r.rows.map((row) => ({ month: String(row.month), totals: totalsOf(row, cols) }));
     },
 
+    /** Per-day intake and dispatch counts of the last days, for the big screen's "today vs 7-day average". */
+    async daily(db: Db, scopePath: string, p: Period) {
+      const r = await sql<{ day: string; received: number; dispatched: number; red: number }>`
+        select to_char(day, 'YYYY-MM-DD') as day, sum(received)::int as received, sum(dispatched)::int as dispatched, sum(red)::int as red
+        from evaluation_daily where day between ${p.from}::date and ${p.to}::date and area_path <@ ${scopePath}::ltree group by day order by day`.execute(db);
+      return r.rows;
+    },
+
     departments: (db: Db) => db.selectFrom('departments').select(['code', 'name']).where('active', '=', true).orderBy('code').execute(),
 
     /** Areas of a level in scope, with their surface from the grids below them (km²). */
