@@ -35,7 +35,8 @@ const REFRESH_MS = 30_000;
 const vw = (n: number) => `${n}vw`;
 const panel = { background: 'linear-gradient(180deg, #0d2547 0%, #0a1c36 100%)', border: '1px solid #1d4a85', borderRadius: vw(0.4), padding: vw(0.8), minHeight: 0, overflow: 'hidden' } as const;
 const heading = { color: '#7fc4ff', fontSize: vw(1.05), fontWeight: 600, margin: `0 0 ${vw(0.5)}` } as const;
-const darkAxis = { axisLine: { lineStyle: { color: '#5b7aa6' } }, axisLabel: { color: '#b9cce6', fontSize: 18 }, splitLine: { lineStyle: { color: '#1d3a63' } } };
+const chartFont = () => Math.max(14, Math.round(window.innerWidth / 110));
+const darkAxis = () => ({ axisLine: { lineStyle: { color: '#5b7aa6' } }, axisLabel: { color: '#b9cce6', fontSize: chartFont() }, splitLine: { lineStyle: { color: '#1d3a63' } } });
 
 /**
  * 大屏: the operations room's video wall (1920×1080 or 3840×2160). No console chrome, dark, large type,
@@ -78,12 +79,12 @@ export function BigScreenPage() {
 
   const trend = useMemo<ChartOption>(
     () => ({
-      grid: { left: 60, right: 24, top: 40, bottom: 40 },
-      legend: { textStyle: { color: '#d5e4f7', fontSize: 18 }, top: 0 },
-      xAxis: { type: 'category', data: (pulse?.series ?? []).map((d) => d.day.slice(5)), ...darkAxis },
-      yAxis: { type: 'value', minInterval: 1, ...darkAxis },
+      grid: { left: chartFont() * 3, right: 24, top: chartFont() * 2.5, bottom: chartFont() * 2 },
+      legend: { textStyle: { color: '#d5e4f7', fontSize: chartFont() }, top: 0, itemWidth: chartFont() * 1.5, itemHeight: chartFont() * 0.8 },
+      xAxis: { type: 'category', data: (pulse?.series ?? []).map((d) => d.day.slice(5)), ...darkAxis() },
+      yAxis: { type: 'value', minInterval: 1, ...darkAxis() },
       series: [
-        { name: t('screen.today_received'), type: 'line', smooth: true, data: (pulse?.series ?? []).map((d) => d.received), itemStyle: { color: '#36c3ff' }, lineStyle: { width: 4 } },
+        { name: t('screen.today_received'), type: 'line', smooth: true, data: (pulse?.series ?? []).map((d) => d.received), itemStyle: { color: '#36c3ff' }, lineStyle: { width: 4 }, symbolSize: chartFont() / 2 },
         { name: t('screen.today_dispatched'), type: 'line', smooth: true, data: (pulse?.series ?? []).map((d) => d.dispatched), itemStyle: { color: '#ffc53d' }, lineStyle: { width: 4 } },
       ],
     }),

@@ -70,11 +70,13 @@ export function EvaluationPage() {
   const weighted = Object.keys(weights);
 
   const radar = useMemo<ChartOption>(() => {
-    const inds = weighted.map((c) => ({ name: name(c), max: 100 }));
+    // indicators without data (no objections to judge, no ratings) are left off rather than drawn as zero
+    const shown = weighted.filter((c) => item?.indicators.find((i) => i.code === c)?.points != null);
+    const inds = shown.map((c) => ({ name: name(c), max: 100 }));
     return {
       tooltip: {},
       radar: { indicator: inds, radius: '65%', axisName: { color: '#333' } },
-      series: [{ type: 'radar', data: [{ name: item?.subject.name ?? '', value: weighted.map((c) => item?.indicators.find((i) => i.code === c)?.points ?? 0), areaStyle: { opacity: 0.25 } }] }],
+      series: [{ type: 'radar', data: [{ name: item?.subject.name ?? '', value: shown.map((c) => item?.indicators.find((i) => i.code === c)?.points ?? 0), areaStyle: { opacity: 0.25 } }] }],
     };
   }, [item, weighted.join(','), locale]); // eslint-disable-line react-hooks/exhaustive-deps
   const trendChart = useMemo<ChartOption>(
