@@ -101,10 +101,16 @@ export function createEvaluationStore() {
 
     /** Areas of a level in scope, with their surface from the grids below them (km²). */
     async areas(db: Db, scopePath: string, level: AreaLevel) {
+      const depth = levelDepth[level];
+      // one pass over the grids: each grid's surface goes to its ancestor at the level
       const r = await sql<{ code: string; name: string; path: string; km2: number | null }>`
-        select a.code, a.name, a.path::text as path,
-          (select sum(g.area_m2) / 1e6 from areas gr join area_geometries g on g.area_code = gr.code where gr.level = 'grid' and gr.path <@ a.path) as km2
-        from areas a where a.level = ${level} and a.path <@ ${scopePath}::ltree order by a.path`.execute(db);
+        select a.code, a.name, a.path::text as path, s.km2
+        from areas a left join (
+          select subpath(gr.path, 0, ${depth}) as path, sum(g.area_m2) / 1e6 as km2
+          from areas gr join area_geometries g on g.area_code = gr.code
+          where gr.level = 'grid' and gr.path <@ ${scopePath}::ltree group by 1
+        ) s on s.path = a.path
+        where a.level = ${level} and a.path <@ ${scopePath}::ltree order by a.path`.execute(db);
       return r.rows.map((a) => ({ ...a, km2: a.km2 === null ? null : Number(a.km2) }));
     },
 
