@@ -64,9 +64,18 @@ export function createEvaluationService(deps: Deps) {
     return s;
   }
 
+  // areas with their surfaces change with a grid import, not per request: kept a minute per scope and level
+  const areaCache = new Map<string, { at: number; rows: Subject[] }>();
   async function subjects(actor: Actor, type: SubjectType, level: AreaLevel): Promise<Subject[]> {
     if (type === 'department') return (await store.departments(db)).map((d) => ({ type, code: d.code, name: d.name, key: d.code }));
-    if (type === 'area') return (await store.areas(db, actor.scopePath, level)).map((a) => ({ type, code: a.code, name: a.name, key: a.path, km2: a.km2 }));
+    if (type === 'area') {
+      const key = `${actor.scopePath}|${level}`;
+      const hit = areaCache.get(key);
+      if (hit && Date.now() - hit.at < 60_000) return hit.rows;
+      const rows = (await store.areas(db, actor.scopePath, level)).map((a) => ({ type, code: a.code, name: a.name, key: a.path, km2: a.km2 }));
+      areaCache.set(key, { at: Date.now(), rows });
+      return rows;
+    }
     return (await store.posts(db, actor.scopePath)).map((u) => ({ type, code: u.username, name: u.display_name, key: u.id, roles: u.roles }));
   }
 
@@ -92,8 +101,8 @@ export function createEvaluationService(deps: Deps) {
   }
 
   /** Scores of every subject of a type over a period, ranked; the numbers are enough to recompute each score. */
-  async function compute(actor: Actor, type: SubjectType, p: Period, level: AreaLevel, scheme: SchemeRow) {
-    const [list, totals] = await Promise.all([subjects(actor, type, level), totalsFor(actor, type, p, level)]);
+  async function compute(actor: Actor, type: SubjectType, p: Period, level: AreaLevel, scheme: SchemeRow, list: Subject[]) {
+    const totals = await totalsFor(actor, type, p, level);
     const byKey = new Map(totals.map((x) => [x.key, x.totals]));
     const rows = list.map((s) => {
       const t = byKey.get(s.key) ?? {};
@@ -136,7 +145,9 @@ export function createEvaluationService(deps: Deps) {
     const period: ResolvedPeriod = resolvePeriod(q, today());
     const level = q.level ?? 'district';
     const scheme = await schemeFor(q.subject, q.scheme);
-    const [items, previous] = await Promise.all([compute(actor, q.subject, period, level, scheme), compute(actor, q.subject, period.previous, level, scheme)]);
+    // the subjects once for both periods (600 grids with their surfaces are the costliest read)
+    const list = await subjects(actor, q.subject, level);
+    const [items, previous] = await Promise.all([compute(actor, q.subject, period, level, scheme, list), compute(actor, q.subject, period.previous, level, scheme, list)]);
     const before = new Map(previous.map((p) => [p.subject.code, p.rank]));
     return {
       from: period.from,

@@ -108,7 +108,7 @@ export function createEvaluationStore() {
         from areas a left join (
           select subpath(gr.path, 0, ${depth}) as path, sum(g.area_m2) / 1e6 as km2
           from areas gr join area_geometries g on g.area_code = gr.code
-          where gr.level = 'grid' and gr.path <@ ${scopePath}::ltree group by 1
+          where gr.level = 'grid' and nlevel(gr.path) >= ${depth} group by 1
         ) s on s.path = a.path
         where a.level = ${level} and a.path <@ ${scopePath}::ltree order by a.path`.execute(db);
       return r.rows.map((a) => ({ ...a, km2: a.km2 === null ? null : Number(a.km2) }));
