@@ -118,9 +118,11 @@ async function run(label: string, database: Database) {
   await app.close();
 }
 
-const lite = await openPglite();
-await run('PGlite', lite);
-await lite.close();
+if (!process.env.BENCH_ONLY_POSTGRES) {
+  const lite = await openPglite();
+  await run('PGlite', lite);
+  await lite.close();
+}
 
 if (pgUrl) {
   const name = `cg_bench_eval_${process.pid}`;
