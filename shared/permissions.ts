@@ -66,6 +66,10 @@ export const permissionTable = {
   /** 知识库 search the service catalogue (the portal has a public twin) */
   'knowledge.read': ['admin', 'leader', 'dispatcher', 'clerk', 'handler', 'gridworker', 'dataadmin'],
   'knowledge.manage': ['admin'],
+  /** 综合评价: indicators, scores and rankings (leaders and admins the city, a district leader its district) */
+  'evaluation.read': ['admin', 'leader', 'dispatcher'],
+  /** 考核方案 weight schemes and rollup rebuilds */
+  'evaluation.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -31,6 +31,8 @@ import { webRoutes } from './web/routes.ts';
 import { datahallRoutes } from './datahall/routes.ts';
 import { openDataRoutes } from './opendata/routes.ts';
 import { registerNotify } from './notify/register.ts';
+import { evaluationRoutes } from './evaluation/routes.ts';
+import { createEvaluationService } from './evaluation/service.ts';
 
 export interface AppOptions {
   deps: Deps;
@@ -141,6 +143,7 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   await registerNotify(app, services.notify, cases);
   await app.register(sseTicketRoutes(sseTickets)); // POST /api/v1/auth/stream-ticket: a 60 s ticket for one live feed
 
+  await app.register(evaluationRoutes(services.evaluation, cases.present)); // 综合评价: indicators, schemes, scores, trends, drill-down
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 

@@ -15,6 +15,7 @@ import { createGeoService } from './geo/service.ts';
 import { createCkanApi } from './opendata/ckan.ts';
 import { createDcat } from './opendata/dcat.ts';
 import { createOpenDataService } from './opendata/service.ts';
+import { createEvaluationService } from './evaluation/service.ts';
 import { createKnowledgeService } from './knowledge/service.ts';
 import { createNotifyServices } from './notify/register.ts';
 import { createOpen311KeyService } from './open311/keys.ts';
@@ -104,7 +105,10 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   // 送达 + 回访 + 知识库 + the public map of reports
   const notify = createNotifyServices(deps, { cases, notifications, knowledge: createKnowledgeService(deps, { cases }), taxonomy });
 
-  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify };
+  // 综合评价: reads only its rollups (kept by triggers on case events, migration 0015)
+  const evaluation = createEvaluationService(deps);
+
+  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation };
 }
 
 export type Services = ReturnType<typeof createServices>;

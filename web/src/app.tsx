@@ -28,6 +28,8 @@ const DatahallResourcePage = lazy(() => import('./pages/datahall-resource.tsx').
 const DatahallSharingPage = lazy(() => import('./pages/datahall-sharing.tsx').then((m) => ({ default: m.DatahallSharingPage })));
 const NotifyOutboxPage = lazy(() => import('./pages/notify-outbox.tsx').then((m) => ({ default: m.NotifyOutboxPage })));
 const CallbacksPage = lazy(() => import('./pages/callbacks.tsx').then((m) => ({ default: m.CallbacksPage })));
+const EvaluationPage = lazy(() => import('./pages/evaluation.tsx').then((m) => ({ default: m.EvaluationPage })));
+const BigScreenPage = lazy(() => import('./pages/evaluation-screen.tsx').then((m) => ({ default: m.BigScreenPage })));
 const PortalApp = lazy(() => import('./portal/portal-app.tsx').then((m) => ({ default: m.PortalApp })));
 
 interface ConsoleRoute {
@@ -46,6 +48,7 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/cases/:code', nav: 'cases', render: (p) => <CaseDetailPage code={p.code!} /> },
   { pattern: '/map', nav: 'map', render: () => <MapPage /> },
   { pattern: '/operations', nav: 'operations', render: () => <OperationsPage /> },
+  { pattern: '/evaluation', nav: 'evaluation', render: () => <EvaluationPage /> },
   { pattern: '/registry', nav: 'registry', render: () => <RegistryPage /> },
   { pattern: '/registry/import', nav: 'import', render: () => <RegistryImportPage /> },
   { pattern: '/datahall', nav: 'datahall', render: () => <DatahallCataloguePage /> },
@@ -101,7 +104,7 @@ function Root() {
       theme={{ token: { colorPrimary: '#1456b8', colorLink: '#1456b8', colorTextDescription: 'rgba(0,0,0,0.62)', borderRadius: 6 } }}
     >
       <AntApp>
-        <Suspense fallback={<Spin fullscreen />}>{isPortal ? <PortalApp /> : path === '/login' ? <LoginPage /> : <Console />}</Suspense>
+        <Suspense fallback={<Spin fullscreen />}>{isPortal ? <PortalApp /> : path === '/login' ? <LoginPage /> : path === '/screen' ? <BigScreenPage /> : <Console />}</Suspense>
       </AntApp>
     </ConfigProvider>
   );

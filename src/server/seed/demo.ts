@@ -12,6 +12,7 @@ import { createOrgStore } from '../org/store.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
 import { putSetting } from '../db/settings-store.ts';
 import { seedKnowledgeDemo } from '../knowledge/service.ts';
+import { seedEvaluationHistory } from '../evaluation/demo-history.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { demoAccounts, demoCity } from '../org/demo-accounts.ts';
 
@@ -34,7 +35,7 @@ export function demoAreas() {
 }
 
 /** Seeds departments from the taxonomy, the demo city and the demo accounts, in one transaction. */
-export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string): Promise<void> {
+export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string, opts: { history?: boolean } = {}): Promise<void> {
   const store = createOrgStore();
   const now = deps.clock.now();
   const actor = systemActor(demoCity.code, 'seed');
@@ -69,6 +70,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
     await seedKnowledgeDemo(tx, now); // 知识库: ~120 service catalogue items across the departments (knowledge/data/items.jsonl)
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
+  if (opts.history) await seedEvaluationHistory(deps, taxonomy); // a year of cases for `npm start` only (the test template stays light)
 }
 
 /** Departments from the taxonomy and the deployment mode for a production install. */

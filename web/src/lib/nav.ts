@@ -21,6 +21,7 @@ export const navItems: readonly NavItem[] = [
   { key: 'cases', path: '/cases', label: 'nav.cases', permissions: ['case.read'] },
   { key: 'map', path: '/map', label: 'nav.map', permissions: ['geo.read'] },
   { key: 'operations', path: '/operations', label: 'nav.operations', permissions: ['dashboard.read'] },
+  { key: 'evaluation', path: '/evaluation', label: 'nav.evaluation', permissions: ['evaluation.read'] },
   { key: 'registry', path: '/registry', label: 'nav.registry', permissions: ['registry.read'] },
   { key: 'import', path: '/registry/import', label: 'nav.import', permissions: ['registry.import'] },
   { key: 'datahall', path: '/datahall', label: 'nav.datahall', permissions: ['datahall.read'] },
