@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { auditRoutes } from './audit/routes.ts';
 import { registerBrain } from './brain/register.ts';
 import { registerCases } from './cases/register.ts';
+import { registerDisputes } from './disputes/register.ts';
 import type { CaseService } from './cases/service.ts';
 import { triageRoutes } from './triage/routes.ts';
 import { createTriageService } from './triage/service.ts';
@@ -128,6 +129,7 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
   await app.register(open311Routes(deps, taxonomy, cases)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, deps, taxonomy, cases, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+  await registerDisputes(app, deps, taxonomy, cases); // 矛盾纠纷 register, 风险预警 warnings, grid field work (巡查/走访/排查)
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 

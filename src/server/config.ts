@@ -43,6 +43,10 @@ const schema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** true: endpoint/bucket/key (MinIO, most gateways); false: bucket.endpoint/key (AWS virtual hosts) */
   S3_PATH_STYLE: bool.default(true),
+  /** patrol GPS tracks are deleted this many days after the patrol stopped (not surveillance: 巡查 evidence only) */
+  PATROL_TRACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** a high-risk dispute with no mediation session for this many days raises a warning */
+  RISK_STALE_DISPUTE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -4,6 +4,7 @@ import { startBrainServices } from './brain/register.ts';
 import { createCaseService } from './cases/service.ts';
 import { startSupervisionSweeper } from './cases/supervision.ts';
 import { ConfigError, type Config } from './config.ts';
+import { startDisputeJobs } from './disputes/register.ts';
 import { openRuntime } from './runtime.ts';
 import { blobStoreFor } from './storage/from-config.ts';
 
@@ -22,6 +23,7 @@ export async function startServer(config: Config): Promise<void> {
   await startBrainServices(app, config.MQTT_PORT); // MQTT broker (embedded on MQTT_PORT, or MQTT_URL) and the City Brain sweeper; stopped by app.close()
   // 督办 sweep every minute; safe with several nodes (each batch claims rows with FOR UPDATE SKIP LOCKED)
   const stopSweeper = startSupervisionSweeper(createCaseService(runtime.deps, { taxonomy: runtime.taxonomy }).runSupervisionSweep, 60_000, runtime.deps.logger);
+  const stopRiskJobs = startDisputeJobs(runtime.deps, runtime.taxonomy); // 风险预警 scan every minute, patrol track retention hourly
   // links committed audit rows into the hash chain every 500 ms (D6); several nodes take turns on its lock
   const sealer = startAuditSealer(runtime.deps.db, runtime.deps.audit, runtime.deps.logger, 500);
   runtime.deps.logger.info(`CivicGrid (${runtime.mode} mode, ${runtime.database.kind}) listening on ${address}`);
@@ -32,6 +34,7 @@ export async function startServer(config: Config): Promise<void> {
     closing = true;
     runtime.deps.logger.info({ signal }, 'shutting down');
     stopSweeper();
+    stopRiskJobs();
     await app.close();
     // after the last request has committed: seal once more so nothing acknowledged is left unsealed
     await sealer.stop().catch((err: unknown) => runtime.deps.logger.error({ err }, 'final audit seal failed'));
