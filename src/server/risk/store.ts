@@ -90,7 +90,7 @@ export function createRiskStore() {
                count(*) filter (where c.created_at >= ${windowFrom})::int as current,
                count(*) filter (where c.created_at < ${windowFrom})::int as past
         from cases c
-        where c.created_at >= ${baselineFrom} and c.created_at < ${until} and c.h3 is not null and c.category is not null and ${countable}
+        where c.created_at >= ${baselineFrom} and c.created_at <= ${until} and c.h3 is not null and c.category is not null and ${countable}
         group by c.category, c.h3`
         .execute(db)
         .then((r) => r.rows),
@@ -101,7 +101,7 @@ export function createRiskStore() {
         .where('c.category', '=', category)
         .where('c.h3', 'in', [...cells])
         .where('c.created_at', '>=', from)
-        .where('c.created_at', '<', until)
+        .where('c.created_at', '<=', until)
         .where(countable)
         .orderBy('c.created_at')
         .execute(),
@@ -122,7 +122,7 @@ export function createRiskStore() {
         )
         select o.core, o.name, o.org_path, array_agg(c.id order by c.created_at) as case_ids, array_agg(c.area_path::text) as paths
         from cases c join orgs o on strpos(c.text, o.core) > 0
-        where c.category in (${sql.join([...categories])}) and c.created_at >= ${from} and c.created_at < ${until} and ${countable}
+        where c.category in (${sql.join([...categories])}) and c.created_at >= ${from} and c.created_at <= ${until} and ${countable}
         group by o.core, o.name, o.org_path`
         .execute(db)
         .then((r) => r.rows),
@@ -133,7 +133,7 @@ export function createRiskStore() {
         .where('c.category', 'in', [...categories])
         .where('c.address', 'is not', null)
         .where('c.created_at', '>=', from)
-        .where('c.created_at', '<', until)
+        .where('c.created_at', '<=', until)
         .where(countable)
         .orderBy('c.created_at')
         .execute(),
@@ -142,7 +142,7 @@ export function createRiskStore() {
         select c.reporter_phone_idx as phone_idx, array_agg(c.id order by c.created_at) as case_ids, array_agg(c.area_path::text order by c.created_at) as paths,
                array_agg(c.category order by c.created_at) as categories
         from cases c
-        where c.reporter_phone_idx is not null and c.created_at >= ${from} and c.created_at < ${until} and ${countable}
+        where c.reporter_phone_idx is not null and c.created_at >= ${from} and c.created_at <= ${until} and ${countable}
         group by c.reporter_phone_idx
         having count(*) >= ${min}`
         .execute(db)
