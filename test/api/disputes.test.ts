@@ -66,7 +66,7 @@ describe('disputes (矛盾纠纷)', () => {
     const s2 = await t.call('POST', `/api/v1/disputes/${d.code}/sessions`, { token: tok.dispatcher, body: { heldAt: t.clock.now().toISOString(), place: '社区调解室', attendees: ['王建国', '物业代表'], minutes: '达成一致' } });
     expect(s2.json().sessions).toHaveLength(2);
 
-    const scan = (await upload(t, tok.dispatcher, d.code, tinyJpeg({}), 'agreement.jpg')).json().id as string;
+    const scan = (await upload(t, tok.dispatcher, d.code, tinyJpeg({ gps: false }), 'agreement.jpg')).json().id as string;
     const agreed = await t.call('POST', `/api/v1/disputes/${d.code}/outcome`, { token: tok.dispatcher, body: { kind: 'agreement', agreementText: '装修仅限工作日9-18时，赔偿500元', signedScan: scan } });
     expect(agreed.statusCode, agreed.body).toBe(200);
     const a = agreed.json();

@@ -4,6 +4,7 @@ import { seedBrainDemo, seedBrainRules } from '../brain/seed.ts';
 import { seedCalendar } from '../calendar/service.ts';
 import { seedOpen311Demo } from '../open311/keys.ts';
 import type { Deps } from '../context.ts';
+import { seedDisputesDemo } from '../disputes/demo-seed.ts';
 import { seedDispatchCatalogue } from '../dispatch/service.ts';
 import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
@@ -41,7 +42,7 @@ export function demoAreas() {
 }
 
 /** Seeds departments from the taxonomy, the demo city and the demo accounts, in one transaction. */
-export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string): Promise<void> {
+export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string, opts: { disputes?: boolean } = {}): Promise<void> {
   const store = createOrgStore();
   const now = deps.clock.now();
   const actor = systemActor(demoCity.code, 'seed');
@@ -74,6 +75,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
     await seedBrainDemo(tx, now); // default alarm rules, demo-water-level-001 and the simulated sensor fleet
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
+  if (opts.disputes) await seedDisputesDemo(deps, taxonomy); // disputes in several states, a cluster warning, overdue visits (not in the test template)
 }
 
 /** Departments from the taxonomy and the deployment mode for a production install. */
