@@ -23,6 +23,8 @@ export const navItems: readonly NavItem[] = [
   { key: 'operations', path: '/operations', label: 'nav.operations', permissions: ['dashboard.read'] },
   { key: 'registry', path: '/registry', label: 'nav.registry', permissions: ['registry.read'] },
   { key: 'import', path: '/registry/import', label: 'nav.import', permissions: ['registry.import'] },
+  { key: 'disputes', path: '/disputes', label: 'nav.disputes', permissions: ['dispute.read'] },
+  { key: 'warnings', path: '/warnings', label: 'nav.warnings', permissions: ['warning.read'] },
 ];
 
 export function visibleNav(permissions: Iterable<string>): NavItem[] {
