@@ -71,12 +71,12 @@ describe('risk warning (风险预警)', () => {
     const busy = await pointIn(t, '990106', 3);
     const quiet = await pointIn(t, '990106', 20);
     // eight weeks of history at the busy place: three cases a day, backdated through the database
-    const history = await many(168, (i) => ({ text: `小区门口占道经营，摊贩${i}号又来了`, category: '0102', lon: busy.lon, lat: busy.lat }));
+    const history = await many(168, (i) => ({ text: `小区门口路面又脏了，第${i}次反映`, category: '0102', lon: busy.lon, lat: busy.lat }));
     const now = t.clock.now().getTime();
     await sql`update cases c set created_at = ${new Date(now - DAY - 3_600_000)}::timestamptz - make_interval(days => ((h.n - 1) % 56)::int)
               from unnest(${history}::text[]) with ordinality as h(code, n) where c.code = h.code`.execute(t.deps.db);
-    const today = await many(5, (i) => ({ text: `占道经营今天第${i}次`, category: '0102', lon: busy.lon, lat: busy.lat }));
-    const spike = await many(5, (i) => ({ text: `空地上突然有人占道摆摊${i}`, category: '0102', lon: quiet.lon, lat: quiet.lat }));
+    const today = await many(5, (i) => ({ text: `路面脏乱今天第${i}次`, category: '0102', lon: busy.lon, lat: busy.lat }));
+    const spike = await many(5, (i) => ({ text: `空地上突然满地垃圾${i}`, category: '0102', lon: quiet.lon, lat: quiet.lat }));
     await scan();
     const clusters = (await warnings('&kind=cluster')).items.filter((w) => w.category === '0102');
     expect(clusters.filter((w) => w.caseCodes.some((c) => today.includes(c)))).toEqual([]);

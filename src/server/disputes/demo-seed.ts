@@ -56,9 +56,9 @@ export async function seedDisputesDemo(deps: Deps, taxonomy: Taxonomy): Promise<
     if (s.steps === 3) await disputes.outcome(actor, code, { kind: 'handover', handoverTo: 'court', receivingBody: '东城区人民法院诉调对接中心', reason: '调解未果，当事人要求诉讼' });
   }
 
-  // one active cluster: six 占道经营 appeals at one corner within hours, where nothing was reported before
+  // one active cluster: six 道路不洁 appeals at one corner within hours, where nothing was reported before
   const spot = at(30);
-  for (let i = 0; i < 6; i++) await cases.intake(actor, { channel: 'hotline', text: `路口占道经营，摊贩堵住人行道（第${i + 1}次反映）`, category: '0102', lon: spot.lon + i * 1e-5, lat: spot.lat });
+  for (let i = 0; i < 6; i++) await cases.intake(actor, { channel: 'hotline', text: `路口垃圾散落、道路脏乱无人清扫（第${i + 1}次反映）`, category: '0102', lon: spot.lon + i * 1e-5, lat: spot.lat });
   await createRiskService(deps, { taxonomy }).scan();
 
   // a grid with overdue visits: its special-care people were last visited three weeks ago

@@ -7,11 +7,11 @@ const menuOf = (role: string) => visibleNav(permissionsOf([role])).map((i) => i.
 
 describe('role-aware navigation', () => {
   it('gives each role the screens its permissions reach, and no others', () => {
-    expect(menuOf('clerk')).toEqual(['intake', 'cases', 'map', 'registry']);
-    expect(menuOf('dispatcher')).toEqual(['intake', 'dispatch', 'cases', 'map', 'operations', 'registry']);
+    expect(menuOf('clerk')).toEqual(['intake', 'cases', 'map', 'registry', 'disputes']);
+    expect(menuOf('dispatcher')).toEqual(['intake', 'dispatch', 'cases', 'map', 'operations', 'registry', 'disputes', 'warnings']);
     expect(menuOf('handler')).toEqual(['workbench', 'cases', 'map']);
-    expect(menuOf('gridworker')).toEqual(['grid', 'cases', 'map', 'registry']);
-    expect(menuOf('leader')).toEqual(['cases', 'map', 'operations', 'registry']);
+    expect(menuOf('gridworker')).toEqual(['grid', 'cases', 'map', 'registry', 'disputes']);
+    expect(menuOf('leader')).toEqual(['cases', 'map', 'operations', 'registry', 'disputes', 'warnings']);
     expect(menuOf('dataadmin')).toEqual(['map', 'registry', 'import']);
     expect(menuOf('citizen')).toEqual([]);
   });
