@@ -70,6 +70,18 @@ export const permissionTable = {
   'evaluation.read': ['admin', 'leader', 'dispatcher'],
   /** 考核方案 weight schemes and rollup rebuilds */
   'evaluation.manage': ['admin'],
+  /** 矛盾纠纷 register (台账) and dispute pages, in the data scope */
+  'dispute.read': ['admin', 'leader', 'dispatcher', 'clerk', 'gridworker'],
+  /** register disputes, record sessions, outcomes, 回访, re-open; record screening rounds (排查) */
+  'dispute.manage': ['admin', 'dispatcher', 'gridworker'],
+  /** 风险预警 warnings: see them */
+  'warning.read': ['admin', 'leader', 'dispatcher'],
+  /** acknowledge, assign, resolve, dismiss warnings */
+  'warning.manage': ['admin', 'leader', 'dispatcher'],
+  /** 巡查 / 走访: own patrols and visits */
+  'fieldwork.record': ['admin', 'gridworker'],
+  /** patrol logs, visit due lists and check-in summaries of the grid workers in scope */
+  'fieldwork.read': ['admin', 'leader', 'dispatcher', 'gridworker'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -6,6 +6,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { auditRoutes } from './audit/routes.ts';
+import { registerDisputes } from './disputes/register.ts';
 import { authRoutes } from './auth/routes.ts';
 import { registerBrain } from './brain/register.ts';
 import { calendarRoutes } from './calendar/routes.ts';
@@ -144,6 +145,7 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   await app.register(sseTicketRoutes(sseTickets)); // POST /api/v1/auth/stream-ticket: a 60 s ticket for one live feed
 
   await app.register(evaluationRoutes(services.evaluation, cases.present)); // 综合评价: indicators, schemes, scores, trends, drill-down
+  await registerDisputes(app, services.disputes); // 矛盾纠纷 register, 风险预警 warnings, grid field work (巡查/走访/排查)
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 

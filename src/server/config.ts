@@ -71,6 +71,10 @@ const schema = z.object({
   /** 回访 sample of closed non-complaint cases, in percent (complaints and 不满意 are always called back) */
   CALLBACK_SAMPLE_PERCENT: z.coerce.number().min(0).max(100).default(20),
   CALLBACK_MAX_TRIES: z.coerce.number().int().min(1).max(10).default(3),
+  /** patrol GPS tracks are deleted this many days after the patrol stopped (not surveillance: 巡查 evidence only) */
+  PATROL_TRACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** a high-risk dispute with no mediation session for this many days raises a warning */
+  RISK_STALE_DISPUTE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });
 
 export type Config = z.infer<typeof schema> & {

@@ -5,6 +5,7 @@ import { startBrainServices } from './brain/register.ts';
 import { startSupervisionSweeper } from './cases/supervision.ts';
 import { ConfigError, type Config } from './config.ts';
 import { describeDataDirHolder } from './db/data-dir-lock.ts';
+import { startDisputeJobs } from './disputes/register.ts';
 import { openRuntime } from './runtime.ts';
 import { createServices } from './services.ts';
 import { startNotifyJobs } from './notify/register.ts';
@@ -31,6 +32,7 @@ export async function startServer(config: Config): Promise<void> {
   startDatahallJobs(app, runtime.deps, services.datahall.sharing); // publishes the data hall access log's daily chain heads
   // 督办 sweep every minute; safe with several nodes (each batch claims rows with FOR UPDATE SKIP LOCKED)
   const stopSweeper = startSupervisionSweeper(services.cases.runSupervisionSweep, 60_000, runtime.deps.logger);
+  const stopRiskJobs = startDisputeJobs(services.disputes, runtime.deps.logger); // 风险预警 scan every minute, patrol track retention hourly
   // links committed audit rows into the hash chain every 500 ms (D6); several nodes take turns on its lock
   const sealer = startAuditSealer(runtime.deps.db, runtime.deps.audit, runtime.deps.logger, 500);
   const stopNotify = startNotifyJobs(services.notify.jobs, 5_000, runtime.deps.logger); // outbox delivery + 回访 sampling, multi-node safe (SKIP LOCKED)
@@ -43,6 +45,7 @@ export async function startServer(config: Config): Promise<void> {
     runtime.deps.logger.info({ signal }, 'shutting down');
     stopSweeper();
     stopNotify();
+    stopRiskJobs();
     await app.close();
     // after the last request has committed: seal once more so nothing acknowledged is left unsealed
     await sealer.stop().catch((err: unknown) => runtime.deps.logger.error({ err }, 'final audit seal failed'));

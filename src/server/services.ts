@@ -10,6 +10,7 @@ import { createCaseStore } from './cases/store.ts';
 import type { Deps } from './context.ts';
 import { createCatalogueService } from './datahall/service.ts';
 import { createSharingService } from './datahall/sharing-service.ts';
+import { createDisputeServices } from './disputes/register.ts';
 import { createDispatchService } from './dispatch/service.ts';
 import { createGeoService } from './geo/service.ts';
 import { createCkanApi } from './opendata/ckan.ts';
@@ -108,7 +109,10 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   // 综合评价: reads only its rollups (kept by triggers on case events, migration 0015)
   const evaluation = createEvaluationService(deps);
 
-  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation };
+  // 矛盾纠纷 (a case subtype through cases.intake), 风险预警 scan, grid field work
+  const disputes = createDisputeServices(deps, { cases, taxonomy });
+
+  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes };
 }
 
 export type Services = ReturnType<typeof createServices>;

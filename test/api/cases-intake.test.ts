@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/server/access/permissions.ts';
 import { createServices } from '../../src/server/services.ts';
-import { tinyJpeg } from '../support/test-images.ts';
+import { tinyJpeg } from '../../src/server/storage/sample-images.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { createTestAppWithFiles, type TestApp } from '../support/harness.ts';
 import { act, actOk, gridWorkerPoint, intake, loginAll, pointIn, upload, type Tokens } from './cases-support.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinyJpeg } from '../support/test-images.ts';
+import { tinyJpeg } from '../../src/server/storage/sample-images.ts';
 import { createTestAppWithFiles, type TestApp } from '../support/harness.ts';
 import { gridWorkerPoint, intake, loginAll, upload, type Tokens } from './cases-support.ts';
 

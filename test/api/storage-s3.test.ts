@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/server/config.ts';
 import { blobStoreFor } from '../../src/server/storage/from-config.ts';
 import { createS3BlobStore } from '../../src/server/storage/s3-blob-store.ts';
 import { jpegHasApp1 } from '../../src/server/storage/strip-metadata.ts';
-import { tinyJpeg } from '../support/test-images.ts';
+import { tinyJpeg } from '../../src/server/storage/sample-images.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { verifyingProxy } from '../support/sigv4.ts';
 import { actOk, gridWorkerPoint, intake, loginAll, upload, type Tokens } from './cases-support.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installProblemHandlers } from '../../src/server/http/problem.ts';
-import { tinyJpeg } from '../support/test-images.ts';
+import { tinyJpeg } from '../../src/server/storage/sample-images.ts';
 import { webRoutes } from '../../src/server/web/routes.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { DEMO_PASSWORD, TEST_START } from '../support/constants.ts';

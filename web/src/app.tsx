@@ -21,6 +21,9 @@ const IntakePage = lazy(() => import('./pages/intake.tsx').then((m) => ({ defaul
 const MapPage = lazy(() => import('./pages/map-page.tsx').then((m) => ({ default: m.MapPage })));
 const OperationsPage = lazy(() => import('./pages/operations.tsx').then((m) => ({ default: m.OperationsPage })));
 const RegistryImportPage = lazy(() => import('./pages/registry-import.tsx').then((m) => ({ default: m.RegistryImportPage })));
+const DisputesPage = lazy(() => import('./pages/disputes.tsx').then((m) => ({ default: m.DisputesPage })));
+const DisputeDetailPage = lazy(() => import('./pages/dispute-detail.tsx').then((m) => ({ default: m.DisputeDetailPage })));
+const WarningsPage = lazy(() => import('./pages/warnings.tsx').then((m) => ({ default: m.WarningsPage })));
 const RegistryPage = lazy(() => import('./pages/registry.tsx').then((m) => ({ default: m.RegistryPage })));
 const WorkbenchPage = lazy(() => import('./pages/workbench.tsx').then((m) => ({ default: m.WorkbenchPage })));
 const DatahallCataloguePage = lazy(() => import('./pages/datahall-catalogue.tsx').then((m) => ({ default: m.DatahallCataloguePage })));
@@ -56,6 +59,9 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/datahall/resources/:code', nav: 'datahall', render: (p) => <DatahallResourcePage code={p.code!} /> },
   { pattern: '/notify/outbox', nav: 'notify_outbox', render: () => <NotifyOutboxPage /> },
   { pattern: '/callbacks', nav: 'callbacks', render: () => <CallbacksPage /> },
+  { pattern: '/disputes', nav: 'disputes', render: () => <DisputesPage /> },
+  { pattern: '/disputes/:code', nav: 'disputes', render: (p) => <DisputeDetailPage code={p.code!} /> },
+  { pattern: '/warnings', nav: 'warnings', render: () => <WarningsPage /> },
 ];
 
 function Console() {

@@ -6,6 +6,8 @@ import { seedOpen311Demo } from '../open311/keys.ts';
 import { registerBuiltinCatalogue } from '../datahall/service.ts';
 import { seedDatahallDemo } from '../datahall/demo-seed.ts';
 import type { Deps } from '../context.ts';
+import { seedDisputesDemo } from '../disputes/demo-seed.ts';
+import { createServices } from '../services.ts';
 import { seedDispatchCatalogue } from '../dispatch/service.ts';
 import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
@@ -35,7 +37,7 @@ export function demoAreas() {
 }
 
 /** Seeds departments from the taxonomy, the demo city and the demo accounts, in one transaction. */
-export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string, opts: { history?: boolean } = {}): Promise<void> {
+export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string, opts: { history?: boolean; disputes?: boolean } = {}): Promise<void> {
   const store = createOrgStore();
   const now = deps.clock.now();
   const actor = systemActor(demoCity.code, 'seed');
@@ -71,6 +73,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string,
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
   if (opts.history) await seedEvaluationHistory(deps, taxonomy); // a year of cases for `npm start` only (the test template stays light)
+  if (opts.disputes) await seedDisputesDemo(deps, taxonomy, createServices(deps, taxonomy).cases); // disputes in several states, a cluster warning, overdue visits (not in the test template)
 }
 
 /** Departments from the taxonomy and the deployment mode for a production install. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sniffContentType } from './sniff.ts';
 import { ImageFormatError, jpegHasApp1, stripJpegMetadata, stripPngMetadata } from './strip-metadata.ts';
-import { pngWithExif, tinyJpeg } from '../../../test/support/test-images.ts';
+import { pngWithExif, tinyJpeg } from './sample-images.ts';
 
 describe('stripping photo metadata for public copies', () => {
   it('removes the EXIF (GPS) segment of a JPEG and keeps the image data byte for byte', () => {

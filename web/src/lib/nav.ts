@@ -28,6 +28,8 @@ export const navItems: readonly NavItem[] = [
   { key: 'datahall_sharing', path: '/datahall/sharing', label: 'nav.datahall_sharing', permissions: ['datahall.read'] },
   { key: 'callbacks', path: '/callbacks', label: 'nav.callbacks', permissions: ['callback.work'] },
   { key: 'notify_outbox', path: '/notify/outbox', label: 'nav.notify_outbox', permissions: ['notify.manage'] },
+  { key: 'disputes', path: '/disputes', label: 'nav.disputes', permissions: ['dispute.read'] },
+  { key: 'warnings', path: '/warnings', label: 'nav.warnings', permissions: ['warning.read'] },
 ];
 
 export function visibleNav(permissions: Iterable<string>): NavItem[] {

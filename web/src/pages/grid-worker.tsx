@@ -8,6 +8,7 @@ import { useSession } from '../auth/session.tsx';
 import { DeadlineClock, StateTag } from '../components/case-bits.tsx';
 import { CaseRowActions } from '../components/case-row-actions.tsx';
 import { GridComponents } from '../components/grid-components.tsx';
+import { FieldworkTab } from '../components/fieldwork-tab.tsx';
 import { GridReport } from '../components/grid-report.tsx';
 import { MapView } from '../components/map-view.tsx';
 import { useLocale } from '../i18n/locale.tsx';
@@ -104,7 +105,7 @@ export function GridWorkerPage() {
             children: <MapView height="60vh" label={t('grid.tab.map')} areas={grid} bounds={bounds} points={points} onPointClick={(id) => id.startsWith('case:') && navigate(`/cases/${id.slice(5)}`)} />,
           },
           { key: 'report', label: t('grid.tab.report'), children: <GridReport bounds={bounds} onReported={() => (loadCases(), setTab('tasks'))} /> },
-          { key: 'data', label: t('grid.tab.data'), children: <GridComponents gridCode={scopeCode && scopeCode.length === 15 ? scopeCode : null} /> },
+          { key: 'fieldwork', label: t('fieldwork.tab'), children: <FieldworkTab /> }, { key: 'data', label: t('grid.tab.data'), children: <GridComponents gridCode={scopeCode && scopeCode.length === 15 ? scopeCode : null} /> },
         ]}
       />
     </div>

@@ -1,5 +1,5 @@
 /**
- * Tiny structurally valid images for tests and benchmarks: a JPEG with optional EXIF/GPS segment and a PNG with
+ * Tiny structurally valid images for tests and benchmarks, and the demo seed's sample scan: a JPEG with optional EXIF/GPS segment and a PNG with
  * an eXIf and a tEXt chunk. Built from bytes so no fixture files or image libraries are needed.
  */
 const seg = (marker: number, body: Buffer) => {
