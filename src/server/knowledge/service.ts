@@ -7,7 +7,7 @@ import type { Db } from '../db/database.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import { knowledgeInput, type KnowledgeInput } from './schema.ts';
 import { indexText, queryTerms } from './segment.ts';
-import { knowledgeStore as store, type IndexWords, type KnowledgeRow, type NewKnowledgeItem } from './store.ts';
+import { createKnowledgeStore, type IndexWords, type KnowledgeRow, type NewKnowledgeItem } from './store.ts';
 
 const day = (v: unknown): string | null => {
   if (v === null || v === undefined) return null;
@@ -58,8 +58,9 @@ const headers: Record<string, keyof KnowledgeInput> = {
  */
 export function createKnowledgeService(deps: Deps, others: { cases?: CaseService } = {}) {
   const { db, clock } = deps;
+  const store = createKnowledgeStore();
   let departments: Map<string, string> | null = null;
-  const departmentNames = async () => (departments ??= new Map((await db.selectFrom('departments').select(['code', 'name']).execute()).map((d) => [d.code, d.name])));
+  const departmentNames = async () => (departments ??= new Map((await store.departmentNames(db)).map((d) => [d.code, d.name])));
 
   async function present(r: KnowledgeRow) {
     const names = await departmentNames();
@@ -220,8 +221,7 @@ export function createKnowledgeService(deps: Deps, others: { cases?: CaseService
       }
       const now = clock.now();
       await db.transaction().execute(async (tx) => {
-        const r = await tx.insertInto('knowledge_answers').values({ case_id: c.id, item_id: itemId, actor: actor.username, at: now }).onConflict((oc) => oc.column('case_id').doNothing()).executeTakeFirst();
-        if (Number(r.numInsertedOrUpdatedRows ?? 0)) await store.countUse(tx, itemId);
+        if (await store.recordAnswer(tx, { case_id: c.id, item_id: itemId, actor: actor.username, at: now })) await store.countUse(tx, itemId);
         await deps.audit.record(tx, now, actor, 'knowledge.answered', { type: 'case', id: c.code }, { knowledgeItemId: itemId });
       });
       return { caseCode: c.code, knowledgeItemId: itemId };
@@ -233,8 +233,9 @@ export type KnowledgeService = ReturnType<typeof createKnowledgeService>;
 
 /** The demo catalogue (~120 items across the taxonomy's departments): data/items.jsonl. */
 export async function seedKnowledgeDemo(tx: Db, now: Date): Promise<void> {
+  const store = createKnowledgeStore();
   const lines = readFileSync(new URL('./data/items.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean);
-  const names = new Map((await tx.selectFrom('departments').select(['code', 'name']).execute()).map((d) => [d.code, d.name]));
+  const names = new Map((await store.departmentNames(tx)).map((d) => [d.code, d.name]));
   for (const line of lines) {
     const input = knowledgeInput.parse(JSON.parse(line));
     await store.insert(tx, rowOf(input, now), wordsOf(input, input.department ? (names.get(input.department) ?? '') : ''));

@@ -1,6 +1,5 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { stateNames } from '../../../shared/cases/state-machine.ts';
 import type { Deps } from '../context.ts';
@@ -9,24 +8,7 @@ import { AppError, invalid } from '../errors.ts';
 import { errors } from '../../../shared/paging.ts';
 import { normalisePhone, secretDigest } from '../privacy/pii.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-
-interface CitizenOtpTable {
-  id: number;
-  phone_idx: string;
-  phone: string;
-  code_hash: string;
-  code_enc: string | null;
-  attempts: number;
-  expires_at: Date;
-  used_at: Date | null;
-  created_at: Date;
-}
-
-declare module '../db/tables.ts' {
-  interface Tables {
-    citizen_otps: CitizenOtpTable;
-  }
-}
+import { createFollowUpStore } from './follow-up-store.ts';
 
 const OTP_TTL_MS = 10 * 60_000;
 const OTP_PER_HOUR = 3;
@@ -35,6 +17,7 @@ const OTP_MAX_TRIES = 5;
 /** 我的诉求 without an account: a one-time code by SMS to the phone, then that phone's reports. */
 export function createCitizenFollowUp(deps: Deps, taxonomy: Taxonomy) {
   const { db, clock, pii } = deps;
+  const store = createFollowUpStore();
   const digest = (idx: string, code: string) => secretDigest(`${idx}:${code}`);
   const phoneOf = (raw: string) => {
     const phone = normalisePhone(raw);
@@ -49,15 +32,10 @@ export function createCitizenFollowUp(deps: Deps, taxonomy: Taxonomy) {
       const idx = pii.blindIndex(phone);
       const now = clock.now();
       await db.transaction().execute(async (tx: Db) => {
-        const recent = await tx.selectFrom('citizen_otps').select((eb) => eb.fn.countAll<number>().as('n')).where('phone_idx', '=', idx).where('created_at', '>', new Date(now.getTime() - 3600_000)).executeTakeFirstOrThrow();
-        if (Number(recent.n) >= OTP_PER_HOUR) throw new AppError(429, 'citizen.too_many_codes', 'three codes an hour at most; use the last one you received');
+        if ((await store.countSince(tx, idx, new Date(now.getTime() - 3600_000))) >= OTP_PER_HOUR) throw new AppError(429, 'citizen.too_many_codes', 'three codes an hour at most; use the last one you received');
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-        const row = await tx
-          .insertInto('citizen_otps')
-          .values({ phone_idx: idx, phone: pii.encrypt(phone), code_hash: digest(idx, code), code_enc: pii.encrypt(code), attempts: 0, expires_at: new Date(now.getTime() + OTP_TTL_MS), used_at: null, created_at: now } as never)
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await tx.insertInto('notify_outbox').values({ recipient_type: 'citizen', recipient: String(row.id), channel: 'sms', event: 'citizen.otp', case_id: null, notification_id: null, next_attempt_at: now, locked_until: null, delivered_via: null, subject: null, body: null, last_error: null, created_at: now, sent_at: null }).execute();
+        const row = await store.insertCode(tx, { phone_idx: idx, phone: pii.encrypt(phone), code_hash: digest(idx, code), code_enc: pii.encrypt(code), expires_at: new Date(now.getTime() + OTP_TTL_MS), created_at: now });
+        await store.queueCodeSms(tx, row.id, now);
       });
     },
 
@@ -66,15 +44,15 @@ export function createCitizenFollowUp(deps: Deps, taxonomy: Taxonomy) {
       const phone = phoneOf(rawPhone);
       const idx = pii.blindIndex(phone);
       const now = clock.now();
-      const otp = await db.selectFrom('citizen_otps').selectAll().where('phone_idx', '=', idx).where('used_at', 'is', null).where('expires_at', '>', now).orderBy('id', 'desc').executeTakeFirst();
+      const otp = await store.liveCode(db, idx, now);
       if (!otp || otp.attempts >= OTP_MAX_TRIES) throw new AppError(403, 'citizen.bad_code', 'the code is wrong or expired; ask for a new one');
       const ok = timingSafeEqual(Buffer.from(otp.code_hash), Buffer.from(digest(idx, code)));
       if (!ok) {
-        await db.updateTable('citizen_otps').set({ attempts: sql`attempts + 1` }).where('id', '=', otp.id).execute();
+        await store.countWrongTry(db, otp.id);
         throw new AppError(403, 'citizen.bad_code', 'the code is wrong or expired; ask for a new one');
       }
-      await db.updateTable('citizen_otps').set({ used_at: now }).where('id', '=', otp.id).execute();
-      const rows = await db.selectFrom('cases').select(['code', 'state', 'category', 'created_at', 'closed_at']).where('reporter_phone_idx', '=', idx).orderBy('created_at', 'desc').limit(50).execute();
+      await store.markUsed(db, otp.id, now);
+      const rows = await store.reportsOfPhone(db, idx, 50);
       return rows.map((r) => {
         const cat = r.category ? taxonomy.category(r.category) : undefined;
         return { code: r.code, state: r.state, stateName: stateNames[r.state], category: cat ? { code: cat.code, name: cat.zh } : null, createdAt: r.created_at.toISOString(), closedAt: r.closed_at?.toISOString() ?? null, url: `/portal/track/${r.code}` };
@@ -83,11 +61,11 @@ export function createCitizenFollowUp(deps: Deps, taxonomy: Taxonomy) {
 
     /** For the delivery worker: the phone and the code of an OTP row, once (the code is then cleared). */
     async takeForDelivery(id: number): Promise<{ phone: string; code: string } | null> {
-      const row = await db.selectFrom('citizen_otps').select(['phone', 'code_enc']).where('id', '=', id).executeTakeFirst();
+      const row = await store.forDelivery(db, id);
       if (!row?.code_enc) return null;
       return { phone: pii.decrypt(row.phone), code: pii.decrypt(row.code_enc) };
     },
-    clearCode: (id: number) => db.updateTable('citizen_otps').set({ code_enc: null }).where('id', '=', id).execute(),
+    clearCode: (id: number) => store.clearCode(db, id),
   };
 }
 

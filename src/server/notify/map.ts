@@ -4,24 +4,11 @@ import { assertCan, type Actor } from '../access/permissions.ts';
 import { roundCoordinate, scrubPii } from '../cases/scrub.ts';
 import { stateNames, type CaseState } from '../../../shared/cases/state-machine.ts';
 import type { Deps } from '../context.ts';
-import { withinScope } from '../db/scope.ts';
 import { invalid, notFound } from '../errors.ts';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors, pageQuery, paged } from '../../../shared/paging.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-
-interface PhotoModerationTable {
-  attachment_id: string;
-  decision: 'approved' | 'rejected';
-  decided_by: string;
-  decided_at: Date;
-}
-
-declare module '../db/tables.ts' {
-  interface Tables {
-    photo_moderation: PhotoModerationTable;
-  }
-}
+import { createMapStore } from './map-store.ts';
 
 /** How far back the public map looks, and how many reports it shows at most in one view. */
 const MAP_DAYS = 90;
@@ -34,30 +21,12 @@ const hiddenStates: CaseState[] = ['void', 'merged', 'rejected'];
  */
 export function createPublicMap(deps: Deps, taxonomy: Taxonomy) {
   const { db, clock, pii } = deps;
+  const store = createMapStore();
   return {
     async reports(q: { bbox?: [number, number, number, number]; category?: string; state?: CaseState }) {
       const since = new Date(clock.now().getTime() - MAP_DAYS * 86_400_000);
-      let query = db
-        .selectFrom('cases')
-        .select(['id', 'code', 'category', 'state', 'text', 'lon', 'lat', 'created_at', 'reporter_name'])
-        .where('created_at', '>=', since)
-        .where('lon', 'is not', null)
-        .where('state', 'not in', hiddenStates);
-      if (q.bbox) query = query.where('lon', '>=', q.bbox[0]).where('lat', '>=', q.bbox[1]).where('lon', '<=', q.bbox[2]).where('lat', '<=', q.bbox[3]);
-      if (q.category) query = query.where((eb) => eb.or([eb('category', '=', q.category!), eb('category', 'like', `${q.category}%`)]));
-      if (q.state) query = query.where('state', '=', q.state);
-      const rows = await query.orderBy('created_at', 'desc').limit(MAP_LIMIT).execute();
-      const ids = rows.map((r) => r.id);
-      const photos = ids.length
-        ? await db
-            .selectFrom('case_attachments as a')
-            .innerJoin('photo_moderation as m', 'm.attachment_id', 'a.id')
-            .select(['a.id', 'a.case_id'])
-            .where('a.case_id', 'in', ids)
-            .where('m.decision', '=', 'approved')
-            .where('a.public_key', 'is not', null)
-            .execute()
-        : [];
+      const rows = await store.recentReports(db, { since, hiddenStates, limit: MAP_LIMIT, ...(q.bbox ? { bbox: q.bbox } : {}), ...(q.category ? { category: q.category } : {}), ...(q.state ? { state: q.state } : {}) });
+      const photos = await store.approvedPhotos(db, rows.map((r) => r.id));
       return rows.map((r) => {
         const cat = r.category ? taxonomy.category(r.category) : undefined;
         return {
@@ -77,39 +46,18 @@ export function createPublicMap(deps: Deps, taxonomy: Taxonomy) {
     /** Photos of recent cases in the dispatcher's scope that nobody has decided on yet. */
     async queue(actor: Actor, page: number, pageSize: number) {
       assertCan(actor, 'case.dispatch');
-      const q = db
-        .selectFrom('case_attachments as a')
-        .innerJoin('cases as c', 'c.id', 'a.case_id')
-        .leftJoin('photo_moderation as m', 'm.attachment_id', 'a.id')
-        .where('m.attachment_id', 'is', null)
-        .where('a.kind', '=', 'photo')
-        .where('a.public_key', 'is not', null)
-        .where(withinScope('c.area_path', actor.scopePath));
-      const [items, total] = await Promise.all([
-        q.select(['a.id', 'c.code', 'a.created_at']).orderBy('a.created_at').limit(pageSize).offset((page - 1) * pageSize).execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
-      ]);
+      const [items, total] = await store.undecided(db, actor.scopePath, page, pageSize);
       return { items: items.map((i) => ({ id: i.id, caseCode: i.code, uploadedAt: i.created_at.toISOString(), url: `/api/v1/public/cases/${i.code}/photos/${i.id}` })), total, page, pageSize };
     },
 
     async decide(actor: Actor, attachmentId: string, decision: 'approved' | 'rejected') {
       assertCan(actor, 'case.dispatch');
-      const row = await db
-        .selectFrom('case_attachments as a')
-        .innerJoin('cases as c', 'c.id', 'a.case_id')
-        .select(['a.id', 'c.code', 'a.public_key'])
-        .where('a.id', '=', attachmentId)
-        .where(withinScope('c.area_path', actor.scopePath))
-        .executeTakeFirst();
+      const row = await store.attachmentInScope(db, attachmentId, actor.scopePath);
       if (!row) throw notFound('attachment', attachmentId);
       if (!row.public_key) throw invalid('photo.not_public', 'this file has no public copy (not a photo)');
       const now = clock.now();
       await db.transaction().execute(async (tx) => {
-        await tx
-          .insertInto('photo_moderation')
-          .values({ attachment_id: row.id, decision, decided_by: actor.username, decided_at: now })
-          .onConflict((oc) => oc.column('attachment_id').doUpdateSet({ decision, decided_by: actor.username, decided_at: now }))
-          .execute();
+        await store.putDecision(tx, { attachment_id: row.id, decision, decided_by: actor.username, decided_at: now });
         await deps.audit.record(tx, now, actor, `photo.${decision === 'approved' ? 'approve' : 'reject'}`, { type: 'case', id: row.code }, { attachment: row.id });
       });
       return { id: row.id, decision };

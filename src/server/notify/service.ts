@@ -9,7 +9,7 @@ import { normalisePhone } from '../privacy/pii.ts';
 import { channelsFromConfig, type Channel, type ChannelKind, type Message } from './channels.ts';
 import { createCitizenFollowUp } from './follow-up.ts';
 import { ratingCodeFor, ratingCodeMatches } from './rating-code.ts';
-import { outboxStore as store, type OutboxRow, type OutboxStatus } from './store.ts';
+import { createOutboxStore, type OutboxRow, type OutboxStatus } from './store.ts';
 import { render, type NotifyEvent, type Rendered } from './templates.ts';
 
 /** Wrong rating codes a case tolerates before it locks (then only a clerk can rate, during a callback). */
@@ -32,6 +32,7 @@ interface Prepared {
  */
 export function createNotifyService(deps: Deps, others: { cases: CaseService; channels?: Partial<Record<ChannelKind, Channel>> }) {
   const { db, clock, config, pii, logger } = deps;
+  const store = createOutboxStore();
   const channels = others.channels ?? channelsFromConfig(config, () => clock.now());
   const caseUrl = (code: string) => `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/portal/track/${code}`;
   const locale = config.NOTIFY_LOCALE;
@@ -167,7 +168,7 @@ export function createNotifyService(deps: Deps, others: { cases: CaseService; ch
     async rateByCode(code: string, input: { ratingCode: string; phone?: string; rating: Rating; comment?: string }) {
       const c = await others.cases.core.store.findByCodeAnywhere(db, code);
       if (!c) throw notFound('case', code);
-      const attempts = await db.selectFrom('rating_code_attempts').selectAll().where('case_id', '=', c.id).executeTakeFirst();
+      const attempts = await store.ratingAttempts(db, c.id);
       if (attempts?.locked_at) throw new AppError(403, 'case.rating_code_locked', 'too many wrong rating codes; the case can now be rated only through a 12345 callback');
       const phone = input.phone ? normalisePhone(input.phone) : null;
       const phoneOk = c.reporter_phone_idx === null || (phone !== null && pii.blindIndex(phone) === c.reporter_phone_idx);
