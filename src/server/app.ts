@@ -26,6 +26,7 @@ import { errors } from './http/paging.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { orgRoutes } from './org/routes.ts';
+import { registerParticipation } from './participation/register.ts';
 import { registryRoutes } from './registry/routes.ts';
 import { createOrgService } from './org/service.ts';
 import { taxonomyRoutes } from './taxonomy/routes.ts';
@@ -128,6 +129,7 @@ export async function buildApp({ deps, taxonomy, warmTriage = false }: AppOption
   if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
   await app.register(open311Routes(deps, taxonomy, cases)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, deps, taxonomy, cases, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
+  await registerParticipation(app, deps, cases); // 协商议事: residents, consultations, polls, proposals, results (codes go to the demo outbox until the notification outbox lands)
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 

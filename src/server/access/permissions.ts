@@ -49,6 +49,8 @@ export const permissionTable = {
   'calendar.manage': ['admin'],
   /** Open311 API keys of external systems */
   'open311.manage': ['admin'],
+  /** 协商议事: run participation spaces, consultations and proposals of one's own area; verify residents in person */
+  'participation.organise': ['admin', 'gridworker'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -7,6 +7,7 @@ import type { Deps } from '../context.ts';
 import { seedDispatchCatalogue } from '../dispatch/service.ts';
 import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
+import { seedParticipationDemo } from '../participation/demo-seed.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
 import { putSetting } from '../settings.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
@@ -72,6 +73,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string)
     await seedDispatchCatalogue(tx, taxonomy, now);
     await seedOpen311Demo(tx, now);
     await seedBrainDemo(tx, now); // default alarm rules, demo-water-level-001 and the simulated sensor fleet
+    await seedParticipationDemo(tx, deps, now); // spaces, consultations, proposals and demo residents around the grid worker's grid
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
 }
