@@ -120,6 +120,8 @@ describe('residents and votes', () => {
     expect((await t.call('GET', `/api/v1/participation/consultations/${c.id}`, { token: admin })).json().results).toBeNull();
 
     t.clock.advance(72 * 3_600_000);
+    admin = await t.login('admin'); // staff sessions are short; resident sessions last 30 days
+    gridworker = await t.login('gridworker');
     expect((await pub('PUT', `${P}/consultations/${c.id}/votes/mine`, { resident: a, body: { choices: [lottery] } })).statusCode).toBe(409);
     const staff = (await t.call('GET', `/api/v1/participation/consultations/${c.id}`, { token: admin })).json();
     expect(staff.state).toBe('closed');

@@ -64,9 +64,13 @@ export function createResidentStore() {
     insertResident: (db: Db, row: Omit<ResidentTable, 'id' | 'created_at'>) => db.insertInto('participation_residents').values(row).returningAll().executeTakeFirstOrThrow(),
     setDisplayName: (db: Db, id: string, displayName: string) => db.updateTable('participation_residents').set({ display_name: displayName }).where('id', '=', id).execute(),
 
-    insertCode: (db: Db, row: { id_number_bidx: string; code_hash: string; expires_at: Date; created_at: Date }) => db.insertInto('participation_codes').values(row).execute(),
-    latestCode: (db: Db, bidx: string) =>
-      db.selectFrom('participation_codes').selectAll().where('id_number_bidx', '=', bidx).orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
+    /** A new code retires the person's earlier ones, so only the last one sent works. */
+    insertCode: async (db: Db, row: { id_number_bidx: string; code_hash: string; expires_at: Date; created_at: Date }) => {
+      await db.updateTable('participation_codes').set({ used_at: row.created_at }).where('id_number_bidx', '=', row.id_number_bidx).where('used_at', 'is', null).execute();
+      await db.insertInto('participation_codes').values(row).execute();
+    },
+    liveCode: (db: Db, bidx: string) =>
+      db.selectFrom('participation_codes').selectAll().where('id_number_bidx', '=', bidx).where('used_at', 'is', null).orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
     codesSince: (db: Db, bidx: string, since: Date) =>
       db
         .selectFrom('participation_codes')

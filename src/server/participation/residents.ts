@@ -83,7 +83,7 @@ export function createResidentService(deps: Deps, opts: { sendCode: SendCode }) 
       const k = keys(input.idNumber, input.phone);
       const now = clock.now();
       const bad = () => new AppError(400, 'participation.bad_code', 'the code is wrong or has expired; ask for a new one');
-      const code = await store.latestCode(db, k.bidx);
+      const code = await store.liveCode(db, k.bidx);
       if (!code || code.used_at || code.expires_at <= now || code.attempts >= CODE_MAX_ATTEMPTS) throw bad();
       if (!digestMatches(code.code_hash, input.code.trim())) {
         await store.countAttempt(db, code.id);

@@ -3,11 +3,12 @@ import { errorMessages } from './messages/errors.ts';
 import { caseMessages } from './messages/cases.ts';
 import { registryMessages } from './messages/registry.ts';
 import { portalMessages } from './messages/portal.ts';
+import { participationMessages } from './messages/participation.ts';
 
 export type Locale = 'zh-CN' | 'en-US';
 
 /** Every string the UI shows, as [中文, English]; a missing translation is a type error, not a blank. */
-export const messages = { ...commonMessages, ...errorMessages, ...caseMessages, ...registryMessages, ...portalMessages } as const;
+export const messages = { ...commonMessages, ...errorMessages, ...caseMessages, ...registryMessages, ...portalMessages, ...participationMessages } as const;
 export type MessageKey = keyof typeof messages;
 
 export type Vars = Record<string, string | number>;

@@ -5,6 +5,8 @@ import { Link, matchPath, useLocation } from '../router.tsx';
 import { PortalHome } from './portal-home.tsx';
 import { PortalReport } from './portal-report.tsx';
 import { PortalTrack } from './portal-track.tsx';
+import { ParticipationConsultation } from './participation-consultation.tsx';
+import { ParticipationHome } from './participation-home.tsx';
 
 const ELDER_KEY = 'civicgrid.elder';
 
@@ -22,7 +24,8 @@ export function PortalApp() {
   }, [t]);
 
   const track = matchPath('/portal/track/:code', path);
-  const page = track ? <PortalTrack code={track.code!} /> : path === '/portal/report' ? <PortalReport /> : <PortalHome />;
+  const consultation = matchPath('/portal/participation/consultations/:id', path);
+  const page = track ? <PortalTrack code={track.code!} /> : path === '/portal/report' ? <PortalReport /> : consultation ? <ParticipationConsultation id={consultation.id!} /> : path === '/portal/participation' ? <ParticipationHome /> : <PortalHome />;
 
   return (
     <ConfigProvider theme={{ token: elder ? { fontSize: 20, controlHeight: 48, controlHeightLG: 56 } : { fontSize: 16, controlHeight: 40 } }}>
