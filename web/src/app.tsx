@@ -23,6 +23,7 @@ const OperationsPage = lazy(() => import('./pages/operations.tsx').then((m) => (
 const RegistryImportPage = lazy(() => import('./pages/registry-import.tsx').then((m) => ({ default: m.RegistryImportPage })));
 const RegistryPage = lazy(() => import('./pages/registry.tsx').then((m) => ({ default: m.RegistryPage })));
 const WorkbenchPage = lazy(() => import('./pages/workbench.tsx').then((m) => ({ default: m.WorkbenchPage })));
+const ParticipationConsolePage = lazy(() => import('./pages/participation-console.tsx').then((m) => ({ default: m.ParticipationConsolePage })));
 const PortalApp = lazy(() => import('./portal/portal-app.tsx').then((m) => ({ default: m.PortalApp })));
 
 interface ConsoleRoute {
@@ -43,6 +44,7 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/operations', nav: 'operations', render: () => <OperationsPage /> },
   { pattern: '/registry', nav: 'registry', render: () => <RegistryPage /> },
   { pattern: '/registry/import', nav: 'import', render: () => <RegistryImportPage /> },
+  { pattern: '/participation', nav: 'participation', render: () => <ParticipationConsolePage /> },
 ];
 
 function Console() {

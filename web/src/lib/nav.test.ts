@@ -10,7 +10,7 @@ describe('role-aware navigation', () => {
     expect(menuOf('clerk')).toEqual(['intake', 'cases', 'map', 'registry']);
     expect(menuOf('dispatcher')).toEqual(['intake', 'dispatch', 'cases', 'map', 'operations', 'registry']);
     expect(menuOf('handler')).toEqual(['workbench', 'cases', 'map']);
-    expect(menuOf('gridworker')).toEqual(['grid', 'cases', 'map', 'registry']);
+    expect(menuOf('gridworker')).toEqual(['grid', 'cases', 'map', 'registry', 'participation']);
     expect(menuOf('leader')).toEqual(['cases', 'map', 'operations', 'registry']);
     expect(menuOf('dataadmin')).toEqual(['map', 'registry', 'import']);
     expect(menuOf('citizen')).toEqual([]);

@@ -23,6 +23,7 @@ export const navItems: readonly NavItem[] = [
   { key: 'operations', path: '/operations', label: 'nav.operations', permissions: ['dashboard.read'] },
   { key: 'registry', path: '/registry', label: 'nav.registry', permissions: ['registry.read'] },
   { key: 'import', path: '/registry/import', label: 'nav.import', permissions: ['registry.import'] },
+  { key: 'participation', path: '/participation', label: 'nav.participation', permissions: ['participation.organise'] },
 ];
 
 export function visibleNav(permissions: Iterable<string>): NavItem[] {
