@@ -72,7 +72,7 @@ export function createResidentService(deps: Deps, opts: { sendCode: SendCode }) 
           throw new AppError(429, 'participation.too_many_codes', 'too many codes asked for this person; try again in an hour');
         }
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-        await store.insertCode(db, { id_number_bidx: k.bidx, code_hash: secretDigest(code), expires_at: new Date(now.getTime() + CODE_TTL_MS), created_at: now });
+        await db.transaction().execute((tx) => store.insertCode(tx, { id_number_bidx: k.bidx, code_hash: secretDigest(code), expires_at: new Date(now.getTime() + CODE_TTL_MS), created_at: now }));
         await opts.sendCode(k.phone, `【CivicGrid】您的居民认证码是 ${code}，10分钟内有效。如非本人操作请忽略。`);
       }
       return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
