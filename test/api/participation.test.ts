@@ -214,6 +214,25 @@ describe('proposals, answers and accountability', () => {
     expect((await t.call('GET', '/api/v1/participation/inbox', { token: gridworker })).json().items.every((x: { area: { code: string } }) => x.area.code !== community.code)).toBe(true);
   });
 
+  it('a convention version is adopted by its vote and published as the text in force', async () => {
+    const voters = await Promise.all((await peopleOf(community.path, 60, 3)).map((p) => inPerson(p)));
+    const before = (await pub('GET', `${P}/conventions?area=${community.code}`)).json().items[0];
+    expect(before.inForce.version).toBe(1);
+    const proposed = await t.call('POST', '/api/v1/participation/conventions', { token: admin, body: { conventionId: before.id, spaceId, body: '一、垃圾分类投放。二、文明养犬。三、电动车不进楼道，不飞线充电。', opensAt: hours(0), closesAt: hours(2) } });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    const v2 = proposed.json();
+    expect(v2).toMatchObject({ version: 2, status: 'voting' });
+    const ballot = (await pub('GET', `${P}/consultations/${v2.consultationId}`)).json();
+    const [agree, disagree] = ballot.options.map((o: { id: string }) => o.id);
+    for (const [i, tok] of voters.entries()) expect((await pub('POST', `${P}/consultations/${v2.consultationId}/votes`, { resident: tok, body: { choices: [i < 2 ? agree : disagree] } })).statusCode).toBe(201);
+    expect((await t.call('POST', `/api/v1/participation/convention-versions/${v2.id}/decide`, { token: admin })).statusCode).toBe(409);
+    t.clock.advance(3 * 3_600_000);
+    const decided = await t.call('POST', `/api/v1/participation/convention-versions/${v2.id}/decide`, { token: admin });
+    expect(decided.json()).toMatchObject({ status: 'adopted', agree: 2, disagree: 1 });
+    const after = (await pub('GET', `${P}/conventions?area=${community.code}`)).json().items[0];
+    expect(after.inForce).toMatchObject({ version: 2, body: expect.stringContaining('飞线充电') });
+  });
+
   it('no public response carries a registered name or phone', async () => {
     const spaces = await pub('GET', `${P}/spaces`);
     for (const s of spaces.json().items) await pub('GET', `${P}/proposals?space=${s.id}&pageSize=100`);

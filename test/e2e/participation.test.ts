@@ -47,7 +47,7 @@ describe('participation on a phone', () => {
     await page.getByLabel('验证码').fill(code);
     await page.getByRole('button', { name: '确认认证' }).click();
     await page.getByTestId('cast-vote').waitFor();
-    await page.getByText('东门停车场一角').click();
+    await page.locator('label.ant-radio-wrapper', { hasText: '东门停车场一角' }).click();
     await page.getByTestId('cast-vote').click();
     await page.getByTestId('voted').waitFor();
     expect(await page.getByTestId('cast-vote').textContent()).toContain('修改投票');

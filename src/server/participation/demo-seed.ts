@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { createConsultationStore } from './consultation-store.ts';
+import { createConventionStore } from './convention-store.ts';
 import { createProposalStore } from './proposal-store.ts';
 import { createResidentStore } from './resident-store.ts';
 import { DAY_MS } from './rules.ts';
@@ -90,6 +91,20 @@ export async function seedParticipationDemo(tx: Db, _deps: Deps, now: Date): Pro
   }
   await cons.insertMeeting(tx, { consultation_id: upcoming.id, starts_at: day(3), place: '3号楼楼下', minutes: null, created_at: now });
   await cons.insertMeeting(tx, { consultation_id: done.id, starts_at: day(-33), place: `${community.name}居委会会议室`, minutes: '到会居民21人，形成两个备选时段，提交表决。', created_at: day(-33) });
+
+  // 居民公约: version 1 adopted by its vote (5 of 6 agreed), published as the text in force.
+  const conventions = createConventionStore();
+  const pact = await consultation(communitySpace, community, '居民公约（第1版）表决', [-60, -60, -55, -50], ['同意', '不同意'], { outcome: '第1版居民公约经表决通过。', published: true });
+  for (const [i, r] of residents.entries()) await cons.insertVote(tx, { consultation_id: pact.id, resident_id: r, choices: [pact.options[i === 5 ? 1 : 0]!], created_at: day(-52), updated_at: day(-52) });
+  const { id: conventionId } = await conventions.insert(tx, { area_code: community.code, area_path: community.path, title: `${community.name}居民公约`, created_at: day(-60) });
+  const v1 = await conventions.insertVersion(tx, {
+    convention_id: conventionId,
+    version: 1,
+    body: '一、爱护公共环境，垃圾分类投放。二、文明养犬，出门牵绳。三、不占用消防通道，不高空抛物。四、邻里互助，遇事协商。',
+    consultation_id: pact.id,
+    created_at: day(-60),
+  });
+  await conventions.decide(tx, v1.id, 'adopted', day(-49));
 
   const proposal = async (title: string, body: string, supporters: string[], answered?: { decision: 'work'; answer: string }) => {
     const { id } = await props.insert(tx, { space_id: communitySpace, area_code: community.code, area_path: community.path, resident_id: residents[0]!, title, body, threshold: 3, created_at: day(-12) });

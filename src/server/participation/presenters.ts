@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ConsultationRow, SpaceRow } from './consultation-store.ts';
 import type { ConsultationView } from './consultations.ts';
+import type { ConventionRow, ConventionVersionRow } from './convention-store.ts';
 import type { ProposalRow, ResultRow, ResultUpdateRow } from './proposal-store.ts';
 import type { ConsultationState } from './rules.ts';
 import type { consultationDetail, consultationItem, proposal, result, space } from './schema.ts';
@@ -86,3 +87,9 @@ export const presentResult = (r: ResultRow & { updates?: ResultUpdateRow[] }): z
   updatedAt: r.updated_at.toISOString(),
   ...(r.updates ? { updates: r.updates.map((u) => ({ progress: u.progress, note: u.note, at: u.created_at.toISOString() })) } : {}),
 });
+
+export const presentVersion = (v: ConventionVersionRow) => ({ id: v.id, version: v.version, body: v.body, status: v.status, consultationId: v.consultation_id, decidedAt: iso(v.decided_at) });
+export const presentConvention = ({ row, versions }: { row: ConventionRow; versions: ConventionVersionRow[] }) => {
+  const adopted = versions.filter((v) => v.status === 'adopted').at(-1);
+  return { id: row.id, title: row.title, area: { code: row.area_code, name: row.area_name }, inForce: adopted ? presentVersion(adopted) : null, versions: versions.map(presentVersion) };
+};

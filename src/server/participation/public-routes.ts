@@ -3,10 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { errors, paged } from '../http/paging.ts';
-import { presentConsultation, presentConsultationItem, presentProposal, presentResult, presentSpace } from './presenters.ts';
+import { presentConsultation, presentConsultationItem, presentConvention, presentProposal, presentResult, presentSpace } from './presenters.ts';
 import type { ResidentInArea } from './resident-store.ts';
 import { RESIDENT_HEADER } from './residents.ts';
-import { ballot, codeRequest, consultationDetail, consultationItem, consultationQuery, meeting, newProposal, proposal, proposalQuery, residentSession, result, resultQuery, space, verifyBody, voteAnswer } from './schema.ts';
+import { ballot, codeRequest, convention, consultationDetail, consultationItem, consultationQuery, meeting, newProposal, proposal, proposalQuery, residentSession, result, resultQuery, space, verifyBody, voteAnswer } from './schema.ts';
 import type { ParticipationService } from './service.ts';
 
 const P = '/api/v1/public/participation';
@@ -105,5 +105,8 @@ export const participationPublicRoutes =
       const r = await svc.proposals.results({ areaPath: await svc.areaPath(area), unit }, page, pageSize);
       return { ...r, items: r.items.map(presentResult) };
     });
+    app.get(`${P}/conventions`, { schema: { tags, security, summary: 'Residents’ conventions (居民公约): the text in force and every version', querystring: z.object({ area: z.string().max(15).optional() }), response: { 200: z.object({ items: z.array(convention) }), ...errors(404) } } }, async (req) => ({
+      items: (await svc.conventions.list((await svc.areaPath(req.query.area)) ?? null)).map(presentConvention),
+    }));
     app.get(`${P}/results/:id`, { schema: { tags, security, summary: 'An outcome with its progress updates', params: id, response: { 200: result, ...errors(404) } } }, async (req) => presentResult(await svc.proposals.result(req.params.id)));
   };

@@ -136,3 +136,14 @@ export const result = z.object({
 });
 export const resultQuery = pageQuery.extend({ area: z.string().max(15).optional(), unit: z.string().max(32).optional() });
 export const progressBody = z.object({ progress: z.number().int().min(0).max(100), note: z.string().trim().min(1).max(2000) });
+
+export const conventionVersion = z.object({ id: z.uuid(), version: z.number().int(), body: z.string(), status: z.enum(['voting', 'adopted', 'rejected']), consultationId: z.uuid().nullable(), decidedAt: z.string().nullable() });
+export const convention = z.object({ id: z.uuid(), title: z.string(), area: areaRef, inForce: conventionVersion.nullable(), versions: z.array(conventionVersion) });
+export const newConventionVersion = z.object({
+  conventionId: z.uuid().optional(),
+  spaceId: z.uuid(),
+  title: z.string().trim().min(2).max(120).optional(),
+  body: z.string().trim().min(10).max(20_000),
+  opensAt: when,
+  closesAt: when,
+});

@@ -2,6 +2,7 @@ import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { createConsultationService } from './consultations.ts';
+import { createConventionService } from './conventions.ts';
 import { createProposalService } from './proposals.ts';
 import { createResidentStore } from './resident-store.ts';
 import { createResidentService, type SendCode } from './residents.ts';
@@ -11,12 +12,14 @@ export function createParticipationService(deps: Deps, opts: { sendCode: SendCod
   const residents = createResidentService(deps, opts);
   const consultations = createConsultationService(deps);
   const proposals = createProposalService(deps, { consultations, cases: others.cases });
+  const conventions = createConventionService(deps, { consultations });
   const areas = createResidentStore();
   return {
     residents,
     consultations,
     now: () => deps.clock.now(),
     proposals,
+    conventions,
     /** an area code of a filter → its path (404 for an unknown code, so a typo is not an empty list) */
     async areaPath(code: string | undefined) {
       if (!code) return undefined;

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors, paged } from '../http/paging.ts';
-import { presentConsultation, presentConsultationItem, presentProposal, presentResult, presentSpace } from './presenters.ts';
-import { answerBody, consultationDetail, consultationItem, consultationQuery, inboxItem, inPersonBody, meeting, meetingBody, newConsultation, newSpace, progressBody, proposal, proposalQuery, result, space, unitReport } from './schema.ts';
+import { presentConsultation, presentConsultationItem, presentProposal, presentResult, presentSpace, presentVersion } from './presenters.ts';
+import { answerBody, conventionVersion, newConventionVersion, consultationDetail, consultationItem, consultationQuery, inboxItem, inPersonBody, meeting, meetingBody, newConsultation, newSpace, progressBody, proposal, proposalQuery, result, space, unitReport } from './schema.ts';
 import type { ParticipationService } from './service.ts';
 import { DAY_MS } from './rules.ts';
 
@@ -84,6 +84,13 @@ export const participationStaffRoutes =
       presentResult(await svc.proposals.progress(requireActor(req), req.params.id, req.body)),
     );
 
+    app.post(`${S}/conventions`, { schema: { tags, summary: 'Put a convention text (new, or a new version) to the vote', body: newConventionVersion, response: { 201: conventionVersion, ...errors(400, 401, 403, 404) } } }, async (req, reply) =>
+      reply.status(201).send(presentVersion(await svc.conventions.propose(requireActor(req), req.body))),
+    );
+    app.post(`${S}/convention-versions/:id/decide`, { schema: { tags, summary: 'After the vote: adopt (published as the text in force) or reject', params: id, response: { 200: conventionVersion.extend({ agree: z.number().int(), disagree: z.number().int() }), ...errors(401, 403, 404, 409) } } }, async (req) => {
+      const v = await svc.conventions.decide(requireActor(req), req.params.id);
+      return { ...presentVersion(v), agree: v.agree, disagree: v.disagree };
+    });
     app.post(`${S}/residents`, { schema: { tags, summary: '网格员当面核验: verify a registered person in person; returns their resident session', body: inPersonBody, response: { 201: z.object({ token: z.string(), expiresAt: z.string() }), ...errors(400, 401, 403, 404) } } }, async (req, reply) => {
       const s = await svc.residents.verifyInPerson(requireActor(req), req.body.personId, req.body.nickname);
       return reply.status(201).send({ token: s.token, expiresAt: s.expiresAt.toISOString() });
