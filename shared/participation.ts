@@ -76,6 +76,29 @@ export interface ParticipationResult {
   updatedAt: string;
   updates?: { progress: number; note: string; at: string }[];
 }
+export interface ConventionVersion {
+  id: string;
+  version: number;
+  body: string;
+  status: 'voting' | 'adopted' | 'rejected';
+  consultationId: string | null;
+  decidedAt: string | null;
+}
+export interface Convention {
+  id: string;
+  title: string;
+  area: AreaRef;
+  inForce: ConventionVersion | null;
+  versions: ConventionVersion[];
+}
+export interface Meeting {
+  id: string;
+  consultationId: string;
+  startsAt: string;
+  place: string;
+  minutes: string | null;
+  title?: string;
+}
 export interface ResidentSession {
   token: string;
   expiresAt: string;

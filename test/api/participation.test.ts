@@ -233,6 +233,25 @@ describe('proposals, answers and accountability', () => {
     expect(after.inForce).toMatchObject({ version: 2, body: expect.stringContaining('飞线充电') });
   });
 
+  it('comments are rate-limited per resident, reported, and hidden with a logged reason', async () => {
+    const [p] = await peopleOf(community.path, 70, 1);
+    const tok = await inPerson(p!);
+    const open = (await pub('GET', `${P}/consultations?area=${community.code}&state=voting`)).json().items[0];
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await pub('POST', `${P}/consultations/${open.id}/comments`, { resident: tok, body: { body: `意见${i}：建议在东门附近建设` } });
+      expect(r.statusCode, r.body).toBe(201);
+      ids.push(r.json().id);
+    }
+    expect((await pub('POST', `${P}/consultations/${open.id}/comments`, { resident: tok, body: { body: '再说一句' } })).statusCode).toBe(429);
+    expect((await pub('POST', `${P}/comments/${ids[0]}/reports`, { resident: tok })).statusCode).toBe(204);
+    expect((await t.call('POST', `/api/v1/participation/comments/${ids[0]}/hide`, { token: admin, body: { reason: '与议题无关' } })).statusCode).toBe(204);
+    const thread = (await pub('GET', `${P}/consultations/${open.id}/comments`)).json().items;
+    expect(thread.find((c: { id: string }) => c.id === ids[0])).toMatchObject({ hidden: true, body: null, hiddenReason: '与议题无关', reports: 1 });
+    const logged = await t.deps.db.selectFrom('audit_log').select('action').where('action', '=', 'participation.comment_hidden').execute();
+    expect(logged.length).toBe(1);
+  });
+
   it('no public response carries a registered name or phone', async () => {
     const spaces = await pub('GET', `${P}/spaces`);
     for (const s of spaces.json().items) await pub('GET', `${P}/proposals?space=${s.id}&pageSize=100`);

@@ -6,7 +6,8 @@ import { errors, paged } from '../http/paging.ts';
 import { presentConsultation, presentConsultationItem, presentConvention, presentProposal, presentResult, presentSpace } from './presenters.ts';
 import type { ResidentInArea } from './resident-store.ts';
 import { RESIDENT_HEADER } from './residents.ts';
-import { ballot, codeRequest, convention, consultationDetail, consultationItem, consultationQuery, meeting, newProposal, proposal, proposalQuery, residentSession, result, resultQuery, space, verifyBody, voteAnswer } from './schema.ts';
+import { presentComment } from './comments.ts';
+import { ballot, codeRequest, comment, convention, consultationDetail, consultationItem, consultationQuery, meeting, newProposal, proposal, proposalQuery, residentSession, result, resultQuery, space, verifyBody, voteAnswer } from './schema.ts';
 import type { ParticipationService } from './service.ts';
 
 const P = '/api/v1/public/participation';
@@ -78,6 +79,16 @@ export const participationPublicRoutes =
     app.get(`${P}/consultations/:id/votes/mine`, { schema: { tags, security, summary: 'One’s own vote', params: id, response: { 200: z.object({ choices: z.array(z.string()).nullable() }), ...errors(401) } } }, async (req) => {
       const v = await svc.consultations.myVote(await requireResident(req), req.params.id);
       return { choices: v ? v.choices : null };
+    });
+    app.get(`${P}/consultations/:id/comments`, { schema: { tags, security, summary: 'Comments on a consultation (hidden ones without their text)', params: id, response: { 200: z.object({ items: z.array(comment) }) } } }, async (req) => ({
+      items: (await svc.comments.list(req.params.id)).map(presentComment),
+    }));
+    app.post(`${P}/consultations/:id/comments`, { config: writeLimit, schema: { tags, security, summary: 'Comment (verified resident of the area; rate-limited per resident)', params: id, body: z.object({ body: z.string().trim().min(2).max(2000) }), response: { 201: z.object({ id: z.uuid() }), ...errors(400, 401, 403, 404, 429) } } }, async (req, reply) =>
+      reply.status(201).send(await svc.comments.post(await requireResident(req), req.params.id, req.body.body)),
+    );
+    app.post(`${P}/comments/:id/reports`, { config: writeLimit, schema: { tags, security, summary: 'Report a comment to the organisers', params: id, response: { 204: z.null(), ...errors(401, 404) } } }, async (req, reply) => {
+      await svc.comments.report(await requireResident(req), req.params.id);
+      return reply.status(204).send(null);
     });
     app.get(`${P}/meetings`, { schema: { tags, security, summary: 'Meetings calendar of an area (and of the areas above it)', querystring: z.object({ area: z.string().max(15).optional() }), response: { 200: z.object({ items: z.array(meeting) }), ...errors(404) } } }, async (req) => {
       const rows = await svc.consultations.meetingsAround(null, (await svc.areaPath(req.query.area)) ?? null);

@@ -147,3 +147,5 @@ export const newConventionVersion = z.object({
   opensAt: when,
   closesAt: when,
 });
+
+export const comment = z.object({ id: z.uuid(), author: z.string(), body: z.string().nullable(), hidden: z.boolean(), hiddenReason: z.string().nullable(), reports: z.number().int(), createdAt: z.string() });

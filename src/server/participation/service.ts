@@ -3,6 +3,7 @@ import type { Deps } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { createConsultationService } from './consultations.ts';
 import { createConventionService } from './conventions.ts';
+import { createCommentService } from './comments.ts';
 import { createProposalService } from './proposals.ts';
 import { createResidentStore } from './resident-store.ts';
 import { createResidentService, type SendCode } from './residents.ts';
@@ -20,6 +21,7 @@ export function createParticipationService(deps: Deps, opts: { sendCode: SendCod
     now: () => deps.clock.now(),
     proposals,
     conventions,
+    comments: createCommentService(deps),
     /** an area code of a filter → its path (404 for an unknown code, so a typo is not an empty list) */
     async areaPath(code: string | undefined) {
       if (!code) return undefined;

@@ -91,6 +91,10 @@ export const participationStaffRoutes =
       const v = await svc.conventions.decide(requireActor(req), req.params.id);
       return { ...presentVersion(v), agree: v.agree, disagree: v.disagree };
     });
+    app.post(`${S}/comments/:id/hide`, { schema: { tags, summary: 'Hide a comment; the reason is kept and logged', params: id, body: z.object({ reason: z.string().trim().min(2).max(500) }), response: { 204: z.null(), ...errors(400, 401, 403, 404, 409) } } }, async (req, reply) => {
+      await svc.comments.hide(requireActor(req), req.params.id, req.body.reason);
+      return reply.status(204).send(null);
+    });
     app.post(`${S}/residents`, { schema: { tags, summary: '网格员当面核验: verify a registered person in person; returns their resident session', body: inPersonBody, response: { 201: z.object({ token: z.string(), expiresAt: z.string() }), ...errors(400, 401, 403, 404) } } }, async (req, reply) => {
       const s = await svc.residents.verifyInPerson(requireActor(req), req.body.personId, req.body.nickname);
       return reply.status(201).send({ token: s.token, expiresAt: s.expiresAt.toISOString() });

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Form, Input, List, Progress, Select, Space, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { communityOf, type ConsultationItem, type Page, type ParticipationResult, type ParticipationSpace, type Proposal } from '../../../shared/participation.ts';
+import { communityOf, type ConsultationItem, type Convention, type Meeting, type Page, type ParticipationResult, type ParticipationSpace, type Proposal } from '../../../shared/participation.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
@@ -19,6 +19,8 @@ export function ParticipationHome() {
   const [proposals, setProposals] = useState<Proposal[]>([]);
   const [results, setResults] = useState<ParticipationResult[]>([]);
   const [spaces, setSpaces] = useState<ParticipationSpace[]>([]);
+  const [conventions, setConventions] = useState<Convention[]>([]);
+  const [meetings, setMeetings] = useState<Meeting[]>([]);
   const [error, setError] = useState<unknown>(null);
 
   const load = useCallback(() => {
@@ -28,8 +30,12 @@ export function ParticipationHome() {
       pcall<Page<Proposal>>('GET', `${P}/proposals`, { query: { area, pageSize: 50 } }),
       pcall<Page<ParticipationResult>>('GET', `${P}/results`, { query: { area, pageSize: 50 } }),
       pcall<{ items: ParticipationSpace[] }>('GET', `${P}/spaces`),
+      pcall<{ items: Convention[] }>('GET', `${P}/conventions`, { query: { area } }),
+      pcall<{ items: Meeting[] }>('GET', `${P}/meetings`, { query: { area } }),
     ])
-      .then(([c, p, r, s]) => {
+      .then(([c, p, r, s, v, m]) => {
+        setConventions(v.items);
+        setMeetings(m.items);
         setConsultations(c.items);
         setProposals(p.items);
         setResults(r.items);
@@ -150,6 +156,54 @@ export function ParticipationHome() {
                     <Typography.Text type="secondary">
                       {t(`part.status.${r.status}` as MessageKey)} · {t('part.unit', { name: r.responsibleUnit.name })}
                     </Typography.Text>
+                  </Card>
+                )}
+              />
+            ),
+          },
+          {
+            key: 'v',
+            label: t('part.conventions'),
+            children: (
+              <List
+                dataSource={conventions}
+                locale={{ emptyText: t('part.empty') }}
+                renderItem={(v) => (
+                  <Card size="small" style={{ marginBottom: 12 }} title={v.title}>
+                    {v.inForce ? (
+                      <>
+                        <Tag color="green">{t('part.in_force', { v: v.inForce.version })}</Tag>
+                        <Typography.Paragraph style={{ marginTop: 8, whiteSpace: 'pre-wrap' }}>{v.inForce.body}</Typography.Paragraph>
+                      </>
+                    ) : (
+                      <Typography.Text type="secondary">{t('part.empty')}</Typography.Text>
+                    )}
+                    {v.versions
+                      .filter((x) => x.status === 'voting')
+                      .map((x) => (
+                        <Link key={x.id} to={`/portal/participation/consultations/${x.consultationId}`}>
+                          {t('part.version_voting', { v: x.version })}
+                        </Link>
+                      ))}
+                  </Card>
+                )}
+              />
+            ),
+          },
+          {
+            key: 'm',
+            label: t('part.meetings'),
+            children: (
+              <List
+                dataSource={meetings}
+                locale={{ emptyText: t('part.empty') }}
+                renderItem={(m) => (
+                  <Card size="small" style={{ marginBottom: 12 }}>
+                    <Typography.Text strong>{formatDateTime(m.startsAt, locale)}</Typography.Text> · {m.place}
+                    <div>
+                      <Link to={`/portal/participation/consultations/${m.consultationId}`}>{m.title}</Link>
+                    </div>
+                    {m.minutes && <Typography.Paragraph type="secondary">{`${t('part.minutes')}：${m.minutes}`}</Typography.Paragraph>}
                   </Card>
                 )}
               />
