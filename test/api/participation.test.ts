@@ -215,7 +215,8 @@ describe('proposals, answers and accountability', () => {
   });
 
   it('a convention version is adopted by its vote and published as the text in force', async () => {
-    const voters = await Promise.all((await peopleOf(community.path, 60, 3)).map((p) => inPerson(p)));
+    const voters = await Promise.all((await peopleOf(community.path, 10, 3)).map((p) => inPerson(p)));
+    expect(voters).toHaveLength(3);
     const before = (await pub('GET', `${P}/conventions?area=${community.code}`)).json().items[0];
     expect(before.inForce.version).toBe(1);
     const proposed = await t.call('POST', '/api/v1/participation/conventions', { token: admin, body: { conventionId: before.id, spaceId, body: '一、垃圾分类投放。二、文明养犬。三、电动车不进楼道，不飞线充电。', opensAt: hours(0), closesAt: hours(2) } });
@@ -234,7 +235,7 @@ describe('proposals, answers and accountability', () => {
   });
 
   it('comments are rate-limited per resident, reported, and hidden with a logged reason', async () => {
-    const [p] = await peopleOf(community.path, 70, 1);
+    const [p] = await peopleOf(community.path, 13, 1);
     const tok = await inPerson(p!);
     const open = (await pub('GET', `${P}/consultations?area=${community.code}&state=voting`)).json().items[0];
     const ids: string[] = [];
