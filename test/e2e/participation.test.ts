@@ -26,6 +26,8 @@ describe('participation on a phone', () => {
       .select(['id_number_sealed', 'phone_sealed', 'name'])
       .where(sql<boolean>`area_path <@ ${area.path}::ltree`)
       .where('phone_sealed', 'is not', null)
+      // someone not yet verified, so the flow is the first-time one
+      .where('id', 'not in', t.deps.db.selectFrom('participation_residents').select('person_id'))
       .orderBy('id')
       .offset(5)
       .limit(1)
@@ -50,6 +52,7 @@ describe('participation on a phone', () => {
     await page.locator('label.ant-radio-wrapper', { hasText: '东门停车场一角' }).click();
     await page.getByTestId('cast-vote').click();
     await page.getByTestId('voted').waitFor();
+    await page.getByTestId('resident-verified').waitFor({ state: 'detached' }).catch(() => undefined);
     expect(await page.getByTestId('cast-vote').textContent()).toContain('修改投票');
     // The resident's real name is nowhere on the page.
     if (row.name) expect(await page.content()).not.toContain(row.name);
