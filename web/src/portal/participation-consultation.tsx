@@ -107,12 +107,14 @@ export function ParticipationConsultation({ id }: { id: string }) {
             <Space direction="vertical" style={{ width: '100%' }}>
               {mine && <Alert type="success" showIcon message={t('part.voted')} data-testid="voted" />}
               {c.kind === 'single' && (
-                <Radio.Group value={choices[0]} onChange={(e) => setChoices([e.target.value as string])} style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
-                  {c.options.map((o) => (
-                    <Radio key={o.id} value={o.id} style={{ fontSize: '1.05em' }}>
-                      {o.label}
-                    </Radio>
-                  ))}
+                <Radio.Group value={choices[0]} onChange={(e) => setChoices([e.target.value as string])}>
+                  <Space direction="vertical" size="middle">
+                    {c.options.map((o) => (
+                      <Radio key={o.id} value={o.id}>
+                        <span style={{ fontSize: '1.05em' }}>{o.label}</span>
+                      </Radio>
+                    ))}
+                  </Space>
                 </Radio.Group>
               )}
               {c.kind === 'multiple' && (
