@@ -82,6 +82,8 @@ export const permissionTable = {
   'fieldwork.record': ['admin', 'gridworker'],
   /** patrol logs, visit due lists and check-in summaries of the grid workers in scope */
   'fieldwork.read': ['admin', 'leader', 'dispatcher', 'gridworker'],
+  /** 协商议事: run participation spaces, consultations and proposals of one's own area; verify residents in person */
+  'participation.organise': ['admin', 'gridworker'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -10,7 +10,9 @@ import { createCaseStore } from './cases/store.ts';
 import type { Deps } from './context.ts';
 import { createCatalogueService } from './datahall/service.ts';
 import { createSharingService } from './datahall/sharing-service.ts';
-import { createDisputeServices } from './disputes/register.ts';
+import { createDisputeService } from './disputes/service.ts';
+import { createFieldworkService } from './fieldwork/service.ts';
+import { createRiskService } from './risk/service.ts';
 import { createDispatchService } from './dispatch/service.ts';
 import { createGeoService } from './geo/service.ts';
 import { createCkanApi } from './opendata/ckan.ts';
@@ -21,6 +23,7 @@ import { createKnowledgeService } from './knowledge/service.ts';
 import { createNotifyServices } from './notify/register.ts';
 import { createOpen311KeyService } from './open311/keys.ts';
 import { createOpen311Service } from './open311/service.ts';
+import { createParticipation } from './participation/register.ts';
 import { createOrgService } from './org/service.ts';
 import { createAddressPlaces } from './registry/address-place.ts';
 import { createComponentService } from './registry/components/service.ts';
@@ -110,9 +113,12 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   const evaluation = createEvaluationService(deps);
 
   // 矛盾纠纷 (a case subtype through cases.intake), 风险预警 scan, grid field work
-  const disputes = createDisputeServices(deps, { cases, taxonomy });
+  const disputes = { disputes: createDisputeService(deps, { cases, taxonomy }), risk: createRiskService(deps, { taxonomy }), fieldwork: createFieldworkService(deps, { cases }) };
 
-  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes };
+  // 协商议事: residents verified against the registry, consultations, polls, proposals, results
+  const participation = createParticipation(deps, cases);
+
+  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes, participation };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -33,6 +33,7 @@ const NotifyOutboxPage = lazy(() => import('./pages/notify-outbox.tsx').then((m)
 const CallbacksPage = lazy(() => import('./pages/callbacks.tsx').then((m) => ({ default: m.CallbacksPage })));
 const EvaluationPage = lazy(() => import('./pages/evaluation.tsx').then((m) => ({ default: m.EvaluationPage })));
 const BigScreenPage = lazy(() => import('./pages/evaluation-screen.tsx').then((m) => ({ default: m.BigScreenPage })));
+const ParticipationConsolePage = lazy(() => import('./pages/participation-console.tsx').then((m) => ({ default: m.ParticipationConsolePage })));
 const PortalApp = lazy(() => import('./portal/portal-app.tsx').then((m) => ({ default: m.PortalApp })));
 
 interface ConsoleRoute {
@@ -62,6 +63,7 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/disputes', nav: 'disputes', render: () => <DisputesPage /> },
   { pattern: '/disputes/:code', nav: 'disputes', render: (p) => <DisputeDetailPage code={p.code!} /> },
   { pattern: '/warnings', nav: 'warnings', render: () => <WarningsPage /> },
+  { pattern: '/participation', nav: 'participation', render: () => <ParticipationConsolePage /> },
 ];
 
 function Console() {

@@ -1,25 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { CaseService } from '../cases/service.ts';
-import type { Deps } from '../context.ts';
 import { fieldworkRoutes } from '../fieldwork/routes.ts';
-import { createFieldworkService, startFieldworkJobs } from '../fieldwork/service.ts';
+import { startFieldworkJobs, type FieldworkService } from '../fieldwork/service.ts';
 import { riskRoutes } from '../risk/routes.ts';
-import { createRiskService, startRiskJobs } from '../risk/service.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import { startRiskJobs, type RiskService } from '../risk/service.ts';
 import { disputeRoutes } from './routes.ts';
-import { createDisputeService } from './service.ts';
+import type { DisputeService } from './service.ts';
 
-/** Disputes (矛盾纠纷), risk warnings (预警) and grid field work, all on the one case front door; built once by the root. */
-export function createDisputeServices(deps: Deps, { cases, taxonomy }: { cases: CaseService; taxonomy: Taxonomy }) {
-  return {
-    disputes: createDisputeService(deps, { cases, taxonomy }),
-    risk: createRiskService(deps, { taxonomy }),
-    fieldwork: createFieldworkService(deps, { cases }),
-  };
+/** Disputes (矛盾纠纷), risk warnings (预警) and grid field work, all on the one case front door; built by the root. */
+export interface DisputeServices {
+  disputes: DisputeService;
+  risk: RiskService;
+  fieldwork: FieldworkService;
 }
-
-export type DisputeServices = ReturnType<typeof createDisputeServices>;
 
 export async function registerDisputes(app: FastifyInstance, s: DisputeServices) {
   await app.register(disputeRoutes(s.disputes));

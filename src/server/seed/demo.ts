@@ -11,6 +11,7 @@ import { createServices } from '../services.ts';
 import { seedDispatchCatalogue } from '../dispatch/service.ts';
 import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
+import { seedParticipationDemo } from '../participation/demo-seed.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
 import { putSetting } from '../db/settings-store.ts';
 import { seedKnowledgeDemo } from '../knowledge/service.ts';
@@ -70,6 +71,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string,
     await seedBrainDemo(tx, now); // default alarm rules, demo-water-level-001 and the simulated sensor fleet
     await seedDatahallDemo(tx, deps, demoCity.code, now); // data hall catalogue, open datasets, demo sharing key
     await seedKnowledgeDemo(tx, now); // 知识库: ~120 service catalogue items across the departments (knowledge/data/items.jsonl)
+    await seedParticipationDemo(tx, deps, now); // spaces, consultations, proposals and demo residents around the grid worker's grid
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
   if (opts.history) await seedEvaluationHistory(deps, taxonomy); // a year of cases for `npm start` only (the test template stays light)

@@ -10,6 +10,8 @@ import { OpenDataList } from './opendata-list.tsx';
 import { PortalMap } from './portal-map.tsx';
 import { PortalGuide } from './portal-guide.tsx';
 import { PortalMine } from './portal-mine.tsx';
+import { ParticipationConsultation } from './participation-consultation.tsx';
+import { ParticipationHome } from './participation-home.tsx';
 
 const ELDER_KEY = 'civicgrid.elder';
 
@@ -28,14 +30,16 @@ export function PortalApp() {
 
   const track = matchPath('/portal/track/:code', path);
   const dataset = matchPath('/portal/opendata/:name', path);
+  const consultation = matchPath('/portal/participation/consultations/:id', path);
   const simple: Record<string, () => ReactNode> = {
     '/portal/opendata': () => <OpenDataList />,
     '/portal/report': () => <PortalReport />,
     '/portal/map': () => <PortalMap />,
     '/portal/guide': () => <PortalGuide />,
     '/portal/mine': () => <PortalMine />,
+    '/portal/participation': () => <ParticipationHome />,
   };
-  const page = track ? <PortalTrack code={track.code!} /> : dataset ? <OpenDataDataset name={dataset.name!} /> : (simple[path]?.() ?? <PortalHome />);
+  const page = track ? <PortalTrack code={track.code!} /> : dataset ? <OpenDataDataset name={dataset.name!} /> : consultation ? <ParticipationConsultation id={consultation.id!} /> : (simple[path]?.() ?? <PortalHome />);
 
   return (
     <ConfigProvider theme={{ token: elder ? { fontSize: 20, controlHeight: 48, controlHeightLG: 56 } : { fontSize: 16, controlHeight: 40 } }}>

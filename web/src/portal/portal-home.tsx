@@ -21,6 +21,15 @@ export function PortalHome() {
       </Card>
       <Card>
         <Typography.Title level={2} style={{ fontSize: '1.3em' }}>
+          {t('part.title')}
+        </Typography.Title>
+        <Typography.Paragraph>{t('part.entry')}</Typography.Paragraph>
+        <Button size="large" onClick={() => navigate('/portal/participation')}>
+          {t('part.title')}
+        </Button>
+      </Card>
+      <Card>
+        <Typography.Title level={2} style={{ fontSize: '1.3em' }}>
           {t('portal.track')}
         </Typography.Title>
         <TrackForm />
