@@ -1,13 +1,12 @@
-import { sql } from 'kysely';
 import { systemActor } from '../access/permissions.ts';
 import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
-import { createFieldworkService } from '../fieldwork/service.ts';
+import type { FieldworkService } from '../fieldwork/service.ts';
 import { seededRandom } from '../random.ts';
-import { createRiskService } from '../risk/service.ts';
+import type { RiskService } from '../risk/service.ts';
 import { tinyJpeg } from '../storage/sample-images.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-import { createDisputeService } from './service.ts';
+import { createDisputesDemoStore } from './demo-store.ts';
+import type { DisputeService } from './service.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -16,17 +15,17 @@ const DAY_MS = 86_400_000;
  * same front door as real data). Only for `npm start` in demo mode: the test template stays without them, so
  * tests that count cases keep their numbers. Deterministic: fixed points and texts, picked with the seeded PRNG.
  */
-export async function seedDisputesDemo(deps: Deps, taxonomy: Taxonomy, cases: CaseService): Promise<void> {
+export async function seedDisputesDemo(
+  deps: Deps,
+  { cases, disputes: { disputes, risk, fieldwork } }: { cases: CaseService; disputes: { disputes: DisputeService; risk: RiskService; fieldwork: FieldworkService } },
+): Promise<void> {
   const { db } = deps;
+  const store = createDisputesDemoStore();
   const rnd = seededRandom(1616);
-  const city = (await sql<{ path: string }>`select path::text as path from areas where level = 'city' limit 1`.execute(db)).rows[0]!.path;
-  const actor = systemActor(city, 'seed');
-  const grids = (await sql<{ code: string; lon: number; lat: number }>`
-    select a.code, g.center_lon as lon, g.center_lat as lat from areas a join area_geometries g on g.area_code = a.code
-    where a.level = 'grid' order by a.code limit 40`.execute(db)).rows;
+  const actor = systemActor(await store.cityPath(db), 'seed');
+  const grids = await store.gridCentres(db, 40);
   const at = (i: number) => grids[i % grids.length]!;
-  const disputes = createDisputeService(deps, { cases, taxonomy });
-  const past = (days: number) => ({ ...deps, clock: { now: () => new Date(deps.clock.now().getTime() - days * DAY_MS) } });
+  const past = (days: number) => new Date(deps.clock.now().getTime() - days * DAY_MS);
 
   const specs = [
     { text: '楼上装修噪音扰民，双方多次争吵', category: '1501', type: 'neighbour', risk: 'medium', steps: 0 },
@@ -58,11 +57,8 @@ export async function seedDisputesDemo(deps: Deps, taxonomy: Taxonomy, cases: Ca
   // one active cluster: six 道路不洁 appeals at one corner within hours, where nothing was reported before
   const spot = at(30);
   for (let i = 0; i < 6; i++) await cases.intake(actor, { channel: 'hotline', text: `路口垃圾散落、道路脏乱无人清扫（第${i + 1}次反映）`, category: '0102', lon: spot.lon + i * 1e-5, lat: spot.lat });
-  await createRiskService(deps, { taxonomy }).scan();
+  await risk.scan();
 
   // a grid with overdue visits: its special-care people were last visited three weeks ago
-  const people = (await sql<{ id: string }>`
-    select p.id from people p where jsonb_path_exists(p.care, '$.*.visitCycleDays') order by p.grid_code, p.id limit 3`.execute(db)).rows;
-  const fw = createFieldworkService(past(21), { cases });
-  for (const p of people) await fw.recordVisit(actor, { personId: p.id, note: '例行走访' });
+  for (const p of await store.peopleWithVisitCycle(db, 3)) await fieldwork.recordVisit(actor, { personId: p.id, note: '例行走访' }, { at: past(21) });
 }

@@ -127,13 +127,13 @@ export function createFieldworkService(deps: Deps, { cases }: { cases: CaseServi
       return { day, patrols, visits };
     },
 
-    /** 走访 a special-care person or a house */
-    async recordVisit(actor: Actor, body: { personId?: string; houseId?: string; note?: string }) {
+    /** 走访 a special-care person or a house; `at` (a back-dated visit) is for the demo seed only, never from a request */
+    async recordVisit(actor: Actor, body: { personId?: string; houseId?: string; note?: string }, opts: { at?: Date } = {}) {
       assertCan(actor, 'fieldwork.record');
       if (!body.personId === !body.houseId) throw invalid('visit.one_target', 'visit either a person or a house');
       const target = body.personId ? await store.personInScope(db, body.personId, actor.scopePath) : await store.houseInScope(db, body.houseId!, actor.scopePath);
       if (!target) throw notFound(body.personId ? 'person' : 'house', (body.personId ?? body.houseId)!);
-      const now = clock.now();
+      const now = opts.at ?? clock.now();
       return db.transaction().execute(async (tx) => {
         const v = await store.insertVisit(tx, { person_id: body.personId ?? null, house_id: body.houseId ?? null, grid_code: target.grid_code, area_path: target.area_path, visited_at: now, visited_by: actor.id, visited_by_name: actor.username, note: body.note ?? '' });
         await audit.record(tx, now, actor, 'visit.record', { type: body.personId ? 'person' : 'house', id: target.id });

@@ -1,5 +1,4 @@
 import { gridDisk, gridDistance } from 'h3-js';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { assertCan, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
@@ -220,7 +219,7 @@ export function createRiskService(deps: Deps, { taxonomy }: { taxonomy: Taxonomy
   async function scan(): Promise<{ opened: number; updated: number }> {
     const now = clock.now();
     return db.transaction().execute(async (tx) => {
-      await sql`select pg_advisory_xact_lock(${SCAN_LOCK})`.execute(tx);
+      await store.scanLock(tx, SCAN_LOCK);
       const candidates = [...(await clusters(tx, now)), ...(await massRisks(tx, now)), ...(await repeatCallers(tx, now)), ...(await staleDisputes(tx, now))];
       let opened = 0;
       let updated = 0;

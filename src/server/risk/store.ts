@@ -60,6 +60,8 @@ export function createRiskStore() {
   ] as const;
 
   return {
+    /** one scan at a time across API nodes: a transaction-level advisory lock, released at commit */
+    scanLock: async (tx: Db, key: number) => void (await sql`select pg_advisory_xact_lock(${key})`.execute(tx)),
     async list(db: Db, scopePath: string, f: WarningFilter, page: number, pageSize: number): Promise<[WarningListRow[], number]> {
       const q = listQuery(db, scopePath, f);
       const [rows, n] = await Promise.all([

@@ -75,7 +75,10 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string,
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
   if (opts.history) await seedEvaluationHistory(deps, taxonomy); // a year of cases for `npm start` only (the test template stays light)
-  if (opts.disputes) await seedDisputesDemo(deps, taxonomy, createServices(deps, taxonomy).cases); // disputes in several states, a cluster warning, overdue visits (not in the test template)
+  if (opts.disputes) {
+    const services = createServices(deps, taxonomy); // built once, in the composition root
+    await seedDisputesDemo(deps, { cases: services.cases, disputes: services.disputes }); // disputes in several states, a cluster warning, overdue visits (not in the test template)
+  }
 }
 
 /** Departments from the taxonomy and the deployment mode for a production install. */
