@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
 import type { Deps } from '../context.ts';
-import type { Db } from '../db/database.ts';
 import { dupText } from '../cases/duplicates.ts';
 import { h3Cell } from '../geo/geometry.ts';
 import { seededRandom } from '../random.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import { createHistoryStore, type HistoryEvent } from './history-store.ts';
 
 /**
  * A year of case history for the demo city (`npm start` only, never the test template): seasonal categories,
@@ -63,17 +62,7 @@ const texts: Record<string, string[]> = {
   '1901': ['咨询居住证怎么办理', '请问社保转移需要什么材料'],
 };
 
-interface Ev {
-  case_id: string;
-  at: string;
-  actor_id: string | null;
-  actor: string;
-  action: string;
-  from_state: string | null;
-  to_state: string;
-  reason: string | null;
-  payload: Record<string, unknown>;
-}
+type Ev = HistoryEvent;
 
 export interface HistoryOptions {
   days?: number;
@@ -88,12 +77,9 @@ export async function seedEvaluationHistory(deps: Deps, taxonomy: Taxonomy, opts
   const rnd = seededRandom(opts.seed ?? 20261123);
   const now = clock.now().getTime();
   const offset = 8 * H;
-  const users = new Map((await db.selectFrom('users').select(['id', 'username']).execute()).map((u) => [u.username, u.id]));
-  const grids = (
-    await sql<{ code: string; path: string; lon: number; lat: number }>`
-      select a.code, a.path::text as path, g.center_lon as lon, g.center_lat as lat from areas a join area_geometries g on g.area_code = a.code
-      where a.level = 'grid' order by a.code`.execute(db)
-  ).rows;
+  const store = createHistoryStore();
+  const users = await store.usernames(db);
+  const grids = await store.grids(db);
   if (!grids.length) return { cases: 0, events: 0 };
   // a few problem spots: the same corner keeps coming back (recurrences after closure)
   const hotGrids = grids.filter((_, i) => i % 37 === 5);
@@ -248,33 +234,16 @@ export async function seedEvaluationHistory(deps: Deps, taxonomy: Taxonomy, opts
   const lap = (what: string) => process.env.CIVICGRID_HISTORY_TIMING && console.log(what, Date.now() - t0);
   lap('generated');
   await db.transaction().execute(async (tx) => {
-    await sql`select set_config('civicgrid.evaluation_bulk', 'on', true)`.execute(tx);
-    for (let i = 0; i < cases.length; i += 2000) {
-      // the columns named, so a column another migration adds keeps its default
-      const cols = sql.raw(Object.keys(cases[0]!).join(', '));
-      await sql`insert into cases (${cols}) select ${cols} from jsonb_populate_recordset(null::cases, ${JSON.stringify(cases.slice(i, i + 2000))}::jsonb)`.execute(tx);
-    }
+    await store.bulkMode(tx);
+    await store.insertCases(tx, cases);
     lap('cases');
-    for (let i = 0; i < events.length; i += 10_000) await insertEvents(tx, events.slice(i, i + 10_000));
+    await store.insertEvents(tx, events);
     lap('events');
-    if (objections.length) {
-      await sql`insert into case_objections (case_id, department_code, reason, objected_by_name, objected_at, redispatched_to, redispatched_at)
-        select case_id, department_code, reason, objected_by_name, objected_at, redispatched_to, redispatched_at
-        from jsonb_to_recordset(${JSON.stringify(objections)}::jsonb) as x(case_id uuid, department_code text, reason text, objected_by_name text, objected_at timestamptz, redispatched_to text, redispatched_at timestamptz)`.execute(tx);
-    }
-    const dayRows = [...codeDays].map(([day, last_no]) => ({ day, last_no }));
-    await sql`insert into case_code_days (day, last_no) select day, last_no from jsonb_to_recordset(${JSON.stringify(dayRows)}::jsonb) as x(day text, last_no int)
-      on conflict (day) do update set last_no = greatest(case_code_days.last_no, excluded.last_no)`.execute(tx);
+    await store.insertObjections(tx, objections);
+    await store.bumpCodeDays(tx, [...codeDays].map(([day, last_no]) => ({ day, last_no })));
     lap('objections');
-    await sql`select evaluation_rebuild()`.execute(tx);
+    await store.rebuild(tx);
     lap('rebuild');
   });
   return { cases: cases.length, events: events.length };
-}
-
-function insertEvents(tx: Db, rows: Ev[]) {
-  return sql`insert into case_events (case_id, at, actor_id, actor, action, from_state, to_state, reason, payload)
-    select case_id, at, actor_id, actor, action, from_state, to_state, reason, payload
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(case_id uuid, at timestamptz, actor_id uuid, actor text, action text, from_state text, to_state text, reason text, payload jsonb)
-    order by at`.execute(tx);
 }

@@ -1,61 +1,21 @@
-import type { Generated, Selectable } from 'kysely';
 import { assertCan, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
-import type { Db } from '../db/database.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
+import { createCommentStore, type CommentRow } from './comment-store.ts';
 import { createConsultationStore } from './consultation-store.ts';
 import type { ResidentInArea } from './resident-store.ts';
 
-interface CommentTable {
-  id: Generated<string>;
-  consultation_id: string;
-  resident_id: string;
-  body: string;
-  reports: Generated<number>;
-  hidden_at: Date | null;
-  hidden_reason: string | null;
-  created_at: Date;
-}
-declare module '../db/tables.ts' {
-  interface Tables {
-    participation_comments: CommentTable;
-  }
-}
-export type CommentRow = Selectable<CommentTable> & { author: string };
+export type { CommentRow } from './comment-store.ts';
 
 /** comments a resident may post in ten minutes (rate limit per person, not per address) */
 export const COMMENTS_PER_10_MIN = 5;
 const inside = (path: string, area: string) => path === area || path.startsWith(`${area}.`);
 
-const store = {
-  list: (db: Db, consultationId: string) =>
-    db
-      .selectFrom('participation_comments as c')
-      .innerJoin('participation_residents as r', 'r.id', 'c.resident_id')
-      .selectAll('c')
-      .select('r.display_name as author')
-      .where('c.consultation_id', '=', consultationId)
-      .orderBy('c.created_at')
-      .limit(500)
-      .execute(),
-  find: (db: Db, id: string) => db.selectFrom('participation_comments').selectAll().where('id', '=', id).executeTakeFirst(),
-  recent: (db: Db, residentId: string, since: Date) =>
-    db
-      .selectFrom('participation_comments')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('resident_id', '=', residentId)
-      .where('created_at', '>=', since)
-      .executeTakeFirstOrThrow()
-      .then((r) => Number(r.n)),
-  insert: (db: Db, row: { consultation_id: string; resident_id: string; body: string; created_at: Date }) => db.insertInto('participation_comments').values(row).returning('id').executeTakeFirstOrThrow(),
-  report: (db: Db, id: string) => db.updateTable('participation_comments').set((eb) => ({ reports: eb('reports', '+', 1) })).where('id', '=', id).execute(),
-  hide: (db: Db, id: string, reason: string, at: Date) => db.updateTable('participation_comments').set({ hidden_at: at, hidden_reason: reason }).where('id', '=', id).where('hidden_at', 'is', null).executeTakeFirst(),
-};
-
 /** 评论: residents of the area discuss a consultation; reports flag a comment, an organiser hides it with a logged reason. */
 export function createCommentService(deps: Deps) {
   const { db, clock, audit } = deps;
   const cons = createConsultationStore();
+  const store = createCommentStore();
   return {
     list: (consultationId: string) => store.list(db, consultationId) as Promise<CommentRow[]>,
     async post(resident: ResidentInArea, consultationId: string, body: string) {

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { createConsultationStore } from './consultation-store.ts';
@@ -22,20 +21,12 @@ export async function seedParticipationDemo(tx: Db, _deps: Deps, now: Date): Pro
   const props = createProposalStore();
   const day = (n: number) => new Date(now.getTime() + n * DAY_MS);
 
-  const grid = await tx.selectFrom('areas').select(['code', sql<string>`path::text`.as('path'), 'parent_code']).where('level', '=', 'grid').orderBy('code').limit(1).executeTakeFirstOrThrow();
+  const grid = await areas.firstGrid(tx);
   const community = (await areas.area(tx, grid.parent_code!))!;
-  const unit = await tx.selectFrom('departments').select('code').where('kind', '=', 'functional').orderBy('code').limit(1).executeTakeFirstOrThrow();
+  const unit = await areas.firstFunctionalUnit(tx);
 
   // The first registered people of the grid with a phone (ordered by grid and ID-number digest: stable under the demo key).
-  const people = await tx
-    .selectFrom('people')
-    .select(['id', 'name_mask', 'id_number_bidx'])
-    .where(sql<boolean>`area_path <@ ${grid.path}::ltree`)
-    .where('phone_bidx', 'is not', null)
-    .where('kind', '=', 'registered')
-    .orderBy('id_number_bidx')
-    .limit(DEMO_RESIDENTS)
-    .execute();
+  const people = await areas.registeredWithPhone(tx, grid.path, DEMO_RESIDENTS);
   const residents: string[] = [];
   for (const [i, p] of people.entries()) {
     const r = await areas.insertResident(tx, { person_id: p.id, id_number_bidx: p.id_number_bidx, display_name: i % 2 ? p.name_mask : `居民${i + 1}号`, verified_by: 'staff', verifier_user_id: null, verified_at: day(-30) });

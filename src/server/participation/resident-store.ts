@@ -114,6 +114,23 @@ export function createResidentStore() {
         .orderBy(sql`nlevel(path)`)
         .execute(),
 
+    /** The demo's grid: the first grid by code. */
+    firstGrid: (db: Db) =>
+      db.selectFrom('areas').select(['code', sql<string>`path::text`.as('path'), 'parent_code']).where('level', '=', 'grid').orderBy('code').limit(1).executeTakeFirstOrThrow(),
+    /** The demo's responsible unit: the first functional department by code. */
+    firstFunctionalUnit: (db: Db) => db.selectFrom('departments').select('code').where('kind', '=', 'functional').orderBy('code').limit(1).executeTakeFirstOrThrow(),
+    /** The first registered people of an area with a phone, ordered by ID-number digest (stable under the demo key). */
+    registeredWithPhone: (db: Db, areaPath: string, limit: number) =>
+      db
+        .selectFrom('people')
+        .select(['id', 'name_mask', 'id_number_bidx'])
+        .where(sql<boolean>`area_path <@ ${areaPath}::ltree`)
+        .where('phone_bidx', 'is not', null)
+        .where('kind', '=', 'registered')
+        .orderBy('id_number_bidx')
+        .limit(limit)
+        .execute(),
+
     devSend: (db: Db, row: { phone_mask: string; body: string; created_at: Date }) => db.insertInto('participation_dev_outbox').values(row).execute(),
     devOutbox: (db: Db, limit: number) => db.selectFrom('participation_dev_outbox').selectAll().orderBy('id', 'desc').limit(limit).execute(),
   };
