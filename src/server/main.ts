@@ -29,7 +29,7 @@ export async function startServer(config: Config): Promise<void> {
   const app = await buildApp({ deps: runtime.deps, taxonomy: runtime.taxonomy, services, warmTriage: true });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   await startBrainServices(app, config.MQTT_PORT); // MQTT broker (embedded on MQTT_PORT, or MQTT_URL) and the City Brain sweeper; stopped by app.close()
-  startDatahallJobs(app, runtime.deps, services.datahall.sharing); // publishes the data hall access log's daily chain heads
+  const stopDatahall = startDatahallJobs(runtime.deps, services.datahall.sharing); // publishes the data hall access log's daily chain heads
   // 督办 sweep every minute; safe with several nodes (each batch claims rows with FOR UPDATE SKIP LOCKED)
   const stopSweeper = startSupervisionSweeper(services.cases.runSupervisionSweep, 60_000, runtime.deps.logger);
   const stopRiskJobs = startDisputeJobs(services.disputes, runtime.deps.logger); // 风险预警 scan every minute, patrol track retention hourly
@@ -44,6 +44,7 @@ export async function startServer(config: Config): Promise<void> {
     closing = true;
     runtime.deps.logger.info({ signal }, 'shutting down');
     stopSweeper();
+    stopDatahall();
     stopNotify();
     stopRiskJobs();
     await app.close();

@@ -1,12 +1,11 @@
-import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../context.ts';
 import type { SharingService } from './sharing-service.ts';
 
 /**
  * Publishes the access log's chain head for every finished day, hourly (and at start). Idempotent and
- * locked, so several nodes may run it. Stopped when the app closes.
+ * locked, so several nodes may run it. Returns the stopper.
  */
-export function startDatahallJobs(app: FastifyInstance, deps: Deps, sharing: SharingService, intervalMs = 3_600_000): void {
+export function startDatahallJobs(deps: Deps, sharing: SharingService, intervalMs = 3_600_000): () => void {
   const run = () =>
     sharing
       .publishHeads()
@@ -15,5 +14,5 @@ export function startDatahallJobs(app: FastifyInstance, deps: Deps, sharing: Sha
   void run();
   const timer = setInterval(run, intervalMs);
   timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  return () => clearInterval(timer);
 }
