@@ -94,7 +94,15 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'CivicGrid API', description: 'Municipal social governance platform (市域社会治理)', version: '0.1.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // a consumer system's data hall key (sharing approved per field, area and period)
+          datahallKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          // a verified resident's participation session (separate from staff sessions)
+          residentToken: { type: 'apiKey', in: 'header', name: 'X-Resident-Token' },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,

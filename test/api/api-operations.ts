@@ -24,6 +24,8 @@ export interface Operation {
   path: string;
   /** whether the document marks it public (`security: []`) */
   public: boolean;
+  /** it names only credentials other than a staff bearer token (a data hall key, a resident session) */
+  otherCredential: boolean;
   pathParams: string[];
   query: Record<string, JsonSchema>;
   body: JsonSchema | null;
@@ -48,6 +50,8 @@ export async function apiOperations(t: TestApp): Promise<Operation[]> {
         method: method.toUpperCase(),
         path,
         public: Array.isArray(op.security) && op.security.length === 0,
+        // a staff bearer token is no credential for an operation that names only other schemes
+        otherCredential: Array.isArray(op.security) && op.security.length > 0 && !op.security.some((s) => Object.hasOwn(s as object, 'bearer')),
         pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
         query: Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, p.schema ?? {}])),
         body: op.requestBody?.content?.['application/json']?.schema ?? null,

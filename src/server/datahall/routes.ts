@@ -77,7 +77,7 @@ export const datahallRoutes =
     app.get(
       '/api/v1/datahall/shared/:resource',
       {
-        schema: { tags, summary: 'Read shared rows with an X-API-Key: approved fields only, masked by grade, inside the approved area and period', security: [], params: z.object({ resource: z.string().max(100) }), querystring: sharedQuery, response: { 200: sharedPage, ...errors(401, 403, 404, 429) } },
+        schema: { tags, summary: 'Read shared rows with an X-API-Key: approved fields only, masked by grade, inside the approved area and period', security: [{ datahallKey: [] }], params: z.object({ resource: z.string().max(100) }), querystring: sharedQuery, response: { 200: sharedPage, ...errors(401, 403, 404, 429) } },
         config: { rateLimit: { max: SHARED_READS_PER_MINUTE, timeWindow: '1 minute', keyGenerator: (req) => `dh:${secretDigest(String(req.headers['x-api-key'] ?? req.ip))}` } },
       },
       async (req) => {

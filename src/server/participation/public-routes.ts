@@ -18,6 +18,8 @@ export const participationPublicRoutes =
   async (app) => {
     const tags = ['participation'];
     const security: [] = [];
+    /** routes that act as a verified resident: the X-Resident-Token session, not a staff bearer token */
+    const asResident = [{ residentToken: [] }];
     const id = z.object({ id: z.uuid() });
     const writeLimit = { rateLimit: { max: limits.writesPerMinute, timeWindow: 60_000 } };
 
@@ -46,11 +48,11 @@ export const participationPublicRoutes =
       const s = await svc.residents.verify(req.body);
       return sessionOut(s, (await svc.residents.authenticate(s.token))!);
     });
-    app.get(`${P}/residents/me`, { schema: { tags, security, summary: 'The signed-in resident (display name and areas only)', response: { 200: residentSession.shape.resident, ...errors(401) } } }, async (req) => {
+    app.get(`${P}/residents/me`, { schema: { tags, security: asResident, summary: 'The signed-in resident (display name and areas only)', response: { 200: residentSession.shape.resident, ...errors(401) } } }, async (req) => {
       const r = await requireResident(req);
       return { displayName: r.displayName, areas: (await svc.residents.areasOf(r)).map((a) => ({ code: a.code, name: a.name, level: a.level })) };
     });
-    app.delete(`${P}/residents/session`, { schema: { tags, security, summary: 'Sign the resident out', response: { 204: z.null(), ...errors(401) } } }, async (req, reply) => {
+    app.delete(`${P}/residents/session`, { schema: { tags, security: asResident, summary: 'Sign the resident out', response: { 204: z.null(), ...errors(401) } } }, async (req, reply) => {
       await requireResident(req);
       await svc.residents.signOut(req.headers[RESIDENT_HEADER] as string);
       return reply.status(204).send(null);
@@ -68,25 +70,25 @@ export const participationPublicRoutes =
     app.get(`${P}/consultations/:id`, { schema: { tags, security, summary: 'A consultation with its options, meetings and, when published, results', params: id, response: { 200: consultationDetail, ...errors(404) } } }, async (req) =>
       presentConsultation(await svc.consultations.publicView(req.params.id)),
     );
-    app.post(`${P}/consultations/:id/votes`, { config: writeLimit, schema: { tags, security, summary: 'Vote (one per verified resident; 409 for a second one unless replace: true)', params: id, body: ballot, response: { 201: voteAnswer, 200: voteAnswer, ...errors(400, 401, 403, 404, 409) } } }, async (req, reply) => {
+    app.post(`${P}/consultations/:id/votes`, { config: writeLimit, schema: { tags, security: asResident, summary: 'Vote (one per verified resident; 409 for a second one unless replace: true)', params: id, body: ballot, response: { 201: voteAnswer, 200: voteAnswer, ...errors(400, 401, 403, 404, 409) } } }, async (req, reply) => {
       const r = await svc.consultations.vote(await requireResident(req), req.params.id, req.body.choices, req.body.replace === true);
       return reply.status(r.changed ? 200 : 201).send({ ...r, at: r.at.toISOString() });
     });
-    app.put(`${P}/consultations/:id/votes/mine`, { config: writeLimit, schema: { tags, security, summary: 'Change one’s vote before the close (still counted once)', params: id, body: ballot.pick({ choices: true }), response: { 200: voteAnswer, ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
+    app.put(`${P}/consultations/:id/votes/mine`, { config: writeLimit, schema: { tags, security: asResident, summary: 'Change one’s vote before the close (still counted once)', params: id, body: ballot.pick({ choices: true }), response: { 200: voteAnswer, ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
       const r = await svc.consultations.changeVote(await requireResident(req), req.params.id, req.body.choices);
       return { ...r, at: r.at.toISOString() };
     });
-    app.get(`${P}/consultations/:id/votes/mine`, { schema: { tags, security, summary: 'One’s own vote', params: id, response: { 200: z.object({ choices: z.array(z.string()).nullable() }), ...errors(401) } } }, async (req) => {
+    app.get(`${P}/consultations/:id/votes/mine`, { schema: { tags, security: asResident, summary: 'One’s own vote', params: id, response: { 200: z.object({ choices: z.array(z.string()).nullable() }), ...errors(401) } } }, async (req) => {
       const v = await svc.consultations.myVote(await requireResident(req), req.params.id);
       return { choices: v ? v.choices : null };
     });
     app.get(`${P}/consultations/:id/comments`, { schema: { tags, security, summary: 'Comments on a consultation (hidden ones without their text)', params: id, response: { 200: z.object({ items: z.array(comment) }) } } }, async (req) => ({
       items: (await svc.comments.list(req.params.id)).map(presentComment),
     }));
-    app.post(`${P}/consultations/:id/comments`, { config: writeLimit, schema: { tags, security, summary: 'Comment (verified resident of the area; rate-limited per resident)', params: id, body: z.object({ body: z.string().trim().min(2).max(2000) }), response: { 201: z.object({ id: z.uuid() }), ...errors(400, 401, 403, 404, 429) } } }, async (req, reply) =>
+    app.post(`${P}/consultations/:id/comments`, { config: writeLimit, schema: { tags, security: asResident, summary: 'Comment (verified resident of the area; rate-limited per resident)', params: id, body: z.object({ body: z.string().trim().min(2).max(2000) }), response: { 201: z.object({ id: z.uuid() }), ...errors(400, 401, 403, 404, 429) } } }, async (req, reply) =>
       reply.status(201).send(await svc.comments.post(await requireResident(req), req.params.id, req.body.body)),
     );
-    app.post(`${P}/comments/:id/reports`, { config: writeLimit, schema: { tags, security, summary: 'Report a comment to the organisers', params: id, response: { 204: z.null(), ...errors(401, 404) } } }, async (req, reply) => {
+    app.post(`${P}/comments/:id/reports`, { config: writeLimit, schema: { tags, security: asResident, summary: 'Report a comment to the organisers', params: id, response: { 204: z.null(), ...errors(401, 404) } } }, async (req, reply) => {
       await svc.comments.report(await requireResident(req), req.params.id);
       return reply.status(204).send(null);
     });
@@ -104,10 +106,10 @@ export const participationPublicRoutes =
       const p = await svc.proposals.find(req.params.id);
       return presentProposal(p, (await svc.proposals.resultOf(p.id))?.id ?? null);
     });
-    app.post(`${P}/proposals`, { config: writeLimit, schema: { tags, security, summary: 'Propose (verified resident of the space’s area)', body: newProposal, response: { 201: proposal, ...errors(400, 401, 403, 404) } } }, async (req, reply) =>
+    app.post(`${P}/proposals`, { config: writeLimit, schema: { tags, security: asResident, summary: 'Propose (verified resident of the space’s area)', body: newProposal, response: { 201: proposal, ...errors(400, 401, 403, 404) } } }, async (req, reply) =>
       reply.status(201).send(presentProposal(await svc.proposals.propose(await requireResident(req), req.body))),
     );
-    app.post(`${P}/proposals/:id/supports`, { config: writeLimit, schema: { tags, security, summary: 'Support a proposal (附议), once per resident', params: id, response: { 201: proposal, ...errors(401, 403, 404, 409) } } }, async (req, reply) =>
+    app.post(`${P}/proposals/:id/supports`, { config: writeLimit, schema: { tags, security: asResident, summary: 'Support a proposal (附议), once per resident', params: id, response: { 201: proposal, ...errors(401, 403, 404, 409) } } }, async (req, reply) =>
       reply.status(201).send(presentProposal(await svc.proposals.support(await requireResident(req), req.params.id))),
     );
 
