@@ -124,7 +124,8 @@ describe('an appeal from the hotline to a rated closure, through the browser', (
     expect(await citizen.page.getByTestId('portal-answer').textContent()).toContain('已更换路灯灯具');
     // Nothing personal reaches the public page.
     expect(await citizen.page.content()).not.toContain('13812345678');
-    await citizen.page.getByLabel('评价码').fill(ratingToken);
+    await citizen.page.getByRole('tab', { name: '用评价凭证评价' }).click();
+    await citizen.page.getByLabel('评价凭证', { exact: true }).fill(ratingToken);
     await citizen.page.getByText('满意', { exact: true }).click();
     await citizen.page.getByLabel('意见（可选）').fill('修得很快，谢谢！');
     await shot(citizen.page, '09-portal-track');

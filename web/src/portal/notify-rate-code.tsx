@@ -5,7 +5,7 @@ import type { PublicCase } from '../api/types.ts';
 import { useLocale } from '../i18n/locale.tsx';
 
 /** 评价 with the six-digit rating code and the phone given at intake: what an SMS or a phone call can carry. */
-export function RateByCode({ code, onRated }: { code: string; onRated: (c: PublicCase) => void }) {
+export function RateByCode({ code, onRated, bare = false }: { code: string; onRated: (c: PublicCase) => void; bare?: boolean }) {
   const { t, te } = useLocale();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -20,8 +20,7 @@ export function RateByCode({ code, onRated }: { code: string; onRated: (c: Publi
       setBusy(false);
     }
   };
-  return (
-    <Card title={<h2 style={{ fontSize: '1em', margin: 0 }}>{t('portal.rate_by_code')}</h2>}>
+  const form = (
       <Form layout="vertical" onFinish={(v) => void rate(v)}>
         {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
         <Form.Item label={t('portal.rating_code')} name="ratingCode" extra={t('portal.rating_code_help')} rules={[{ required: true, pattern: /^[0-9]{6}$/, message: t('portal.rating_code_help') }]}>
@@ -37,6 +36,6 @@ export function RateByCode({ code, onRated }: { code: string; onRated: (c: Publi
           {t('portal.rate')}
         </Button>
       </Form>
-    </Card>
   );
+  return bare ? form : <Card title={<h2 style={{ fontSize: '1em', margin: 0 }}>{t('portal.rate_by_code')}</h2>}>{form}</Card>;
 }

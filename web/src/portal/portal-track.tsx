@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Descriptions, Form, Image, Input, Radio, Result, Space, Steps, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Image, Input, Radio, Result, Space, Steps, Tabs, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type ApiError } from '../api/client.ts';
 import type { PublicCase } from '../api/types.ts';
@@ -107,24 +107,38 @@ export function PortalTrack({ code }: { code: string }) {
         ) : c.state !== 'closed' || c.mergedInto ? (
           <Typography.Text>{t('portal.not_ready_to_rate')}</Typography.Text>
         ) : (
-          <Form layout="vertical" onFinish={(v) => void rate(v)} initialValues={{ ratingToken: rememberedToken(c.code) ?? '' }}>
-            {rateError !== null && <Alert type="error" showIcon role="alert" message={te(rateError)} style={{ marginBottom: 12 }} />}
-            <Form.Item label={t('portal.rating_token')} name="ratingToken" extra={t('portal.rating_token_help')} rules={[{ required: true, min: 10, message: t('portal.rating_token_help') }]}>
-              <Input autoComplete="off" size="large" />
-            </Form.Item>
-            <Form.Item label={t('field.rating')} name="rating" rules={[{ required: true, message: t('error.case.rating_required') }]}>
-              <Radio.Group size="large" optionType="button" buttonStyle="solid" options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((r) => ({ value: r, label: t(`rating.${r}`) }))} />
-            </Form.Item>
-            <Form.Item label={t('portal.comment')} name="comment">
-              <Input.TextArea rows={3} maxLength={1000} />
-            </Form.Item>
-            <Button type="primary" htmlType="submit" size="large" loading={busy}>
-              {t('portal.rate')}
-            </Button>
-          </Form>
+          // the 6-digit code (read out by the clerk, sent by SMS) is what most people have; this device's
+          // token, remembered after a portal report, is the other way in
+          <Tabs
+            destroyOnHidden
+            defaultActiveKey={rememberedToken(c.code) ? 'token' : 'code'}
+            items={[
+              { key: 'code', label: t('portal.rate_by_code'), children: <RateByCode bare code={c.code} onRated={setCase} /> },
+              {
+                key: 'token',
+                label: t('portal.rate_by_token'),
+                children: (
+                  <Form layout="vertical" onFinish={(v) => void rate(v)} initialValues={{ ratingToken: rememberedToken(c.code) ?? '' }}>
+                    {rateError !== null && <Alert type="error" showIcon role="alert" message={te(rateError)} style={{ marginBottom: 12 }} />}
+                    <Form.Item label={t('portal.rating_token')} name="ratingToken" extra={t('portal.rating_token_help')} rules={[{ required: true, min: 10, message: t('portal.rating_token_help') }]}>
+                      <Input autoComplete="off" size="large" />
+                    </Form.Item>
+                    <Form.Item label={t('field.rating')} name="rating" rules={[{ required: true, message: t('error.case.rating_required') }]}>
+                      <Radio.Group size="large" optionType="button" buttonStyle="solid" options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((r) => ({ value: r, label: t(`rating.${r}`) }))} />
+                    </Form.Item>
+                    <Form.Item label={t('portal.comment')} name="comment">
+                      <Input.TextArea rows={3} maxLength={1000} />
+                    </Form.Item>
+                    <Button type="primary" htmlType="submit" size="large" loading={busy}>
+                      {t('portal.rate')}
+                    </Button>
+                  </Form>
+                ),
+              },
+            ]}
+          />
         )}
       </Card>
-      {c.state === 'closed' && !c.rating && !c.mergedInto && <RateByCode code={c.code} onRated={setCase} />}
     </Space>
   );
 }
