@@ -7,12 +7,12 @@ const menuOf = (role: string) => visibleNav(permissionsOf([role])).map((i) => i.
 
 describe('role-aware navigation', () => {
   it('gives each role the screens its permissions reach, and no others', () => {
-    expect(menuOf('clerk')).toEqual(['intake', 'cases', 'map', 'registry']);
-    expect(menuOf('dispatcher')).toEqual(['intake', 'dispatch', 'cases', 'map', 'operations', 'evaluation', 'registry']);
-    expect(menuOf('handler')).toEqual(['workbench', 'cases', 'map']);
-    expect(menuOf('gridworker')).toEqual(['grid', 'cases', 'map', 'registry']);
-    expect(menuOf('leader')).toEqual(['cases', 'map', 'operations', 'evaluation', 'registry']);
-    expect(menuOf('dataadmin')).toEqual(['map', 'registry', 'import']);
+    expect(menuOf('clerk')).toEqual(['intake', 'cases', 'map', 'registry', 'datahall', 'datahall_sharing', 'callbacks', 'disputes']);
+    expect(menuOf('dispatcher')).toEqual(['intake', 'dispatch', 'cases', 'map', 'operations', 'evaluation', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'warnings']);
+    expect(menuOf('handler')).toEqual(['workbench', 'cases', 'map', 'datahall', 'datahall_sharing']);
+    expect(menuOf('gridworker')).toEqual(['grid', 'cases', 'map', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'participation']);
+    expect(menuOf('leader')).toEqual(['cases', 'map', 'operations', 'evaluation', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'warnings']);
+    expect(menuOf('dataadmin')).toEqual(['map', 'registry', 'import', 'datahall', 'datahall_sharing']);
     expect(menuOf('citizen')).toEqual([]);
   });
 
