@@ -88,6 +88,12 @@ export function OperationsPage() {
       <Typography.Title level={2} className="page-title" style={{ fontSize: 20 }}>
         {t('ops.title')}
       </Typography.Title>
+      {/* the 大屏 runs full screen without console chrome, on the wall's own browser window */}
+      <Typography.Paragraph>
+        <a href="/screen" target="_blank" rel="noopener" data-testid="open-big-screen">
+          {t('ops.open_screen')}
+        </a>
+      </Typography.Paragraph>
       {error !== null && <Alert type="error" showIcon message={te(error)} style={{ marginBottom: 12 }} />}
       <Row gutter={[12, 12]}>
         {stat(t('ops.total_open'), d?.cases.open ?? 0)}

@@ -31,6 +31,7 @@ export const evaluationMessages = {
   'eval.drill_title': ['{indicator}：{part}对应案件（{n} 件）', '{indicator}: cases behind the {part} ({n})'],
   'eval.pick_subject': ['点击表格中的一行查看详情', 'Click a row for its details'],
   'screen.title': ['城市运行管理大屏', 'City operations wall'],
+  'ops.open_screen': ['打开大屏模式（新窗口）', 'Open the wall screen (new window)'],
   'screen.today_received': ['今日受理', 'Received today'],
   'screen.today_dispatched': ['今日派遣', 'Dispatched today'],
   'screen.avg7': ['7日均 {n}', '7-day avg {n}'],
