@@ -89,6 +89,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         req: (req: { method?: string; url?: string; id?: string }) => ({ method: req.method, url: typeof req.url === 'string' ? safeUrl(req.url) : undefined, id: req.id }),
       },
     },
-    destination,
+    destination ?? prettyOnTerminal(),
   );
+}
+
+/** A person at a terminal reads pretty lines (pino-pretty); pipes, files and log shippers get JSON. Redaction runs before either. */
+function prettyOnTerminal(): pino.DestinationStream | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  return pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } }) as pino.DestinationStream;
 }

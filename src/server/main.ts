@@ -27,7 +27,9 @@ export async function startServer(config: Config): Promise<void> {
   // every service once; the app's routes and the sweepers below share them (one case service, one feed)
   const services = createServices(runtime.deps, runtime.taxonomy, { blobs });
   const app = await buildApp({ deps: runtime.deps, taxonomy: runtime.taxonomy, services, warmTriage: true });
-  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  // Fastify's own "Server listening" line would come before the broker and jobs are up; it says only that the
+  // socket is bound, and our "listening" line below is logged once the server really answers.
+  const address = await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: (a) => `socket bound at ${a}, starting jobs` });
   await startBrainServices(app, config.MQTT_PORT); // MQTT broker (embedded on MQTT_PORT, or MQTT_URL) and the City Brain sweeper; stopped by app.close()
   const stopDatahall = startDatahallJobs(runtime.deps, services.datahall.sharing); // publishes the data hall access log's daily chain heads
   // 督办 sweep every minute; safe with several nodes (each batch claims rows with FOR UPDATE SKIP LOCKED)
