@@ -78,6 +78,9 @@ describe('civicgrid start', () => {
       expect(await stop(first.child)).toBe(0);
       expect(first.output()).toMatch(/shutting down/);
       expect(first.output()).toMatch(/demo city seeded/);
+      // "listening" means it answers: Fastify's own bind line must not claim it, ours comes after the jobs start
+      expect(first.output()).not.toMatch(/Server listening/);
+      expect(first.output().indexOf('socket bound at')).toBeLessThan(first.output().search(/CivicGrid \(.*\) listening on/));
 
       const second = await start(env);
       // the same token still works: sessions, like everything else, survived the restart
