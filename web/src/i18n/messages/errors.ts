@@ -83,5 +83,9 @@ export const errorMessages = {
   'error.component.exists': ['该部件编码已存在', 'This component code exists'],
   'error.component.recode_required': ['部件移到其他区后需要重新编码', 'The component needs a new code in its new district'],
   'error.person.exists': ['该人员已登记', 'This person is already registered'],
+  'error.calendar.notice_empty': ['未在文本中找到节假日条目（如“一、元旦：…”），请粘贴通知正文', 'No numbered holiday line (一、元旦：…) was found; paste the notice text'],
+  'error.calendar.bad_date': ['日期格式应为 YYYY-MM-DD', 'Write dates as YYYY-MM-DD'],
+  'error.calendar.outside_year': ['该日期不在所选年份内', 'This date is not in the chosen year'],
+  'error.calendar.duplicate_date': ['同一日期出现了两次', 'The same date is listed twice'],
   'error.web.not_built': ['控制台尚未构建', 'The console is not built'],
 } as const satisfies Record<string, readonly [string, string]>;
