@@ -31,6 +31,7 @@ export const navItems: readonly NavItem[] = [
   { key: 'disputes', path: '/disputes', label: 'nav.disputes', permissions: ['dispute.read'] },
   { key: 'warnings', path: '/warnings', label: 'nav.warnings', permissions: ['warning.read'] },
   { key: 'admin_calendar', path: '/admin/calendar', label: 'nav.admin_calendar', permissions: ['calendar.manage'] },
+  { key: 'admin_taxonomy', path: '/admin/taxonomy', label: 'nav.admin_taxonomy', permissions: ['taxonomy.manage'] },
   { key: 'participation', path: '/participation', label: 'nav.participation', permissions: ['participation.organise'] },
 ];
 
