@@ -20,6 +20,8 @@ export function AdminTaxonomyPage() {
   const [versions, setVersions] = useState<TaxonomyVersionDto[]>([]);
   const [edits, setEdits] = useState<Record<string, Edit>>({});
   const [note, setNote] = useState('');
+  // groups open unless the admin folds them, so every limit is visible at once
+  const [folded, setFolded] = useState<readonly React.Key[]>([]);
 
   const load = useCallback(() => {
     api
@@ -106,7 +108,17 @@ export function AdminTaxonomyPage() {
           </Space>
         }
       >
-        <Table rowKey="key" size="small" columns={columns} dataSource={tree} pagination={false} />
+        <Table
+          rowKey="key"
+          size="small"
+          columns={columns}
+          dataSource={tree}
+          pagination={false}
+          expandable={{
+            expandedRowKeys: tree.map((g) => g.key).filter((k) => !folded.includes(k)),
+            onExpand: (open, r) => setFolded((f) => (open ? f.filter((k) => k !== r.key) : [...f, r.key])),
+          }}
+        />
       </Card>
       <Card title={t('admin.taxonomy.history')}>
         <Table rowKey="version" size="small" columns={history} dataSource={versions} pagination={false} />
