@@ -74,6 +74,8 @@ export const userPatch = z
     departmentCode: departmentCode.nullable(),
     disabled: z.boolean(),
     password: z.string().min(1).max(256),
+    /** lifts the login backoff (failed-login count and lock) after the person proved who they are */
+    unlock: z.literal(true),
   })
   .partial()
   .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');

@@ -133,7 +133,7 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   await app.register(authRoutes(auth, config.LOGIN_RATE_LIMIT_PER_MINUTE));
   await app.register(orgRoutes(services.org));
   await app.register(auditRoutes(deps));
-  await app.register(taxonomyRoutes(taxonomy));
+  await app.register(taxonomyRoutes(taxonomy, services.taxonomy));
 
   // capability routes: one register line (or one short block) per capability, its services from `services`
   const { cases, triage } = services;

@@ -33,6 +33,7 @@ import { createOrganisationService } from './registry/organisations/service.ts';
 import { createPeopleService } from './registry/people/service.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 import { blobStoreFor } from './storage/from-config.ts';
+import { createTaxonomyService } from './taxonomy/service.ts';
 import type { Taxonomy } from './taxonomy/taxonomy.ts';
 import { createTriageService } from './triage/service.ts';
 
@@ -58,6 +59,8 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   const auth = createAuthService(deps);
   const org = createOrgService(deps, auth);
   const calendar = createCalendarService(deps);
+  // 事项分类 versions: the deadlines and urgency intake and the handling clock use (admins change them)
+  const taxonomyVersions = createTaxonomyService(deps, taxonomy);
   const geo = createGeoService(deps, { org });
   const dispatch = createDispatchService(deps, { taxonomy, org });
   const blobs = opts.blobs ?? blobStoreFor(deps.config);
@@ -82,6 +85,7 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
 
   const cases = createCaseService(deps, {
     taxonomy,
+    taxonomyVersions,
     store: caseStore,
     geo,
     calendar,
@@ -118,7 +122,7 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   // 协商议事: residents verified against the registry, consultations, polls, proposals, results
   const participation = createParticipation(deps, cases);
 
-  return { auth, org, calendar, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes, participation };
+  return { auth, org, calendar, taxonomy: taxonomyVersions, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes, participation };
 }
 
 export type Services = ReturnType<typeof createServices>;

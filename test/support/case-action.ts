@@ -13,7 +13,7 @@ export function caseRow(over: Partial<CaseRow> = {}): CaseRow {
     id: 'c1', code: '2026112300001', channel: 'hotline', state: 'received', version: 1, text: '路灯不亮', dup_text: '', nature: 'complaint', category: null,
     priority: 0, urgent: false, lon: null, lat: null, address: null, grid_code: null, area_path: 'c.d', h3: null, reporter_anonymous: false, reporter_name: null,
     reporter_phone: 'sealed', reporter_phone_idx: null, reporter_email: null, rating_token_hash: null, external_ref: null, main_department: null, co_departments: [],
-    dispatched_at: null, deadline_hours: null, working_time: null, due_at: null, yellow_at: null, step_due_at: null, paused_since: null, paused_ms: 0,
+    dispatched_at: null, deadline_hours: null, taxonomy_version: null, working_time: null, due_at: null, yellow_at: null, step_due_at: null, paused_since: null, paused_ms: 0,
     pending_extension_hours: null, supervision: 'none', merged_into: null, answer: null, rating: null, rating_comment: null, rated_at: null, rework_count: 0,
     rating_rework_used: false, created_by: null, created_at: at, updated_at: at, closed_at: null, ...over,
   };

@@ -29,6 +29,8 @@ const WorkbenchPage = lazy(() => import('./pages/workbench.tsx').then((m) => ({ 
 const DatahallCataloguePage = lazy(() => import('./pages/datahall-catalogue.tsx').then((m) => ({ default: m.DatahallCataloguePage })));
 const DatahallResourcePage = lazy(() => import('./pages/datahall-resource.tsx').then((m) => ({ default: m.DatahallResourcePage })));
 const DatahallSharingPage = lazy(() => import('./pages/datahall-sharing.tsx').then((m) => ({ default: m.DatahallSharingPage })));
+const AdminCalendarPage = lazy(() => import('./pages/admin-calendar.tsx').then((m) => ({ default: m.AdminCalendarPage })));
+const AdminTaxonomyPage = lazy(() => import('./pages/admin-taxonomy.tsx').then((m) => ({ default: m.AdminTaxonomyPage })));
 const NotifyOutboxPage = lazy(() => import('./pages/notify-outbox.tsx').then((m) => ({ default: m.NotifyOutboxPage })));
 const CallbacksPage = lazy(() => import('./pages/callbacks.tsx').then((m) => ({ default: m.CallbacksPage })));
 const EvaluationPage = lazy(() => import('./pages/evaluation.tsx').then((m) => ({ default: m.EvaluationPage })));
@@ -59,6 +61,8 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/datahall/sharing', nav: 'datahall_sharing', render: () => <DatahallSharingPage /> },
   { pattern: '/datahall/resources/:code', nav: 'datahall', render: (p) => <DatahallResourcePage code={p.code!} /> },
   { pattern: '/notify/outbox', nav: 'notify_outbox', render: () => <NotifyOutboxPage /> },
+  { pattern: '/admin/calendar', nav: 'admin_calendar', render: () => <AdminCalendarPage /> },
+  { pattern: '/admin/taxonomy', nav: 'admin_taxonomy', render: () => <AdminTaxonomyPage /> },
   { pattern: '/callbacks', nav: 'callbacks', render: () => <CallbacksPage /> },
   { pattern: '/disputes', nav: 'disputes', render: () => <DisputesPage /> },
   { pattern: '/disputes/:code', nav: 'disputes', render: (p) => <DisputeDetailPage code={p.code!} /> },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors, paged } from '../../../shared/paging.ts';
-import { calendarDay, dayBody, dayQuery, deadline, deadlineQuery, isoDate, schedule, scheduleBody, yearBody } from './schema.ts';
+import { calendarDay, dayBody, dayQuery, deadline, deadlineQuery, isoDate, noticeBody, noticePreview, schedule, scheduleBody, yearBody } from './schema.ts';
 import type { CalendarService } from './service.ts';
 import type { CalendarDayRow } from './store.ts';
 
@@ -41,6 +41,12 @@ export const calendarRoutes =
         await calendar.deleteDay(requireActor(req), req.params.date);
         return reply.status(204).send(null);
       },
+    );
+
+    app.post(
+      '/api/v1/calendar/notice-preview',
+      { schema: { tags, summary: "Read the State Council's holiday notice (部分节假日安排的通知) into days; saves nothing", body: noticeBody, response: { 200: noticePreview, ...errors(400, 401, 403) } } },
+      async (req) => calendar.previewNotice(requireActor(req), req.body.text, req.body.year),
     );
 
     app.get('/api/v1/calendar/schedule', { schema: { tags, summary: 'Office hours deadlines are counted in', response: { 200: schedule, ...errors(401, 403) } } }, async (req) =>

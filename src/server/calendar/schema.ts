@@ -32,3 +32,14 @@ export const deadlineQuery = z.object({
   workingTime: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 });
 export const deadline = z.object({ start: z.string(), deadline: z.string(), hours: z.number(), workingTime: z.boolean() });
+
+/** 节假日通知 pasted as text; the answer is a preview the admin then saves with PUT /api/v1/calendar/days */
+export const noticeBody = z.object({
+  text: z.string().min(1).max(20_000),
+  year: z.number().int().min(2000).max(2100).optional(),
+});
+export const noticePreview = z.object({
+  year: z.number(),
+  days: z.array(z.object({ date: z.string(), kind: dayKind, name: z.string() })),
+  problems: z.array(z.object({ line: z.string(), reason: z.enum(['no_dates', 'day_count_mismatch', 'bad_date']) })),
+});

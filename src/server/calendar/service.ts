@@ -5,6 +5,7 @@ import { invalid, notFound } from '../errors.ts';
 import type { Page } from '../../../shared/paging.ts';
 import { getSetting, putSetting } from '../db/settings-store.ts';
 import { chinaHolidays2026 } from './holidays-cn.ts';
+import { parseHolidayNotice, type ParsedNotice } from './holiday-notice.ts';
 import { createCalendarStore, type CalendarDayRow } from './store.ts';
 import {
   CalendarError,
@@ -124,6 +125,14 @@ export function createCalendarService(deps: Deps) {
       invalidate();
       const [rows] = await store.listDays(db, { from, to }, 1, 1000);
       return rows;
+    },
+
+    /** Only a preview: the admin checks the days and saves them with replaceYear, so a misread notice never lands. */
+    previewNotice(actor: Actor, text: string, year?: number): ParsedNotice {
+      assertCan(actor, 'calendar.manage');
+      const parsed = parseHolidayNotice(text, year);
+      if (parsed.days.length === 0 && parsed.problems.length === 0) throw invalid('calendar.notice_empty', 'no numbered festival line (一、元旦：…) was found in the text');
+      return parsed;
     },
 
     async getSchedule(actor: Actor): Promise<WeeklySchedule & { offset: string }> {

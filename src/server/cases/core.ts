@@ -7,6 +7,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { GeoService } from '../geo/service.ts';
 import type { OrgService } from '../org/service.ts';
 import type { AddressPlace } from '../registry/address-place.ts';
+import type { TaxonomyService } from '../taxonomy/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import type { DuplicateFinder } from './duplicates.ts';
@@ -22,6 +23,8 @@ export type Classifier = (text: string) => { category: { code: string; confidenc
 /** What the case capability is given by the composition root (src/server/services.ts): the services it uses. */
 export interface CaseServiceOptions {
   taxonomy: Taxonomy;
+  /** the current taxonomy version: deadlines and urgency of new cases (names and departments: `taxonomy`) */
+  taxonomyVersions: Pick<TaxonomyService, 'current'>;
   /** point → grid (the geo service's index) */
   geo: Pick<GeoService, 'locate'>;
   /** address → grid and point by the houses registered under it (the registry's 地址落格) */
@@ -61,6 +64,7 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
   return {
     deps,
     taxonomy: opts.taxonomy,
+    taxonomyVersion: () => opts.taxonomyVersions.current(),
     store,
     org,
     bus,

@@ -21,6 +21,8 @@ export interface CaseClock {
 export type SupervisionLevel = 'none' | 'yellow' | 'red';
 
 export interface ClockPatch {
+  /** the taxonomy version the limit was taken from (set when the clock starts) */
+  taxonomyVersion?: number;
   deadlineHours?: number;
   workingTime?: boolean;
   dueAt?: Date | null;

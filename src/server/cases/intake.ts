@@ -105,7 +105,8 @@ export function createIntake(core: CaseCore) {
         urgent ||= guess.urgent;
       }
     }
-    if (category && taxonomy.category(category)!.urgent) urgent = true;
+    // urgency as the current taxonomy version sets it (an admin may have made a category urgent)
+    if (category && (await core.taxonomyVersion()).rule(category)?.urgent) urgent = true;
 
     const where = await place(input);
     if (where.placedBy) await assertPlaceInScope(db, core.org, actor, where.areaPath);

@@ -36,6 +36,8 @@ export interface CaseTable {
   co_departments: Generated<string[]>;
   dispatched_at: Date | null;
   deadline_hours: number | null;
+  /** taxonomy version the deadline was taken from; set when the clock starts (migration 0020) */
+  taxonomy_version: Generated<number | null>;
   working_time: boolean | null;
   due_at: Date | null;
   yellow_at: Date | null;

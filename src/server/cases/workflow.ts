@@ -34,8 +34,11 @@ export function createWorkflow(core: CaseCore) {
     const cal = await core.calendar();
     const clockOf = { deadlineHours: c.deadline_hours, workingTime: c.working_time, dueAt: c.due_at, yellowAt: c.yellow_at, pausedSince: c.paused_since, pausedMs: c.paused_ms };
     if (willRun && !c.due_at) {
-      const cat = taxonomy.category(c.category!)!;
-      return startClock(now, { hours: cat.deadlineHours, workingTime: cat.workingTime }, cal);
+      // the limit of the version current when the clock starts; stored on the case with its version number, so a
+      // later taxonomy change never rewrites a running deadline
+      const version = await core.taxonomyVersion();
+      const cat = version.rule(c.category!) ?? taxonomy.category(c.category!)!;
+      return { ...startClock(now, { hours: cat.deadlineHours, workingTime: cat.workingTime }, cal), taxonomyVersion: version.version };
     }
     if (wasRunning && !willRun) return pauseClock(now);
     if (!wasRunning && willRun && c.paused_since) return resumeClock(clockOf, now, cal, extraHours);
@@ -45,6 +48,7 @@ export function createWorkflow(core: CaseCore) {
 
   const clockColumns = (p: ClockPatch): CasePatch => ({
     ...(p.deadlineHours !== undefined ? { deadline_hours: p.deadlineHours } : {}),
+    ...(p.taxonomyVersion !== undefined ? { taxonomy_version: p.taxonomyVersion } : {}),
     ...(p.workingTime !== undefined ? { working_time: p.workingTime } : {}),
     ...(p.dueAt !== undefined ? { due_at: p.dueAt } : {}),
     ...(p.yellowAt !== undefined ? { yellow_at: p.yellowAt } : {}),

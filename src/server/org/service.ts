@@ -165,7 +165,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
     async updateUser(
       actor: Actor,
       id: string,
-      patch: { displayName?: string; roles?: string[]; scopeArea?: string; departmentCode?: string | null; disabled?: boolean; password?: string },
+      patch: { displayName?: string; roles?: string[]; scopeArea?: string; departmentCode?: string | null; disabled?: boolean; password?: string; unlock?: true },
     ): Promise<UserView> {
       assertCan(actor, 'user.manage');
       const current = await store.findUser(db, id, actor.scopePath);
@@ -190,6 +190,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
           department_code: patch.departmentCode,
           disabled: patch.disabled,
           password_hash: passwordHash,
+          ...(patch.unlock ? { failed_logins: 0, locked_until: null } : {}),
           updated_at: clock.now(),
         });
         // Changing who someone is or what they may do ends their open sessions; they sign in again.

@@ -98,7 +98,7 @@ export function createOrgStore() {
       (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined,
     insertUser: (db: Db, u: Omit<UserTable, 'id' | 'disabled' | 'failed_logins' | 'created_at' | 'updated_at' | 'locked_until'> & { disabled?: boolean }) =>
       db.insertInto('users').values(u).returning(userColumns).executeTakeFirstOrThrow(),
-    updateUser: (db: Db, id: string, patch: Partial<Pick<UserTable, 'display_name' | 'roles' | 'scope_path' | 'department_code' | 'password_hash'>> & { disabled?: boolean; updated_at: Date }) =>
+    updateUser: (db: Db, id: string, patch: Partial<Pick<UserTable, 'display_name' | 'roles' | 'scope_path' | 'department_code' | 'password_hash' | 'locked_until'>> & { disabled?: boolean; failed_logins?: number; updated_at: Date }) =>
       db.updateTable('users').set(patch).where('id', '=', id).returning(userColumns).executeTakeFirstOrThrow(),
   };
 }

@@ -13,6 +13,10 @@ describe('role-aware navigation', () => {
     expect(menuOf('gridworker')).toEqual(['grid', 'cases', 'map', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'participation']);
     expect(menuOf('leader')).toEqual(['cases', 'map', 'operations', 'evaluation', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'warnings']);
     expect(menuOf('dataadmin')).toEqual(['map', 'registry', 'import', 'datahall', 'datahall_sharing']);
+    // the admin console's screens (系统管理) appear for admins only
+    expect(menuOf('admin')).toContain('admin_calendar');
+    expect(menuOf('admin')).toContain('admin_taxonomy');
+    expect(['clerk', 'dispatcher', 'handler', 'gridworker', 'leader', 'dataadmin'].filter((r) => menuOf(r).some((k) => k === 'admin_calendar' || k === 'admin_taxonomy'))).toEqual([]);
     expect(menuOf('citizen')).toEqual([]);
   });
 

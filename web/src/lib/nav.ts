@@ -30,6 +30,8 @@ export const navItems: readonly NavItem[] = [
   { key: 'notify_outbox', path: '/notify/outbox', label: 'nav.notify_outbox', permissions: ['notify.manage'] },
   { key: 'disputes', path: '/disputes', label: 'nav.disputes', permissions: ['dispute.read'] },
   { key: 'warnings', path: '/warnings', label: 'nav.warnings', permissions: ['warning.read'] },
+  { key: 'admin_calendar', path: '/admin/calendar', label: 'nav.admin_calendar', permissions: ['calendar.manage'] },
+  { key: 'admin_taxonomy', path: '/admin/taxonomy', label: 'nav.admin_taxonomy', permissions: ['taxonomy.manage'] },
   { key: 'participation', path: '/participation', label: 'nav.participation', permissions: ['participation.organise'] },
 ];
 
