@@ -113,6 +113,17 @@ describe('case list export', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the export content types on each exporting list', async () => {
+    const doc = (await t.call('GET', '/api/openapi.json')).json();
+    for (const path of ['/api/v1/cases', '/api/v1/people', '/api/v1/houses']) {
+      const get = doc.paths[path].get;
+      expect(Object.keys(get.responses['200'].content)).toEqual(expect.arrayContaining(['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']));
+      expect(get.parameters.find((p: { name: string }) => p.name === 'format').schema.enum).toEqual(['json', 'csv', 'xlsx']);
+    }
+  });
+});
+
 describe('registry list export', () => {
   it('people: a district user gets only their district, ID numbers and phones as masked as on screen', async () => {
     const res = await t.call('GET', '/api/v1/people?format=csv&pageSize=1', { token: tok.east });
