@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { assertCan } from '../access/permissions.ts';
 import { AppError } from '../errors.ts';
 import { requireActor } from '../http/auth-hook.ts';
+import { exportFormat, exportProduces, sendExport } from '../http/export.ts';
+import { caseExportColumns } from './export-columns.ts';
 import { errors, paged } from '../../../shared/paging.ts';
 import { MAX_ATTACHMENT_BYTES } from './attachments.ts';
 import type { NotificationService } from './notifications.ts';
@@ -28,11 +30,20 @@ export const caseRoutes =
       return reply.status(201).send({ ...cases.intakeView(result), duplicates: result.duplicates, ratingToken: result.ratingToken, ratingCode: ratingCodeFor(cases.core.deps.pii, result.case.id) });
     });
 
-    app.get('/api/v1/cases', { schema: { tags, summary: 'Cases in my scope', querystring: caseQuery, response: { 200: paged(caseSummary), ...errors(400, 401, 403) } } }, async (req) => {
-      const { page, pageSize, source, channel, ...filter } = req.query;
-      const result = await cases.list(requireActor(req), { ...filter, channel: channel ?? source }, page, pageSize);
-      return { ...result, items: result.items.map(cases.present) };
-    });
+    app.get(
+      '/api/v1/cases',
+      { schema: { tags, summary: 'Cases in my scope; ?format=csv|xlsx exports every matching row (masked as listed)', querystring: caseQuery.extend({ format: exportFormat }), produces: exportProduces, response: { 200: paged(caseSummary), ...errors(400, 401, 403) } } },
+      async (req, reply) => {
+        const { page, pageSize, source, channel, format, ...rest } = req.query;
+        const actor = requireActor(req);
+        const filter = { ...rest, channel: channel ?? source };
+        if (format === 'csv' || format === 'xlsx') {
+          return sendExport(req, reply, { format, name: 'cases', columns: caseExportColumns, fetchPage: (p, size) => cases.list(actor, filter, p, size), present: cases.present });
+        }
+        const result = await cases.list(actor, filter, page, pageSize);
+        return { ...result, items: result.items.map(cases.present) };
+      },
+    );
 
     // Registered before /:code so "stream" and "duplicates" are never read as a case code.
     app.get('/api/v1/cases/stream', { schema: { tags, summary: 'Live feed of case changes in my scope (server-sent events)', response: { ...errors(401, 403) } } }, async (req, reply) => {

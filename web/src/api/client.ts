@@ -123,6 +123,41 @@ export const api = {
   del: <T>(url: string, opts: RequestOptions = {}) => request<T>('DELETE', url, opts),
 };
 
+/**
+ * A list export (`?format=csv|xlsx`) saved as a file: fetched with the session's bearer header (never a token
+ * in the URL), headers in the console's language, then handed to the browser as a download.
+ */
+export async function download(url: string, query: Record<string, QueryValue>, fileName: string, locale: string): Promise<void> {
+  const token = getToken();
+  const headers: Record<string, string> = { 'accept-language': locale.startsWith('en') ? 'en' : 'zh-CN' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(url + queryString(query), { headers });
+  } catch (err) {
+    throw new ApiError(0, 'network.offline', (err as Error).message);
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    throw toApiError(res.status, parsed);
+  }
+  const href = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // revoke after the click has been handled, or some browsers cancel the download
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
 /** Multipart upload with progress (fetch cannot report upload progress; XHR can). */
 export function upload<T>(url: string, form: FormData, onProgress?: (fraction: number) => void, opts: { anonymous?: boolean } = {}): Promise<T> {
   return new Promise((resolve, reject) => {

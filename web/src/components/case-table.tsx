@@ -10,6 +10,7 @@ import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { Link } from '../router.tsx';
 import { DeadlineClock, StateTag } from './case-bits.tsx';
+import { ExportButton } from './export-button.tsx';
 import { caseStates } from '../../../shared/cases/state-machine.ts';
 
 export interface CaseFilter {
@@ -38,10 +39,12 @@ interface Props {
   /** columns that say nothing in this view (no unit before dispatch) */
   hide?: readonly ('department' | 'created' | 'deadline')[];
   label: string;
+  /** show 导出: the current filters as a CSV/XLSX file */
+  exportable?: boolean;
 }
 
 /** Filterable, paged, live-updating list of cases in the viewer's scope (GET /api/v1/cases). */
-export function CaseTable({ base, filters = [], selectable, onSelectionChange, extraColumns = [], actions, reloadKey = 0, onLoaded, compact, hide = [], label }: Props) {
+export function CaseTable({ base, filters = [], selectable, onSelectionChange, extraColumns = [], actions, reloadKey = 0, onLoaded, compact, hide = [], label, exportable }: Props) {
   const { t, te, locale } = useLocale();
   const taxonomy = useTaxonomy();
   const departments = useDepartments();
@@ -58,21 +61,21 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
 
   const merged: CaseFilter = { ...base, ...user, state: user.state?.length ? user.state : base.state };
   const key = JSON.stringify([merged, page, pageSize, tick, reloadKey]);
+  // one query for the page and the export, so the file holds exactly what the filters show
+  const query = {
+    state: merged.state?.join(','),
+    category: merged.category,
+    channel: merged.channel,
+    grid: merged.grid,
+    urgent: merged.urgent === undefined ? undefined : String(merged.urgent),
+    supervision: merged.supervision,
+  };
 
   useEffect(() => {
     let live = true;
     setLoading(true);
     api
-      .get<Page<CaseSummary>>('/api/v1/cases', {
-        state: merged.state?.join(','),
-        category: merged.category,
-        channel: merged.channel,
-        grid: merged.grid,
-        urgent: merged.urgent === undefined ? undefined : String(merged.urgent),
-        supervision: merged.supervision,
-        page,
-        pageSize,
-      })
+      .get<Page<CaseSummary>>('/api/v1/cases', { ...query, page, pageSize })
       .then((res) => {
         if (!live) return;
         setData(res);
@@ -140,6 +143,7 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
         <Button icon={<ReloadOutlined aria-hidden />} onClick={reload}>
           {t('common.refresh')}
         </Button>
+        {exportable && <ExportButton path="/api/v1/cases" query={query} name="cases" />}
       </Space>
       {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
       <Table<CaseSummary>

@@ -10,7 +10,7 @@ export function CaseListPage() {
       <Typography.Title level={2} className="page-title" style={{ fontSize: 20 }}>
         {t('list.title')}
       </Typography.Title>
-      <CaseTable label={t('list.title')} base={{}} filters={['state', 'category', 'area', 'urgent', 'supervision', 'channel']} />
+      <CaseTable exportable label={t('list.title')} base={{}} filters={['state', 'category', 'area', 'urgent', 'supervision', 'channel']} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { Alert, App, Input, Modal, Space, Table, Tabs, Tag, Typography, Button, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, type Page } from '../api/client.ts';
+import { ExportButton } from '../components/export-button.tsx';
 import type { RegistryComponent, RegistryHouse, RegistryOrganisation, RegistryPerson } from '../api/types.ts';
 import { useSession } from '../auth/session.tsx';
 import { isMessageKey } from '../i18n/i18n.ts';
@@ -8,6 +9,9 @@ import { useLocale } from '../i18n/locale.tsx';
 
 type Kind = 'people' | 'houses' | 'organisations' | 'components';
 type Row = RegistryPerson | RegistryHouse | RegistryOrganisation | RegistryComponent;
+
+/** The registers whose list endpoint answers ?format=csv|xlsx. */
+const exportable: ReadonlySet<Kind> = new Set(['people', 'houses']);
 
 function RegistryTable<T extends Row>({ kind, columns }: { kind: Kind; columns: TableColumnsType<T> }) {
   const { t, te } = useLocale();
@@ -27,7 +31,10 @@ function RegistryTable<T extends Row>({ kind, columns }: { kind: Kind; columns: 
   }, [kind, q, page, pageSize]);
   return (
     <>
-      <Input.Search allowClear enterButton={t('common.search')} placeholder={t('registry.search')} aria-label={t('registry.search')} style={{ maxWidth: 420, marginBottom: 12 }} onSearch={(v) => (setQ(v.trim()), setPage(1))} />
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search allowClear enterButton={t('common.search')} placeholder={t('registry.search')} aria-label={t('registry.search')} style={{ width: 420, maxWidth: '100%' }} onSearch={(v) => (setQ(v.trim()), setPage(1))} />
+        {exportable.has(kind) && <ExportButton path={`/api/v1/${kind}`} query={{ q: q || undefined }} name={kind} />}
+      </Space>
       {error !== null && <Alert type="error" showIcon message={te(error)} style={{ marginBottom: 12 }} />}
       <Table<T>
         rowKey="id"

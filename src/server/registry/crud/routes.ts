@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../../access/permissions.ts';
 import { requireActor } from '../../http/auth-hook.ts';
+import { exportFormat, exportProduces, sendExport, type ExportColumn } from '../../http/export.ts';
 import { errors, paged } from '../../../../shared/paging.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import { toFeature } from '../presenters.ts';
@@ -38,6 +39,8 @@ export interface EntityRouteSpec<Row, Out extends { id: string; lon: number | nu
   presenter: () => Promise<(row: Row) => Out> | ((row: Row) => Out);
   /** `get` may answer with more than the row, and then `detail` presents it */
   service: CrudRouteService<Row, Input, Patch>;
+  /** `?format=csv|xlsx` on the list: every matching row through the same presenter */
+  export?: { name: string; columns: readonly ExportColumn<Out>[] };
 }
 
 const geojson = 'application/geo+json';
@@ -53,10 +56,15 @@ export function entityRoutes<Row, Out extends { id: string; lon: number | null; 
   const withConflict = (yes: boolean, ...statuses: number[]) => errors(...statuses, ...(yes ? [409] : []));
   const r = app;
 
-  r.get(path, { schema: { tags, summary: summaries.list, querystring: spec.query, response: { 200: paged(spec.item), ...errors(400, 401, 403) } } }, async (req) => {
-    const { page, pageSize, ...filter } = req.query as { page: number; pageSize: number };
-    const result = await service.list(requireActor(req), filter as never, page, pageSize);
+  const listQuery = spec.export ? spec.query.extend({ format: exportFormat }) : spec.query;
+  r.get(path, { schema: { tags, summary: summaries.list, querystring: listQuery, ...(spec.export ? { produces: exportProduces } : {}), response: { 200: paged(spec.item), ...errors(400, 401, 403) } } }, async (req, reply) => {
+    const { page, pageSize, format, ...filter } = req.query as { page: number; pageSize: number; format?: string };
+    const actor = requireActor(req);
     const present = await spec.presenter();
+    if (spec.export && (format === 'csv' || format === 'xlsx')) {
+      return sendExport(req, reply, { format, ...spec.export, present, fetchPage: (p, size) => service.list(actor, filter as never, p, size) });
+    }
+    const result = await service.list(actor, filter as never, page, pageSize);
     return { ...result, items: result.items.map(present) };
   });
   r.get(

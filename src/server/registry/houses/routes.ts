@@ -3,6 +3,7 @@ import { entityRoutes } from '../crud/routes.ts';
 import { presentHouse, presentPerson } from '../presenters.ts';
 import { house, houseDetail, housePatch, houseQuery, newHouse } from '../../../../shared/registry/schema.ts';
 import type { HouseService } from './service.ts';
+import { houseExportColumns } from '../export-columns.ts';
 
 /** 房屋 houses: CRUD, search, the map layer, and one house with its residents and tenants. */
 export const houseRoutes =
@@ -26,6 +27,7 @@ export const houseRoutes =
       conflicts: { create: true, update: true },
       presenter: () => presentHouse,
       service: houses,
+      export: { name: 'houses', columns: houseExportColumns },
       detail: {
         response: houseDetail,
         async load(actor, id) {

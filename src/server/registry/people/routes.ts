@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../http/auth-hook.ts';
+import { exportFormat, exportProduces, sendExport } from '../../http/export.ts';
+import { personExportColumns } from '../export-columns.ts';
 import { errors, paged } from '../../../../shared/paging.ts';
 import type { PeopleService } from './service.ts';
 import { presentPerson } from '../presenters.ts';
@@ -24,11 +26,15 @@ export const peopleRoutes =
       '/api/v1/people',
       {
         logSerializers: withoutQuery,
-        schema: { tags, summary: 'People in my scope (人口), ID numbers and phones masked', querystring: personQuery, response: { 200: paged(person), ...errors(400, 401, 403) } },
+        schema: { tags, summary: 'People in my scope (人口), ID numbers and phones masked; ?format=csv|xlsx exports every matching row', querystring: personQuery.extend({ format: exportFormat }), produces: exportProduces, response: { 200: paged(person), ...errors(400, 401, 403) } },
       },
-      async (req) => {
-        const { page, pageSize, ...query } = req.query;
-        const result = await people.list(requireActor(req), query, page, pageSize);
+      async (req, reply) => {
+        const { page, pageSize, format, ...query } = req.query;
+        const actor = requireActor(req);
+        if (format === 'csv' || format === 'xlsx') {
+          return sendExport(req, reply, { format, name: 'people', columns: personExportColumns, present: presentPerson, fetchPage: (p, size) => people.list(actor, query, p, size) });
+        }
+        const result = await people.list(actor, query, page, pageSize);
         return { ...result, items: result.items.map(presentPerson) };
       },
     );

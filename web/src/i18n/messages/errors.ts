@@ -58,6 +58,7 @@ export const errorMessages = {
   'error.case.merge_target_required': ['请填写要合并到的案件编号', 'Name the case to merge into'],
   'error.attachment.not_multipart': ['请以文件方式上传', 'Upload the file as a form'],
   'error.attachment.missing': ['请选择文件', 'Choose a file'],
+  'error.export.too_many_rows': ['符合条件的记录过多，无法一次导出，请缩小筛选范围', 'Too many rows match for one export; narrow the filters'],
   'error.attachment.too_large': ['文件过大', 'The file is too large'],
   'error.dispatch_rule.exists': ['该分类和区域的权责规则已存在', 'A rule for this category and area exists'],
   'error.portal.unknown_file': ['照片字段不正确', 'Photos go in the photo field'],
