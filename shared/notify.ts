@@ -16,7 +16,7 @@ export interface KnowledgeHit {
 
 export interface OutboxItem {
   id: number;
-  recipientType: 'reporter' | 'user' | 'robot' | 'citizen';
+  recipientType: 'reporter' | 'user' | 'robot' | 'citizen' | 'resident';
   channel: 'email' | 'sms' | 'robot';
   event: string;
   caseCode: string | null;

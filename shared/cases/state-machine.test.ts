@@ -31,7 +31,7 @@ describe('case state machine', () => {
   });
 
   it('lists allowed next actions without internal ones', () => {
-    expect(allowedActions('received').sort()).toEqual(['answer', 'file', 'merge', 'note', 'reject', 'urge', 'void']);
+    expect(allowedActions('received').sort()).toEqual(['answer', 'file', 'merge', 'note', 'reject', 'urge', 'verify', 'void']);
     expect(allowedActions('merged')).toEqual([]);
     expect(findTransition('merged', 'close_with_main')?.to).toBe('closed');
     for (const s of caseStates) for (const a of allowedActions(s)) expect(internalActions.has(a)).toBe(false);

@@ -46,6 +46,7 @@ export const caseActions = [
   'rate', // 评价
   'note', // 备注: a remark, an instruction (批示) or evidence, in any state; the case does not move
   'urge', // 催办: the reporter called again about an open case; the case does not move
+  'verify', // 核实: the grid worker's on-site finding on a report before 立案; the case does not move
   'close_with_main', // internal: a merged case closes with its main case
 ] as const;
 export type CaseAction = (typeof caseActions)[number];
@@ -54,7 +55,7 @@ export type CaseAction = (typeof caseActions)[number];
  * Actions that record something on a case without moving it: no state change, no effect on its deadlines.
  * A note after closure still reaches the people who can act on it (the dispatcher), not a void.
  */
-export const remarkActions: ReadonlySet<CaseAction> = new Set(['note', 'urge']);
+export const remarkActions: ReadonlySet<CaseAction> = new Set(['note', 'urge', 'verify']);
 
 /** Actions only the system performs; the HTTP API never accepts them. */
 export const internalActions: ReadonlySet<CaseAction> = new Set(['close_with_main']);
@@ -87,6 +88,8 @@ export const openStates: readonly CaseState[] = ['received', 'filed', 'dispatche
 
 export const transitions: readonly Transition[] = [
   t('received', 'file', 'filed', 'case.dispatch'),
+  // 核实 before 立案: whoever may check work on site (the grid worker of the case's grid) records what they found
+  t('received', 'verify', 'received', 'case.check', { needsReason: true }),
   t('received', 'reject', 'rejected', 'case.accept', { needsReason: true }),
   t('received', 'answer', 'closed', 'case.accept'),
   t('received', 'void', 'void', 'case.dispatch', { needsReason: true }),

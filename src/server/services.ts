@@ -120,7 +120,8 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   const disputes = { disputes: createDisputeService(deps, { cases, taxonomy }), risk: createRiskService(deps, { taxonomy }), fieldwork: createFieldworkService(deps, { cases }) };
 
   // 协商议事: residents verified against the registry, consultations, polls, proposals, results
-  const participation = createParticipation(deps, cases);
+  // codes by SMS through notify's outbox when a gateway is configured; otherwise participation's demo outbox
+  const participation = createParticipation(deps, cases, notify.notify.channels.sms ? { sendCode: notify.notify.sendResidentCode } : {});
 
   return { auth, org, calendar, taxonomy: taxonomyVersions, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes, participation };
 }

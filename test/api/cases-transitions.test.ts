@@ -15,7 +15,7 @@ afterAll(() => t.close());
 /** The contract, written out independently of the implementation's table: what may follow each state. */
 const open = ['note', 'urge']; // 备注 and 催办: recorded on any open case without moving it
 const allowedByState: Record<string, string[]> = {
-  received: ['file', 'reject', 'answer', 'void', 'merge', ...open],
+  received: ['file', 'reject', 'answer', 'void', 'merge', 'verify', ...open],
   filed: ['void', 'merge', 'dispatch', ...open],
   dispatched: ['accept', 'object', 'redispatch', ...open],
   handling: ['object', 'redispatch', 'request_extension', 'park', 'report', ...open],
@@ -32,7 +32,7 @@ const allowedByState: Record<string, string[]> = {
 };
 const allActions = [
   'file', 'reject', 'answer', 'void', 'merge', 'dispatch', 'accept', 'object', 'redispatch', 'request_extension',
-  'approve_extension', 'deny_extension', 'park', 'unpark', 'report', 'check', 'rework', 'close', 'rate', 'note', 'urge',
+  'approve_extension', 'deny_extension', 'park', 'unpark', 'report', 'check', 'rework', 'close', 'rate', 'note', 'urge', 'verify',
 ];
 
 /** Drives a fresh case into `state` through the API. Category 1101 (物业服务) needs no on-site photo. */
@@ -146,5 +146,19 @@ describe('the state machine over HTTP', () => {
     expect((await act(t, tok.handler, code, 'accept')).statusCode).toBe(404);
     expect((await act(t, tok.dispatcher, code, 'accept')).json().code).toBe('auth.forbidden');
     expect((await act(t, tok.leader, code, 'redispatch', { reason: 'x' })).json().code).toBe('auth.forbidden');
+  });
+});
+
+describe('核实 before 立案', () => {
+  it('records the on-site finding on a received case without moving it; a finding is required and the front desk may not', async () => {
+    const { code } = await intake(t, tok.clerk, { text: '人行道上有人占道经营摆摊', category: '1101', ...point });
+    expect((await act(t, tok.admin, code, 'verify', {})).statusCode).toBe(400);
+    expect((await act(t, tok.clerk, code, 'verify', { reason: '现场确有' })).statusCode).toBe(403);
+    const after = await actOk(t, tok.admin, code, 'verify', { reason: '现场确有占道经营' });
+    expect(after.state).toBe('received');
+    const ev = await t.deps.db.selectFrom('case_events').innerJoin('cases', 'cases.id', 'case_events.case_id').select(['action', 'reason', 'payload', 'to_state']).where('cases.code', '=', code).where('action', '=', 'verify').execute();
+    expect(ev).toEqual([{ action: 'verify', reason: '现场确有占道经营', payload: expect.objectContaining({ verified: true, photos: 0 }), to_state: 'received' }]);
+    // and filing follows as before
+    expect((await actOk(t, tok.admin, code, 'file')).state).toBe('filed');
   });
 });

@@ -1,7 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.ts';
+import { createLogger } from '../../src/server/logger.ts';
+import { createServices } from '../../src/server/services.ts';
+import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { actOk, intake } from './cases-support.ts';
 import { deliver, outbox } from './notify-support.ts';
@@ -163,5 +168,50 @@ describe('我的诉求 by phone and a one-time code', () => {
     expect((await t.call('POST', '/api/v1/public/my/code', { body: { phone: '13577778888' } })).statusCode).toBe(202);
     expect((await t.call('POST', '/api/v1/public/my/code', { body: { phone: '13577778888' } })).statusCode).toBe(202);
     expect((await t.call('POST', '/api/v1/public/my/code', { body: { phone: '13577778888' } })).statusCode).toBe(429);
+  });
+});
+
+describe('居民认证码 by SMS through the notify outbox', () => {
+  it('a resident’s code is queued sealed, sent by the SMS gateway, then cleared; neither code nor phone reaches the log', async () => {
+    let log = '';
+    const sink = new Writable({ write: (chunk, _enc, done) => ((log += String(chunk)), done()) });
+    const deps = { ...t.deps, logger: createLogger('debug', sink) };
+    const app = await buildApp({ deps, taxonomy: loadTaxonomy(), services: createServices(deps, loadTaxonomy()) });
+    await app.ready();
+    try {
+      const token = await t.login('admin');
+      const p = await t.deps.db.selectFrom('people').select(['id_number_sealed', 'phone_sealed']).where('phone_sealed', 'is not', null).orderBy('id').limit(1).executeTakeFirstOrThrow();
+      const [idNumber, phone] = [t.deps.pii.decrypt(p.id_number_sealed), t.deps.pii.decrypt(p.phone_sealed!)];
+      const asked = await app.inject({ method: 'POST', url: '/api/v1/public/participation/residents/code', payload: { idNumber, phone } });
+      expect(asked.statusCode, asked.body).toBe(202);
+
+      // queued in notify's outbox, with nothing readable at rest
+      const row = await t.deps.db.selectFrom('notify_outbox').selectAll().where('event', '=', 'resident.otp').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ recipient_type: 'resident', channel: 'sms', status: 'pending' });
+      const atRest = JSON.stringify(row);
+      expect(atRest).not.toContain(phone);
+      expect(atRest).not.toContain('居民认证码');
+
+      const before = received.length;
+      const counts = await app.inject({ method: 'POST', url: '/api/v1/notify/outbox/deliver', headers: { authorization: `Bearer ${token}` } });
+      expect(counts.json().sent, counts.body).toBeGreaterThanOrEqual(1);
+      const sms = received.slice(before).find((r) => r.headers['x-tc-action'] === 'SendSms' && JSON.parse(r.body).PhoneNumberSet?.[0] === `+86${phone}`)!;
+      expect(tc3Valid(sms)).toBe(true);
+      const code = (JSON.parse(sms.body) as { TemplateParamSet: string[] }).TemplateParamSet[0]!;
+      expect(code).toMatch(/^[0-9]{6}$/);
+
+      const sent = await t.deps.db.selectFrom('notify_outbox').select(['status', 'delivered_via', 'params', 'body']).where('id', '=', row.id).executeTakeFirstOrThrow();
+      expect(sent).toMatchObject({ status: 'sent', delivered_via: 'sms', params: {}, body: null });
+      // participation accepts the code that came by SMS and opens a session
+      const verified = await app.inject({ method: 'POST', url: '/api/v1/public/participation/residents/verify', payload: { idNumber, phone, code } });
+      expect(verified.statusCode, verified.body).toBe(200);
+      // and its demo outbox got nothing: the gateway is the way out once configured
+      expect(await t.deps.db.selectFrom('participation_dev_outbox').selectAll().execute()).toEqual([]);
+
+      expect(log).toContain('incoming request');
+      for (const secret of [code, phone, idNumber]) expect(log).not.toContain(secret);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -26,8 +26,13 @@ describe('the console and the portal around the appeal story', () => {
     await leader.page.locator('button[type=submit]').click();
     // problem+json code auth.invalid_credentials, translated
     await expect.poll(() => leader.page.getByTestId('login-error').textContent()).toContain('用户名或密码错误');
+    const refused: string[] = [];
+    leader.page.on('response', (r) => void (r.status() === 403 && refused.push(r.url())));
     await signIn(leader.page, 'leader');
     expect(new URL(leader.page.url()).pathname).toBe('/operations');
+    // 风险预警 panel: the leader may read warnings, so it is there, linking to the full list, and nothing was refused
+    await leader.page.getByTestId('ops-warnings').getByRole('link', { name: '全部预警' }).waitFor();
+    expect(refused).toEqual([]);
     // A leader's menu offers what the permission table gives a leader, and nothing to act on cases.
     const menu = await leader.page.getByRole('navigation').first().textContent();
     expect(menu).toContain('运行监测');

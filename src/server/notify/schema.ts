@@ -8,7 +8,7 @@ export const outboxQuery = pageQuery.extend({
 
 export const outboxItem = z.object({
   id: z.number(),
-  recipientType: z.enum(['reporter', 'user', 'robot', 'citizen']),
+  recipientType: z.enum(['reporter', 'user', 'robot', 'citizen', 'resident']),
   channel: z.enum(['email', 'sms', 'robot']),
   event: z.string(),
   caseCode: z.string().nullable(),

@@ -9,6 +9,7 @@ import { normalisePhone } from '../privacy/pii.ts';
 import { channelsFromConfig, type Channel, type ChannelKind, type Message } from './channels.ts';
 import { createCitizenFollowUp } from './follow-up.ts';
 import { ratingCodeFor, ratingCodeMatches } from './rating-code.ts';
+import { createResidentCodeSender } from './resident-code.ts';
 import { createOutboxStore, type OutboxRow, type OutboxStatus } from './store.ts';
 import { render, type NotifyEvent, type Rendered } from './templates.ts';
 
@@ -37,6 +38,7 @@ export function createNotifyService(deps: Deps, others: { cases: CaseService; ch
   const caseUrl = (code: string) => `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/portal/track/${code}`;
   const locale = config.NOTIFY_LOCALE;
   const followUp = createCitizenFollowUp(deps, others.cases.core.taxonomy);
+  const residentCodes = createResidentCodeSender(deps);
 
   /** The recipient's address (decrypted only here, at send time) and the text; null: nobody to send it to. */
   async function prepare(row: OutboxRow): Promise<Prepared | null> {
@@ -44,6 +46,10 @@ export function createNotifyService(deps: Deps, others: { cases: CaseService; ch
     if (row.recipient_type === 'citizen') {
       const otp = await followUp.takeForDelivery(Number(row.recipient));
       return otp ? { to: otp.phone, rendered: render(event, locale, { otp: otp.code }), params: [otp.code] } : null;
+    }
+    if (row.recipient_type === 'resident') {
+      const r = residentCodes.open(row.params);
+      return r ? { to: r.to, rendered: { subject: locale === 'en' ? 'Resident code' : '居民认证码', text: r.text }, params: [r.code] } : null;
     }
     if (row.recipient_type === 'reporter' && row.case_id) {
       const c = await store.caseContacts(db, row.case_id);
@@ -92,6 +98,7 @@ export function createNotifyService(deps: Deps, others: { cases: CaseService; ch
       await channel.send(message);
       await store.markSent(db, row.id, now(), row.channel);
       if (row.recipient_type === 'citizen') await followUp.clearCode(Number(row.recipient));
+      if (row.recipient_type === 'resident') await residentCodes.clear(row.id);
       return 'sent';
     } catch (err) {
       // the error text may quote the address back: keep it out of the table and the logs
@@ -105,6 +112,8 @@ export function createNotifyService(deps: Deps, others: { cases: CaseService; ch
 
   return {
     channels,
+    /** participation's SendCode: the resident code goes out as a sealed `resident.otp` SMS row */
+    sendResidentCode: residentCodes.send,
 
     /** One worker tick: claim what is due (this node only gets rows no other node holds) and deliver it. */
     async deliverDue(limit = 50) {

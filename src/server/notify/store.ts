@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 
 export interface OutboxTable {
   id: Generated<number>;
-  recipient_type: 'reporter' | 'user' | 'robot' | 'citizen';
+  recipient_type: 'reporter' | 'user' | 'robot' | 'citizen' | 'resident';
   recipient: string;
   channel: 'email' | 'sms' | 'robot';
   event: string;

@@ -9,8 +9,8 @@ import { getSetting } from '../db/settings-store.ts';
 import { createResidentStore, type ResidentInArea } from './resident-store.ts';
 import { DAY_MS, displayNameOf } from './rules.ts';
 
-/** Delivers a one-time code; the notification outbox will provide the real one (SMS gateway). */
-export type SendCode = (phone: string, text: string) => Promise<void>;
+/** Delivers a one-time code: notify's SMS outbox when an SMS channel is configured, else the demo outbox. The code is passed apart for SMS templates that take parameters. */
+export type SendCode = (phone: string, text: string, code: string) => Promise<void>;
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -73,7 +73,7 @@ export function createResidentService(deps: Deps, opts: { sendCode: SendCode }) 
         }
         const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
         await db.transaction().execute((tx) => store.insertCode(tx, { id_number_bidx: k.bidx, code_hash: secretDigest(code), expires_at: new Date(now.getTime() + CODE_TTL_MS), created_at: now }));
-        await opts.sendCode(k.phone, `【CivicGrid】您的居民认证码是 ${code}，10分钟内有效。如非本人操作请忽略。`);
+        await opts.sendCode(k.phone, `【CivicGrid】您的居民认证码是 ${code}，10分钟内有效。如非本人操作请忽略。`, code);
       }
       return { sent: true, expiresInSeconds: CODE_TTL_MS / 1000 };
     },
@@ -135,7 +135,7 @@ export function createResidentService(deps: Deps, opts: { sendCode: SendCode }) 
 export type ResidentService = ReturnType<typeof createResidentService>;
 
 /**
- * The code sender app.ts wires until the notification outbox lands: the message goes to a table admins read
+ * The code sender services.ts wires when no SMS channel is configured: the message goes to a table admins read
  * in demo mode; the phone is kept masked only (the code is in the text, the number need not be).
  */
 export const devOutboxSender =

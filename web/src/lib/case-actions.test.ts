@@ -28,6 +28,9 @@ describe('case actions offered in the console', () => {
     expect(actionsFor(caseIn('closed'), user('clerk')).sort()).toEqual(['note', 'rate']); // the clerk also takes a rating by phone
     expect(actionsFor(caseIn('handling'), user('clerk')).sort()).toEqual(['note', 'urge']);
     expect(actionSpec('note')).toMatchObject({ fields: ['reason', 'photos'], required: ['reason'] });
+    // 核实 before 立案: the grid worker's finding on a received case, with photos
+    expect(actionsFor(caseIn('received'), user('gridworker'))).toContain('verify');
+    expect(actionSpec('verify')).toMatchObject({ fields: ['reason', 'photos'], required: ['reason'] });
   });
 
   it('asks each action for what it needs', () => {

@@ -37,6 +37,7 @@ const specs: Partial<Record<CaseAction, ActionSpec>> = {
   rate: { fields: ['rating', 'reason'], required: ['rating'] },
   note: { fields: ['reason', 'photos'], required: ['reason'] },
   urge: { fields: ['reason'], required: [] },
+  verify: { fields: ['reason', 'photos'], required: ['reason'] },
 };
 
 export function actionSpec(action: string): ActionSpec {

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { openStates } from '../../../shared/cases/state-machine.ts';
 import { api, type Page } from '../api/client.ts';
 import { useCaseFeed } from '../api/live.ts';
+import { useSession } from '../auth/session.tsx';
 import { useCity, useTaxonomy } from '../api/reference.ts';
 import type { CaseSummary } from '../api/types.ts';
 import { EChart, type ChartOption } from '../components/echart.tsx';
@@ -11,6 +12,7 @@ import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { countsInOrder, hotspotColor, type Dashboard, type Hotspots } from '../lib/dashboard.ts';
 import { formatPercent } from '../lib/format.ts';
+import { OperationsWarnings } from './operations-warnings.tsx';
 
 const total = (query: Record<string, string>) => api.get<Page<CaseSummary>>('/api/v1/cases', { ...query, pageSize: 1 }).then((p) => p.total);
 const bar = (labels: string[], values: number[], color = '#1456b8'): ChartOption => ({
@@ -35,6 +37,8 @@ export function OperationsPage() {
   const [cards, setCards] = useState<{ yellow: number; red: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [span, setSpan] = useState<'24h' | '7d'>('24h');
+  const { can } = useSession();
+  const [tick, setTick] = useState(0);
 
   const load = useCallback(() => {
     Promise.all([api.get<Dashboard>('/api/v1/brain/dashboard'), api.get<Hotspots>('/api/v1/brain/hotspots', { window: span, res: 8 }), total({ supervision: 'yellow' }), total({ supervision: 'red' })])
@@ -43,6 +47,7 @@ export function OperationsPage() {
         setHot(spots);
         setCards({ yellow, red });
         setError(null);
+        setTick((n) => n + 1);
       })
       .catch(setError);
   }, [span]);
@@ -135,6 +140,12 @@ export function OperationsPage() {
             )}
           </Card>
         </Col>
+        {/* 风险预警 only for roles that may read them: the others would get a 403 */}
+        {can('warning.read') && (
+          <Col xs={24}>
+            <OperationsWarnings refreshKey={tick} />
+          </Col>
+        )}
       </Row>
     </div>
   );

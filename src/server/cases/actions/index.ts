@@ -14,6 +14,7 @@ import { report } from './report.ts';
 import { requestExtension } from './request-extension.ts';
 import { rework } from './rework.ts';
 import { urge } from './urge.ts';
+import { verify } from './verify.ts';
 import type { ActionHandler } from './types.ts';
 
 export type { ActInput, ActionContext, ActionHandler } from './types.ts';
@@ -39,5 +40,6 @@ export const actionHandlers: Partial<Record<CaseAction, ActionHandler>> = {
   close,
   note,
   urge,
+  verify,
   rate,
 };

@@ -35,6 +35,7 @@ export const caseMessages = {
   'action.rate': ['评价', 'Rate'],
   'action.note': ['备注', 'Add note'],
   'action.urge': ['催办', 'Urge'],
+  'action.verify': ['核实', 'Verify on site'],
   'action.intake': ['受理登记', 'Recorded'],
   'action.close_with_main': ['随主案结案', 'Closed with main case'],
   'action.supervise': ['督办', 'Supervision'],
