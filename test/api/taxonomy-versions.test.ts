@@ -27,7 +27,7 @@ const caseVersion = async (code: string) =>
 describe('taxonomy versions (事项分类版本)', () => {
   it('a changed deadline applies to new cases; a case already running keeps its own; bad input and clerks change nothing', async () => {
     t.clock.set(TEST_START); // Monday 2026-11-23 09:00 +08:00
-    const [v1] = await versions();
+    const v1 = (await versions())[0]!;
     expect(v1.version).toBe(1);
     expect(v1.categories.find((c) => c.code === '0502')).toMatchObject({ deadlineHours: 4, workingTime: false, urgent: true });
 
@@ -61,7 +61,7 @@ describe('taxonomy versions (事项分类版本)', () => {
 
     const list = await versions();
     expect(list.map((v) => v.version)).toEqual([2, 1]);
-    expect(list[1].categories.find((c) => c.code === '0502')!.deadlineHours).toBe(4); // history stays as it was
+    expect(list[1]!.categories.find((c) => c.code === '0502')!.deadlineHours).toBe(4); // history stays as it was
     const current = (await t.call('GET', '/api/v1/taxonomy', { token: tok.clerk })).json().categories;
     expect(current.find((c: { code: string }) => c.code === '0502')).toMatchObject({ deadlineHours: 6, urgent: false });
 
