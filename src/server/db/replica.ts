@@ -40,7 +40,7 @@ export function createReplicaRouter(primary: QueryPool, replica: QueryPool, opts
     if (ok === healthy) return;
     healthy = ok;
     if (ok) opts.logger.info('read replica is back: dashboard, evaluation and open-data reads use it again');
-    else opts.logger.warn({ err: (err as Error)?.message }, 'read replica unreachable: reads fall back to the primary');
+    else opts.logger.warn({ reason: (err as Error)?.message ?? String(err) }, 'read replica unreachable: reads fall back to the primary');
   };
 
   async function check(): Promise<boolean> {
