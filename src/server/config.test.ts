@@ -10,6 +10,13 @@ describe('config', () => {
     expect(c.CIVICGRID_DEMO_PASSWORD).toBe('demo-pass-2026');
   });
 
+  it('takes a read replica only beside a PostgreSQL primary', () => {
+    expect(() => loadConfig({ DATABASE_REPLICA_URL: 'postgres://r/db' })).toThrow('DATABASE_REPLICA_URL needs DATABASE_URL');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://p/db', DATABASE_REPLICA_URL: 'mysql://r/db' })).toThrow(ConfigError);
+    const c = loadConfig({ DATABASE_URL: 'postgres://p/db', DATABASE_REPLICA_URL: 'postgres://r/db' });
+    expect([c.DATABASE_REPLICA_URL, c.DATABASE_REPLICA_CHECK_SECONDS]).toEqual(['postgres://r/db', 5]);
+  });
+
   it('stops with one readable line on a bad value', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/^configuration: PORT /);

@@ -14,6 +14,13 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /** a streaming replica of DATABASE_URL for reads that tolerate seconds of lag (dashboards, evaluation, public views, open data) */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  /** how often a replica found down is tried again */
+  DATABASE_REPLICA_CHECK_SECONDS: z.coerce.number().min(1).max(300).default(5),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** unset: demo city on a fresh data dir; false: production (no default accounts) */
   CIVICGRID_DEMO: bool.optional(),
@@ -99,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`configuration: TZ_OFFSET ${(err as Error).message}`);
   }
   const config: Config = { ...merged, TZ_OFFSET_MINUTES: offsetMinutes };
+  if (config.DATABASE_REPLICA_URL && !config.DATABASE_URL) throw new ConfigError('configuration: DATABASE_REPLICA_URL needs DATABASE_URL (a replica of PostgreSQL, not of PGlite)');
   if (config.CIVICGRID_STORAGE === 's3') {
     const missing = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(`configuration: CIVICGRID_STORAGE=s3 needs ${missing.join(', ')}`);

@@ -13,6 +13,12 @@ import { createPiiCipher, demoSecretKey, type PiiCipher } from './privacy/pii.ts
  */
 export interface Deps {
   db: Db;
+  /**
+   * Reads that tolerate seconds of lag (dashboards, evaluation, public views, open data): a streaming replica
+   * when DATABASE_REPLICA_URL is set, falling back to the primary while it is down; otherwise the same as `db`.
+   * Never write through it.
+   */
+  readDb: Db;
   dbKind: 'pglite' | 'postgres';
   /** LISTEN/NOTIFY to every node on this database (session revocation, live case feeds) */
   signals: Signals;
@@ -32,6 +38,7 @@ export function createDeps(database: Database, opts: { clock?: Clock; config?: C
   const config = opts.config ?? loadConfig({}, { LOG_LEVEL: 'silent' });
   return {
     db: database.db,
+    readDb: database.readDb ?? database.db,
     dbKind: database.kind,
     signals: database.signals,
     clock: opts.clock ?? systemClock,

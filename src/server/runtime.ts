@@ -25,7 +25,10 @@ export interface Runtime {
  */
 export async function openRuntime(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean } = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.CIVICGRID_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL, dataDir: config.CIVICGRID_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE,
+    replica: config.DATABASE_REPLICA_URL ? { url: config.DATABASE_REPLICA_URL, logger, checkEveryMs: config.DATABASE_REPLICA_CHECK_SECONDS * 1000 } : undefined,
+  });
   const deps = createDeps(database, { clock: opts.clock, config, logger, pii: createPiiCipher(config.CIVICGRID_SECRET_KEY ? parseSecretKey(config.CIVICGRID_SECRET_KEY) : demoSecretKey()) });
   const taxonomy = loadTaxonomy();
   try {

@@ -9,7 +9,7 @@ import { buildApp } from '../../src/server/app.ts';
 import { ManualClock } from '../../src/server/clock.ts';
 import { loadConfig, type Config } from '../../src/server/config.ts';
 import { createDeps, type Deps } from '../../src/server/context.ts';
-import { openPglite, openPostgres, type Database } from '../../src/server/db/database.ts';
+import { openPglite, openPostgres, type Database, type ReplicaOptions } from '../../src/server/db/database.ts';
 import { createServices, type Services } from '../../src/server/services.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { DEMO_PASSWORD, TEST_START } from './constants.ts';
@@ -97,9 +97,9 @@ export async function createTestAppWithFiles(prefix: string, overrides: Partial<
  * A second API node on the same database as `t`, with the same clock: on PostgreSQL its own pool and its own
  * signal connection, as another server would have; PGlite is one process, so there it shares the database.
  */
-export async function createPeerApp(t: TestApp): Promise<TestApp> {
+export async function createPeerApp(t: TestApp, opts: { replica?: ReplicaOptions } = {}): Promise<TestApp> {
   const url = (t.database as Database & { url?: string }).url;
-  const database = url ? await openPostgres(url, 5) : t.database;
+  const database = url ? await openPostgres(url, 5, opts.replica) : t.database;
   // one PGlite is one process: there the peer shares the case feed, as the in-process bus of one node
   return appOn(database, t.clock, t.deps.config, () => (url ? database.close() : Promise.resolve()), url ? undefined : t.services.bus);
 }

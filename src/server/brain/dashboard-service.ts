@@ -14,7 +14,8 @@ export const windowMs = (w: string) => Number(w.slice(0, -1)) * (w.endsWith('d')
 
 /** 城市运行体征: the operations dashboard's KPIs and the H3 hotspot map, both within the viewer's scope. */
 export function createDashboardService(deps: Deps, parts: { alarms: AlarmStore; devices: DeviceStore; cases: BrainCaseReads }) {
-  const { db, clock } = deps;
+  // read-only: a replica when one is configured (seconds of lag are fine on a dashboard)
+  const { readDb: db, clock } = deps;
 
   return {
     async kpis(actor: Actor) {

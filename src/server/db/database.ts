@@ -6,7 +6,9 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
+import type { Logger } from 'pino';
 import { pglitePool } from './pglite-pool.ts';
+import { createReplicaRouter, type ReplicaRouter } from './replica.ts';
 import { pgliteSignals, postgresSignals, type Signals } from './signals.ts';
 import type { Db, Tables } from './tables.ts';
 
@@ -14,6 +16,10 @@ export type { Db } from './tables.ts';
 
 export interface Database {
   db: Db;
+  /** reads that tolerate seconds of lag: the replica when DATABASE_REPLICA_URL is set and up, else `db` */
+  readDb?: Db;
+  /** the replica's health and a manual check (only with a replica) */
+  replica?: ReplicaRouter;
   kind: 'pglite' | 'postgres';
   /** LISTEN/NOTIFY between the nodes sharing this database */
   signals: Signals;
@@ -67,10 +73,18 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
   };
 }
 
-export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+export interface ReplicaOptions {
+  url: string;
+  logger: Logger;
+  /** how often a replica found down is tried again */
+  checkEveryMs?: number;
+}
+
+function postgresPool(url: string, max: number, applicationName?: string): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize,
+    max,
+    ...(applicationName ? { application_name: applicationName } : {}),
     types: {
       getTypeParser: ((oid: number, format?: string) => {
         if (oid === INT8 || oid === NUMERIC) return toNumber;
@@ -81,21 +95,34 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  return pool;
+}
+
+export async function openPostgres(url: string, poolSize = 10, replicaOpts?: ReplicaOptions): Promise<Database> {
+  const pool = postgresPool(url, poolSize);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   const signals = postgresSignals(url);
+  // the replica's own pool; its application_name lets an operator (and the test) see who reads there
+  const replica = replicaOpts
+    ? createReplicaRouter(pool, postgresPool(replicaOpts.url, poolSize, 'civicgrid-read'), { logger: replicaOpts.logger, checkEveryMs: replicaOpts.checkEveryMs ?? 5_000 })
+    : undefined;
+  const readDb = replica ? new Kysely<Tables>({ dialect: new PostgresDialect({ pool: replica.pool as unknown as pg.Pool }) }) : db;
   return {
     db,
+    readDb,
+    replica,
     kind: 'postgres',
     signals,
     async close() {
       await signals.close();
+      if (replica) await readDb.destroy();
       await db.destroy();
     },
   };
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize) : openPglite({ dataDir: opts.dataDir });
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize?: number; replica?: ReplicaOptions }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize, opts.replica) : openPglite({ dataDir: opts.dataDir });
 }
 
 /** Readiness probe: one round trip. */

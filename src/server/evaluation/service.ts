@@ -27,7 +27,9 @@ interface Subject {
 
 /** 综合评价: published indicators, weight schemes, scores and rankings from the rollups, trends and drill-down. */
 export function createEvaluationService(deps: Deps) {
-  const { db, clock, audit } = deps;
+  // scores, trends, drills and the pulse read the rollups through the replica when one is set (seconds of lag
+  // are fine for a ranking); schemes and rebuilds write, on the primary
+  const { db, readDb, clock, audit } = deps;
   const store = createEvaluationStore();
   const offsetMin = parseOffset(deps.config.TZ_OFFSET);
   let defaultsChecked = false;
@@ -67,22 +69,22 @@ export function createEvaluationService(deps: Deps) {
   // areas with their surfaces change with a grid import, not per request: kept a minute per scope and level
   const areaCache = new Map<string, { at: number; rows: Subject[] }>();
   async function subjects(actor: Actor, type: SubjectType, level: AreaLevel): Promise<Subject[]> {
-    if (type === 'department') return (await store.departments(db)).map((d) => ({ type, code: d.code, name: d.name, key: d.code }));
+    if (type === 'department') return (await store.departments(readDb)).map((d) => ({ type, code: d.code, name: d.name, key: d.code }));
     if (type === 'area') {
       const key = `${actor.scopePath}|${level}`;
       const hit = areaCache.get(key);
       if (hit && Date.now() - hit.at < 60_000) return hit.rows;
-      const rows = (await store.areas(db, actor.scopePath, level)).map((a) => ({ type, code: a.code, name: a.name, key: a.path, km2: a.km2 }));
+      const rows = (await store.areas(readDb, actor.scopePath, level)).map((a) => ({ type, code: a.code, name: a.name, key: a.path, km2: a.km2 }));
       areaCache.set(key, { at: Date.now(), rows });
       return rows;
     }
-    return (await store.posts(db, actor.scopePath)).map((u) => ({ type, code: u.username, name: u.display_name, key: u.id, roles: u.roles }));
+    return (await store.posts(readDb, actor.scopePath)).map((u) => ({ type, code: u.username, name: u.display_name, key: u.id, roles: u.roles }));
   }
 
   function totalsFor(actor: Actor, type: SubjectType, p: Period, level: AreaLevel): Promise<SubjectTotals[]> {
-    if (type === 'department') return store.departmentTotals(db, actor.scopePath, p);
-    if (type === 'area') return store.areaTotals(db, actor.scopePath, p, level);
-    return store.actorTotals(db, p);
+    if (type === 'department') return store.departmentTotals(readDb, actor.scopePath, p);
+    if (type === 'area') return store.areaTotals(readDb, actor.scopePath, p, level);
+    return store.actorTotals(readDb, p);
   }
 
   /** How many cases a subject's score rests on: dispatched to a unit, received in an area, handled by a person. */
@@ -229,11 +231,11 @@ export function createEvaluationService(deps: Deps) {
       const scheme = await schemeFor(q.subject, q.scheme);
       let subject: Subject | undefined;
       if (q.subject === 'area') {
-        const a = await store.areaByCode(db, q.code);
+        const a = await store.areaByCode(readDb, q.code);
         if (a && a.level !== 'city') subject = (await subjects(actor, 'area', a.level as AreaLevel)).find((s) => s.code === q.code);
       } else subject = (await subjects(actor, q.subject, 'district')).find((s) => s.code === q.code);
       if (!subject) throw notFound(q.subject, q.code);
-      const rows = new Map((await store.monthly(db, actor.scopePath, period, { type: q.subject, key: subject.key })).map((r) => [r.month, r.totals]));
+      const rows = new Map((await store.monthly(readDb, actor.scopePath, period, { type: q.subject, key: subject.key })).map((r) => [r.month, r.totals]));
       const points = monthsOf(period).map((month) => {
         const t = rows.get(month) ?? {};
         const values = indicatorValues(q.subject, subject, t).map((v) => ({ ...v, points: indicatorByCode.get(v.code)!.normalisation === 'relative' ? null : pointsOf(indicatorByCode.get(v.code)!, v.value, 0) }));
@@ -248,9 +250,9 @@ export function createEvaluationService(deps: Deps) {
       assertCan(actor, 'evaluation.read');
       assertCan(actor, 'case.read');
       const period = resolvePeriod({ from: q.from, to: q.to }, today());
-      const subject = q.subject === 'area' ? await store.areaByCode(db, q.code).then((a) => (a ? { key: a.path } : undefined)) : (await subjects(actor, q.subject, 'district')).find((s) => s.code === q.code);
+      const subject = q.subject === 'area' ? await store.areaByCode(readDb, q.code).then((a) => (a ? { key: a.path } : undefined)) : (await subjects(actor, q.subject, 'district')).find((s) => s.code === q.code);
       if (!subject) throw notFound(q.subject, q.code);
-      const r = await store.drill(db, { scopePath: actor.scopePath, column: q.column, subject: { type: q.subject, key: subject.key }, period, page: q.page, pageSize: q.pageSize });
+      const r = await store.drill(readDb, { scopePath: actor.scopePath, column: q.column, subject: { type: q.subject, key: subject.key }, period, page: q.page, pageSize: q.pageSize });
       return { ...r, page: q.page, pageSize: q.pageSize };
     },
 
@@ -259,7 +261,7 @@ export function createEvaluationService(deps: Deps) {
       assertCan(actor, 'evaluation.read');
       const end = today();
       const start = new Date(Date.parse(end) - 7 * 86_400_000).toISOString().slice(0, 10);
-      const rows = new Map((await store.daily(db, actor.scopePath, { from: start, to: end })).map((r) => [r.day, r]));
+      const rows = new Map((await store.daily(readDb, actor.scopePath, { from: start, to: end })).map((r) => [r.day, r]));
       const days = Array.from({ length: 8 }, (_, i) => new Date(Date.parse(start) + i * 86_400_000).toISOString().slice(0, 10));
       const series = days.map((day) => ({ day, received: rows.get(day)?.received ?? 0, dispatched: rows.get(day)?.dispatched ?? 0 }));
       const prior = series.slice(0, 7);

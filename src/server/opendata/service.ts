@@ -27,7 +27,8 @@ export interface Download {
  */
 export function createOpenDataService(deps: Deps, { catalogue }: { catalogue: CatalogueService }) {
   const store = createOpenDataStore(parseOffset(deps.config.TZ_OFFSET));
-  const { db } = deps;
+  // read-only: open data tolerates seconds of lag, so it reads from the replica when one is configured
+  const { readDb: db } = deps;
 
   const openFields = (fields: FieldRow[]) => fields.filter((f) => f.open_type !== 'none' && !f.pii);
 
