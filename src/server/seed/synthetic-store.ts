@@ -6,7 +6,8 @@ export interface SyntheticGrid { code: string; path: string; lon: number; lat: n
 /** A category with its responsible unit and deadline, as the taxonomy gives them. */
 export interface SyntheticCategory { code: string; department: string; hours: number; workingTime: boolean; nature: string; text: string }
 
-export interface SyntheticRange { seed: number; from: number; to: number; now: Date; tzMinutes: number; grids: SyntheticGrid[]; categories: SyntheticCategory[] }
+/** `base`: cases loaded by earlier seeds, so their codes (day × number) never meet. */
+export interface SyntheticRange { seed: number; base: number; from: number; to: number; now: Date; tzMinutes: number; grids: SyntheticGrid[]; categories: SyntheticCategory[] }
 
 /**
  * The synthetic city as set-based SQL: every value is a hash of (seed, row number, slot), so the same seed gives
@@ -22,6 +23,7 @@ export function createSyntheticStore() {
           select a.code, a.path::text as path, g.center_lon as lon, g.center_lat as lat from areas a join area_geometries g on g.area_code = a.code
           where a.level = 'grid' order by a.code`.execute(db)
       ).rows,
+    loaded: async (db: Db) => Number((await sql<{ n: string }>`select coalesce(sum(cases), 0)::text as n from synthetic_seeds`.execute(db)).rows[0]!.n),
     tzMinutes: async (db: Db) => (await sql<{ m: number }>`select tz_minutes as m from evaluation_settings limit 1`.execute(db)).rows[0]?.m ?? 480,
     /**
      * The load's own transaction: triggers on cases/case_events stand aside (one rebuild follows instead of 60M
@@ -47,7 +49,7 @@ export function createSyntheticStore() {
         with g as (select * from jsonb_to_recordset(${grids}::jsonb) as x(i int, code text, path text, lon float8, lat float8, h3 text)),
         c as (select * from jsonb_to_recordset(${cats}::jsonb) as x(i int, code text, department text, hours float8, "workingTime" boolean, nature text, text text)),
         s as (
-          select n, (n % 365)::int as age, ${rnd(1)} as r1, ${rnd(2)} as r2, ${rnd(3)} as r3, ${rnd(4)} as r4, ${rnd(5)} as r5,
+          select n, ((n + ${r.base}) % 365)::int as age, ${rnd(1)} as r1, ${rnd(2)} as r2, ${rnd(3)} as r3, ${rnd(4)} as r4, ${rnd(5)} as r5,
             ${rnd(6)} as r6, ${rnd(7)} as r7, ${rnd(8)} as r8, ${rnd(9)} as r9
           from generate_series(${r.from}::bigint, ${r.to - 1}::bigint) as s(n)
         ),
@@ -78,7 +80,7 @@ export function createSyntheticStore() {
           reporter_anonymous, main_department, dispatched_at, deadline_hours, working_time, due_at, yellow_at, paused_since, supervision,
           answer, rating, rated_at, created_at, updated_at, closed_at)
         select md5(${r.seed}::text || '/' || v.n)::uuid,
-          to_char((v.created_at at time zone 'UTC') + make_interval(mins => ${r.tzMinutes}), 'YYYYMMDD') || lpad((50000 + v.n / 365)::text, 5, '0'),
+          to_char((v.created_at at time zone 'UTC') + make_interval(mins => ${r.tzMinutes}), 'YYYYMMDD') || lpad((50000 + (v.n + ${r.base}) / 365)::text, 5, '0'),
           (array['hotline','hotline','hotline','hotline','hotline','gridworker','gridworker','app','web','open311','iot','api'])[1 + floor(v.r8 * 12)::int],
           case when v.k = -1 then 'rejected' else (array['received','filed','dispatched','handling','reported','checked','closed','rated'])[v.k] end,
           v.text, '', v.nature, v.category, 3, false, v.lon + (v.r9 - 0.5) * 0.001, v.lat + (v.r7 - 0.5) * 0.001, v.grid_code, v.path::ltree, v.h3,
@@ -138,6 +140,7 @@ export function createSyntheticStore() {
     },
     rebuildEvaluation: async (tx: Db) => {
       await sql`select evaluation_rebuild()`.execute(tx);
+      await sql`select case_counts_rebuild()`.execute(tx);
     },
     async mark(tx: Db, m: { seed: number; cases: number; devices: number; events: number; seconds: number; now: Date }) {
       await sql`insert into synthetic_seeds (seed, cases, devices, events, seconds, created_at) values (${m.seed}, ${m.cases}, ${m.devices}, ${m.events}, ${m.seconds}, ${m.now.toISOString()})`.execute(tx);

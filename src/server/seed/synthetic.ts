@@ -24,6 +24,8 @@ export async function seedSynthetic(deps: Deps, taxonomy: Taxonomy, opts: Synthe
   const store = createSyntheticStore();
   const existing = await store.existing(db, seed);
   if (existing) return { cases: Number(existing.cases), events: 0, devices: 0, readings: 0, seconds: 0, reused: true };
+  const base = await store.loaded(db);
+  if (base + opts.cases > maxSyntheticCases) throw new Error(`--cases: ${base} synthetic cases are loaded already; at most ${maxSyntheticCases} in all`);
   const rows = await store.grids(db);
   if (!rows.length) throw new Error('this database has no grids: seed a city first (`civicgrid seed demo`)');
   const grids = rows.map((g) => ({ ...g, h3: h3Cell(g.lon, g.lat) }));
@@ -40,7 +42,7 @@ export async function seedSynthetic(deps: Deps, taxonomy: Taxonomy, opts: Synthe
     const to = Math.min(opts.cases, from + chunk);
     events += await db.transaction().execute(async (tx) => {
       await store.bulkBegin(tx);
-      const n = await store.insertRange(tx, { seed, from, to, now, tzMinutes, grids, categories });
+      const n = await store.insertRange(tx, { seed, base, from, to, now, tzMinutes, grids, categories });
       await store.bulkEnd(tx);
       return n;
     });
