@@ -27,6 +27,9 @@ begin
   end if;
   return null;
 end $$;
+-- the dashboard asks for the open states only: a few thousand of the counters, read from the index alone
+create index case_counts_state on case_counts (state) include (area_path, category, supervision, n);
+
 create trigger cases_counts after insert or delete on cases for each row execute function case_counts_changed();
 create trigger cases_counts_update after update of area_path, state, category, supervision on cases
   for each row when (old.area_path is distinct from new.area_path or old.state is distinct from new.state
@@ -43,7 +46,7 @@ $$;
 select case_counts_rebuild();
 
 -- 超期 overdue open work with a running clock: the dashboard counts these by due date, not the whole table.
-create index cases_open_due on cases (due_at, area_path)
+create index cases_open_due on cases (due_at) include (area_path, state)
   where paused_since is null and due_at is not null and state not in ('closed', 'rated', 'rejected', 'void', 'merged');
 -- open work by recency (the dispatcher's list of what is still running)
 create index cases_open_created on cases (created_at desc, code desc)
