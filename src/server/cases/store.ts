@@ -83,6 +83,8 @@ declare module '../db/tables.ts' {
     cases: CaseTable;
     case_events: CaseEventTable;
     case_code_days: CaseCodeDayTable;
+    /** trigger-kept sums of cases per grid × state × category × supervision (0026) */
+    case_counts: { area_path: string; state: string; category: string; supervision: string; n: string | number };
   }
 }
 
@@ -193,9 +195,18 @@ export function createCaseStore() {
         const dep = f.department;
         q = q.where((eb) => eb.or([eb('main_department', '=', dep), eb(sql<boolean>`${dep} = any(co_departments)`, '=', true)]));
       }
+      // Filters the case counters cover are summed from them (exact, thousands of rows); others count the cases.
+      const countable = !f.channel && f.urgent === undefined && !f.department;
+      let counts = db.selectFrom('case_counts').where(withinScope('area_path', scopePath));
+      if (f.state?.length) counts = counts.where('state', 'in', f.state);
+      if (f.category) counts = counts.where('category', '=', f.category);
+      if (f.areaPath) counts = counts.where(withinScope('area_path', f.areaPath));
+      if (f.supervision) counts = counts.where('supervision', '=', f.supervision);
       return Promise.all([
         q.selectAll().orderBy('created_at', 'desc').orderBy('code', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
+        countable
+          ? counts.select(sql<string>`coalesce(sum(n), 0)`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n))
+          : q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
       ]);
     },
 

@@ -60,6 +60,8 @@ export function createHistoryStore() {
     },
     rebuild: async (tx: Db) => {
       await sql`select evaluation_rebuild()`.execute(tx);
+      // the case counters (0026) stood aside too
+      await sql`select case_counts_rebuild()`.execute(tx);
     },
   };
 }
