@@ -16,7 +16,7 @@ import { ping } from './db/database.ts';
 import { AppError } from './errors.ts';
 import { geoRoutes } from './geo/routes.ts';
 import { installAuthHook } from './http/auth-hook.ts';
-import { errors } from '../../shared/paging.ts';
+import { errors, problemSchema } from '../../shared/paging.ts';
 import { installProblemHandlers } from './http/problem.ts';
 import { frameworkErrors, installInputGuard } from './http/input-guard.ts';
 import { createSseTickets, installSseTicketHook, sseTicketRoutes } from './http/sse-ticket.ts';
@@ -115,17 +115,31 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   const sseTickets = createSseTickets(deps.pii, deps.clock);
   installSseTicketHook(app, sseTickets, auth); // GET …/stream?ticket= (EventSource sends no headers; no token in URLs)
 
-  app.get('/healthz', { schema: { tags: ['ops'], summary: 'Liveness', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  // What is still warming up after start (the server trains or loads the triage model in the background;
+  // test apps, which never warm it, are ready at once). Load balancers wait for /healthz 200 before routing.
+  const warming = (): string[] => (warmTriage && !services.triage.isReady() ? ['triage'] : []);
+  app.get(
+    '/healthz',
+    { schema: { tags: ['ops'], summary: 'Up and ready to serve (503 while warming up)', security: [], response: { 200: z.object({ status: z.literal('ok') }), ...errors(503) } } },
+    async () => {
+      const w = warming();
+      if (w.length > 0) throw new AppError(503, 'server.warming', `still warming up: ${w.join(', ')}`);
+      return { status: 'ok' as const };
+    },
+  );
+  const readiness = z.object({ status: z.enum(['ready', 'warming']), ready: z.boolean(), warming: z.array(z.string()), database: z.string() });
   app.get(
     '/readyz',
-    { schema: { tags: ['ops'], summary: 'Readiness: the database answers', security: [], response: { 200: z.object({ status: z.literal('ready'), database: z.string() }), ...errors(503) } } },
-    async () => {
+    { schema: { tags: ['ops'], summary: 'Readiness: the database answers and nothing is warming up', security: [], response: { 200: readiness, 503: readiness.or(problemSchema) } } },
+    async (_req, reply) => {
       try {
         await ping(deps.db);
       } catch {
         throw new AppError(503, 'server.database_unavailable', 'the database does not answer');
       }
-      return { status: 'ready' as const, database: deps.dbKind };
+      const w = warming();
+      if (w.length > 0) reply.code(503);
+      return { status: w.length > 0 ? ('warming' as const) : ('ready' as const), ready: w.length === 0, warming: w, database: deps.dbKind };
     },
   );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

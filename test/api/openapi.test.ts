@@ -12,7 +12,7 @@ describe('ops endpoints and the API description', () => {
     expect((await t.call('GET', '/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await t.call('GET', '/readyz');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', database: t.database.kind });
+    expect(ready.json()).toEqual({ status: 'ready', ready: true, warming: [], database: t.database.kind });
   });
 
   it('the OpenAPI document lists every route the server has', async () => {

@@ -13,10 +13,21 @@ beforeAll(async () => {
   clerk = await t.login('clerk');
   dispatcher = await t.login('dispatcher');
   centre = (await t.call('GET', '/api/v1/geo/city')).json().center;
-  // the first triage trains the model (seconds); later calls reuse it
+  // the template holds the model trained on the very same inputs: mark it so the test can tell a load from a retrain
+  await t.deps.db.updateTable('triage_models').set({ built_at: new Date(0) }).execute();
+  // the first triage loads the persisted model (a retrain would take seconds); later calls reuse it
   expect((await t.call('POST', '/api/v1/triage', { token: clerk, body: { text: '预热' } })).statusCode).toBe(200);
 }, 240_000);
 afterAll(() => t.close());
+
+describe('persisted model (fast restart)', () => {
+  it('the first triage loaded the stored model instead of retraining and saving a new one', async () => {
+    const rows = await t.deps.db.selectFrom('triage_models').select(['key', 'built_at']).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.key).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0]!.built_at.getTime()).toBe(0);
+  });
+});
 
 describe('POST /api/v1/triage', () => {
   it('answers the PRODUCT.md contract for an appeal it has never seen', async () => {
@@ -86,7 +97,18 @@ describe('learning from dispatcher corrections', () => {
     // another node (or this one after a restart) replays the stored corrections
     const other = createTriageService(t.deps, { taxonomy: loadTaxonomy() });
     const actor = { id: null, username: 'test', roles: ['clerk'], scopePath: '990100', departmentCode: null, permissions: new Set(['triage.use'] as const) };
+    const stored = await t.deps.db.selectFrom('triage_models').select('key').executeTakeFirstOrThrow();
     expect((await other.triage(actor, { text: odd })).category.code).toBe(target);
+    // corrections are training input: the other node found no model for them, trained, and replaced the stored one
+    const after = await t.deps.db.selectFrom('triage_models').select(['key', 'built_at']).execute();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.key).not.toBe(stored.key);
+    expect(after[0]!.built_at.getTime()).toBe(t.deps.clock.now().getTime());
+    // and a third node now loads that one (marked: a retrain would overwrite built_at), with the same answer
+    await t.deps.db.updateTable('triage_models').set({ built_at: new Date(0) }).execute();
+    const third = createTriageService(t.deps, { taxonomy: loadTaxonomy() });
+    expect((await third.triage(actor, { text: odd })).category.code).toBe(target);
+    expect((await t.deps.db.selectFrom('triage_models').select('built_at').executeTakeFirstOrThrow()).built_at.getTime()).toBe(0);
   }, 240_000);
 
   it('only dispatchers correct, and only to categories that exist; nothing is stored otherwise', async () => {

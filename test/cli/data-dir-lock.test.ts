@@ -35,7 +35,8 @@ describe.skipIf(testDbKind !== 'pglite')('the PGlite data dir is locked to one p
       const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
       const onData = (d: Buffer) => {
         out += d;
-        if (/listening on http/.test(out)) (clearTimeout(timer), resolve());
+        // ready, not just listening: /healthz answers 503 while the triage model warms up
+        if (/triage model ready/.test(out)) (clearTimeout(timer), resolve());
       };
       server!.stdout!.on('data', onData);
       server!.stderr!.on('data', onData);

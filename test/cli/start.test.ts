@@ -35,6 +35,26 @@ function start(env: Record<string, string>): Promise<{ url: string; child: Child
   });
 }
 
+/** Resolves once the server has written a line matching `re` (event-driven: no polling, no sleeps). */
+function waitForLine(s: { child: ChildProcess; output: () => string }, re: RegExp): Promise<string> {
+  const found = () => s.output().split('\n').find((l) => re.test(l));
+  return new Promise((resolve, reject) => {
+    const hit = found();
+    if (hit) return resolve(hit);
+    const timer = setTimeout(() => reject(new Error(`no line matching ${re}:\n${s.output()}`)), 90_000);
+    const onData = () => {
+      const line = found();
+      if (!line) return;
+      clearTimeout(timer);
+      s.child.stdout!.off('data', onData);
+      s.child.stderr!.off('data', onData);
+      resolve(line);
+    };
+    s.child.stdout!.on('data', onData);
+    s.child.stderr!.on('data', onData);
+  });
+}
+
 const stop = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.on('exit', resolve), child.kill('SIGTERM')));
 
 async function login(url: string) {
@@ -66,7 +86,13 @@ describe('civicgrid start', () => {
     }
     try {
       const first = await start(env);
+      // a fresh city: the triage model is trained after listening; until then the server says it is warming
+      const early = await fetch(`${first.url}/readyz`);
+      if (early.status === 503) expect(await early.json()).toMatchObject({ ready: false, warming: ['triage'] });
+      else expect(await early.json()).toMatchObject({ ready: true, warming: [] });
+      expect(await waitForLine(first, /triage model ready/)).toMatch(/"loaded":false/);
       expect((await (await fetch(`${first.url}/healthz`)).json())).toEqual({ status: 'ok' });
+      expect((await (await fetch(`${first.url}/readyz`)).json())).toMatchObject({ status: 'ready', ready: true, warming: [] });
       const { status, token } = await login(first.url);
       expect(status).toBe(200);
       const created = await fetch(`${first.url}/api/v1/areas`, {
@@ -87,6 +113,9 @@ describe('civicgrid start', () => {
       const area = await fetch(`${second.url}/api/v1/areas/990102888`, { headers: { authorization: `Bearer ${token}` } });
       expect(area.status).toBe(200);
       expect(second.output()).not.toMatch(/demo city seeded/);
+      // fast restart: the model saved by the first start is loaded, not retrained
+      expect(await waitForLine(second, /triage model ready/)).toMatch(/"loaded":true/);
+      expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
       expect(await stop(second.child)).toBe(0);
     } finally {
       await cleanup();

@@ -8,6 +8,7 @@ import { createDeps } from '../../src/server/context.ts';
 import { openPglite, openPostgres, type Database } from '../../src/server/db/database.ts';
 import { migrate } from '../../src/server/db/migrate.ts';
 import { seedDemo } from '../../src/server/seed/demo.ts';
+import { createTriageService } from '../../src/server/triage/service.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { TEST_START } from './constants.ts';
 
@@ -22,7 +23,13 @@ declare module 'vitest' {
 async function prepare(database: Database) {
   await migrate(database.db);
   const deps = createDeps(database, { clock: new ManualClock(TEST_START) });
-  await seedDemo(deps, loadTaxonomy(), 'demo-pass-2026');
+  const taxonomy = loadTaxonomy();
+  await seedDemo(deps, taxonomy, 'demo-pass-2026');
+  // Train once and persist: every test app cloned from the template then loads the model (same training
+  // inputs, same key) instead of spending ~2 s of CPU retraining it.
+  const triage = createTriageService(deps, { taxonomy });
+  await triage.warm();
+  if (!triage.isReady()) throw new Error('test template: the triage model did not build');
 }
 
 /**

@@ -84,6 +84,8 @@ export interface TriageEngine {
   readonly taxonomy: Taxonomy;
   /** number of training examples (without category-name pseudo-examples) */
   readonly trainingSize: number;
+  /** the current models (for persisting them) */
+  readonly models: { category: TextModel; nature: NatureModel };
 }
 
 /** Trains a category model (and optionally a nature model) on prepared appeals. */
@@ -163,7 +165,26 @@ export function trainingCorpus(opts: TriageEngineOptions): PreparedAppeal[] {
   return raw.map((e) => prepare(e));
 }
 
+/** Everything a trained engine needs to classify and learn: what a persisted model holds (see snapshot.ts). */
+export interface EngineState {
+  models: { category: TextModel; nature: NatureModel };
+  temperature: number;
+  natureTemperature: number;
+  choice: ThresholdChoice;
+  folds: number;
+  trainingSize: number;
+  /** out-of-fold predictions (empty for a restored engine: evaluation trains its own) */
+  outOfFold: CrossValidatedPrediction[];
+  /** rebuilds the models from the corpus plus corrections; absent for a restored engine */
+  retrainOn?: (corrections: readonly PreparedAppeal[]) => { category: TextModel; nature: NatureModel };
+}
+
 export function createTriageEngine(opts: TriageEngineOptions): TriageEngine {
+  return engineFrom(opts.taxonomy, trainEngineState(opts));
+}
+
+/** The CPU-heavy part: cross-validation, calibration and the final models. */
+export function trainEngineState(opts: TriageEngineOptions): EngineState {
   const { taxonomy } = opts;
   const target = opts.autoDispatchPrecision ?? 0.95;
   const k = opts.folds ?? 5;
@@ -172,8 +193,24 @@ export function createTriageEngine(opts: TriageEngineOptions): TriageEngine {
 
   const oof = outOfFold(taxonomy, corpus, k, { ...opts, always: names });
   const { temperature, natureTemperature, choice } = calibrate(taxonomy, oof, target);
-  let models = trainModels(taxonomy, corpus.concat(names), opts);
+  const models = trainModels(taxonomy, corpus.concat(names), opts);
   models.nature.temperature = natureTemperature;
+  return {
+    models,
+    temperature,
+    natureTemperature,
+    choice,
+    folds: k,
+    trainingSize: corpus.length,
+    outOfFold: oof,
+    retrainOn: (corrections) => trainModels(taxonomy, corpus.concat(names, corrections), opts),
+  };
+}
+
+/** An engine over trained (or restored) state. */
+export function engineFrom(taxonomy: Taxonomy, state: EngineState): TriageEngine {
+  let { models } = state;
+  const { temperature, natureTemperature, choice } = state;
   const codes = taxonomy.categories.map((c) => c.code);
   const corrections: PreparedAppeal[] = [];
 
@@ -182,9 +219,11 @@ export function createTriageEngine(opts: TriageEngineOptions): TriageEngine {
   return {
     taxonomy,
     threshold: choice.threshold,
-    trainingSize: corpus.length,
-    calibration: { temperature, natureTemperature, choice, folds: k, outOfFold: oof },
-
+    trainingSize: state.trainingSize,
+    calibration: { temperature, natureTemperature, choice, folds: state.folds, outOfFold: state.outOfFold },
+    get models() {
+      return models;
+    },
     classify(text: string): TriageResult {
       const norm = normalize(text);
       const bag = encodeNormalized(norm, false);
@@ -217,7 +256,8 @@ export function createTriageEngine(opts: TriageEngineOptions): TriageEngine {
     retrain(): void {
       // Corrections are replayed as ordinary training data; the calibration from boot is
       // kept (a handful of corrections does not move the temperature measurably).
-      models = trainModels(taxonomy, corpus.concat(names, corrections), opts);
+      if (!state.retrainOn) throw new Error('triage: a restored model keeps no corpus to retrain on; train a fresh engine');
+      models = state.retrainOn(corrections);
       models.nature.temperature = natureTemperature;
     },
   };

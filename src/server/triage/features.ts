@@ -79,6 +79,27 @@ export class FeatureIndex implements FeatureVisitor {
     return { ids: Int32Array.from(this.outIds), counts: Float64Array.from(this.outCounts) };
   }
 
+  /**
+   * Feature strings (the form `token()` accepts) of some ids: ids are process-local, so a persisted model
+   * names its features and re-interns them when loaded (see snapshot.ts).
+   */
+  namesOf(ids: ArrayLike<number>): string[] {
+    const byId: string[] = [];
+    for (const [w, id] of this.words) byId[id] = `w:${w}`;
+    for (const [k, id] of this.ngrams) {
+      const fam = this.family[id]!;
+      const chars = fam === 't' ? [Math.floor(k / 0x100000000), Math.floor(k / 0x10000) % 0x10000, k % 0x10000] : [Math.floor(k / 0x10000), k % 0x10000];
+      byId[id] = `${fam}:${String.fromCharCode(...chars)}`;
+    }
+    for (const [t, id] of this.tokens) byId[id] = t;
+    return Array.from(ids, (id) => byId[id]!);
+  }
+
+  /** Interns one feature string and returns its id. */
+  intern(name: string): number {
+    return this.encode([name], true).ids[0]!;
+  }
+
   encode(features: readonly string[], grow: boolean): Bag {
     this.start(grow);
     for (const f of features) this.token(f);

@@ -30,6 +30,31 @@ export const DEFAULT_FAMILY_WEIGHTS: FamilyWeights = { w: 1.5, b: 1, t: 0.3, m: 
  * per column. Grows on demand so that a correction containing words never seen in
  * training still gets its own weights.
  */
+/** A vocabulary by feature name (ids differ between processes). */
+export interface VocabularySnapshot {
+  features: string[];
+  weight: number[];
+  fam: number[];
+  maxIdf: number;
+}
+
+export interface ClassifierSnapshot {
+  classes: number;
+  opts: SoftmaxOptions;
+  capacity: number;
+  w: Float32Array;
+  g2: Float64Array;
+  bias: Float64Array;
+  biasGrad2: Float64Array;
+}
+
+export interface TextModelSnapshot {
+  labels: string[];
+  opts: ModelOptions;
+  vocab: VocabularySnapshot;
+  clf: ClassifierSnapshot;
+}
+
 export class Vocabulary {
   private col = new Int32Array(0);
   /** family weight × IDF per column */
@@ -45,6 +70,23 @@ export class Vocabulary {
 
   get size(): number {
     return this.weight.length;
+  }
+
+  snapshot(): VocabularySnapshot {
+    const ids = new Int32Array(this.weight.length);
+    for (let id = 0; id < this.col.length; id++) if (this.col[id]! >= 0) ids[this.col[id]!] = id;
+    return { features: this.index.namesOf(ids), weight: [...this.weight], fam: [...this.fam], maxIdf: this.maxIdf };
+  }
+
+  static restore(s: VocabularySnapshot, index: FeatureIndex = FEATURES, families: FamilyWeights = DEFAULT_FAMILY_WEIGHTS): Vocabulary {
+    const v = new Vocabulary(index, families);
+    const ids = s.features.map((f) => index.intern(f));
+    v.col = new Int32Array(Math.max(1024, index.size)).fill(-1);
+    ids.forEach((id, c) => (v.col[id] = c));
+    v.weight = [...s.weight];
+    v.fam = [...s.fam];
+    v.maxIdf = s.maxIdf;
+    return v;
   }
 
   private columnOf(id: number, grow: boolean): number {
@@ -179,6 +221,19 @@ export class SoftmaxClassifier {
     this.bias = new Float64Array(classes);
     this.biasGrad2 = new Float64Array(classes);
     this.scratch = new Float64Array(classes);
+  }
+
+  snapshot(): ClassifierSnapshot {
+    return { classes: this.classes, opts: this.opts, capacity: this.capacity, w: this.w.slice(), g2: this.g2.slice(), bias: this.bias.slice(), biasGrad2: this.biasGrad2.slice() };
+  }
+
+  static restore(s: ClassifierSnapshot): SoftmaxClassifier {
+    const c = new SoftmaxClassifier(s.classes, s.opts, s.capacity);
+    c.w = Float32Array.from(s.w);
+    c.g2 = Float64Array.from(s.g2);
+    c.bias.set(s.bias);
+    c.biasGrad2.set(s.biasGrad2);
+    return c;
   }
 
   private ensure(feature: number): void {
@@ -340,6 +395,21 @@ export class TextModel {
     this.clf = new SoftmaxClassifier(this.labels.length, this.softmaxOptions(), this.vocab.size);
     this.clf.fit(this.corpus.map((e) => ({ x: this.vocab.vectorize(e.bag, false), y: this.labelOf(e.label) })));
     return this;
+  }
+
+  /**
+   * Weights and vocabulary, not the corpus: a restored model classifies and learns corrections exactly as the
+   * original, but retrain() then only sees the corrections learned since the restore.
+   */
+  snapshot(): TextModelSnapshot {
+    return { labels: this.labels, opts: this.opts, vocab: this.vocab.snapshot(), clf: this.clf.snapshot() };
+  }
+
+  static restore(s: TextModelSnapshot): TextModel {
+    const m = new TextModel(s.labels, s.opts);
+    m.vocab = Vocabulary.restore(s.vocab, FEATURES, s.opts.familyWeights);
+    m.clf = SoftmaxClassifier.restore(s.clf);
+    return m;
   }
 
   logits(bag: Bag): Float64Array {

@@ -11,7 +11,7 @@
  */
 import type { Nature } from '../taxonomy/taxonomy.ts';
 import { FEATURES, joinBags, type Bag } from './features.ts';
-import { TextModel, type ModelOptions, type Ranked } from './model.ts';
+import { TextModel, type ModelOptions, type Ranked, type TextModelSnapshot } from './model.ts';
 
 export type NatureCode = Nature['code'];
 
@@ -84,11 +84,22 @@ export interface NaturePrediction {
 
 /** Nature classifier: TextModel over text features + cue features. */
 export class NatureModel {
-  private readonly model: TextModel;
+  private model: TextModel;
   temperature = 1;
 
   constructor(opts: ModelOptions = {}) {
     this.model = new TextModel(NATURE_CODES, { familyWeights: NATURE_FAMILY_WEIGHTS, ...opts });
+  }
+
+  snapshot(): { model: TextModelSnapshot; temperature: number } {
+    return { model: this.model.snapshot(), temperature: this.temperature };
+  }
+
+  static restore(s: { model: TextModelSnapshot; temperature: number }): NatureModel {
+    const n = new NatureModel();
+    n.model = TextModel.restore(s.model);
+    n.temperature = s.temperature;
+    return n;
   }
 
   train(examples: ReadonlyArray<{ norm: string; bag: Bag; nature: NatureCode }>): this {

@@ -5,6 +5,7 @@ import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { createTriageEngine, type TriageEngine, type TriageResult } from './engine.ts';
 import { NATURE_CODES, type NatureCode } from './nature.ts';
 import { createTriageStore, type LabelledText } from './store.ts';
+import { modelKey, restoreEngine, snapshotEngine } from './snapshot.ts';
 import { normalize } from './text.ts';
 
 export interface Duplicate {
@@ -50,15 +51,45 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
   let building: Promise<TriageEngine> | undefined;
   const ready = () => (building ??= build());
   const build = async (): Promise<TriageEngine> => {
+    const started = Date.now();
     const history = await store.closedCaseExamples(db, opts.historyLimit ?? 5_000);
     const known = history.filter((h) => opts.taxonomy.category(h.category));
-    const e = createTriageEngine({
-      taxonomy: opts.taxonomy,
-      extraExamples: known.filter((h) => isNature(h.nature)).map((h) => ({ text: h.text, category: h.category, nature: h.nature as NatureCode })),
-    });
-    learnAll(e, known.filter((h) => !isNature(h.nature)));
+    const corrections: LabelledText[] = [];
+    for (;;) {
+      const rows = await store.correctionsAfter(db, corrections.at(-1)?.id ?? 0);
+      if (rows.length === 0) break;
+      corrections.push(...rows);
+    }
+    // Same inputs, same model: a restart (or another node, or a test app cloned from the template) loads it.
+    const key = modelKey(opts.taxonomy, [opts.historyLimit ?? 5_000, known, corrections]);
+    const saved = await store.loadModel(db, key);
+    let e: TriageEngine | null = null;
+    let loaded = false;
+    if (saved) {
+      try {
+        e = restoreEngine(opts.taxonomy, saved);
+        loaded = true;
+      } catch (err) {
+        deps.logger.warn({ err }, 'triage: stored model unreadable, retraining');
+      }
+    }
+    if (!e) {
+      e = createTriageEngine({
+        taxonomy: opts.taxonomy,
+        extraExamples: known.filter((h) => isNature(h.nature)).map((h) => ({ text: h.text, category: h.category, nature: h.nature as NatureCode })),
+      });
+      learnAll(e, known.filter((h) => !isNature(h.nature)));
+      learnAll(e, corrections);
+      try {
+        await store.saveModel(db, key, snapshotEngine(e), clock.now());
+      } catch (err) {
+        deps.logger.warn({ err }, 'triage: model trained but not saved; the next start retrains');
+      }
+    }
+    lastSeen = corrections.at(-1)?.id ?? 0;
     await catchUp(e);
     engine = e;
+    deps.logger.info({ loaded, ms: Date.now() - started }, 'triage model ready');
     return e;
   };
 
@@ -88,6 +119,9 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
         deps.logger.error({ err }, 'triage model failed to build');
       }
     },
+
+    /** Whether the model is built (readiness: /readyz lists triage as warming until then). */
+    isReady: (): boolean => engine !== null,
 
     /** For intake: the classification if the model is ready, else null (the case then waits for a dispatcher). */
     classifyNow(text: string): TriageResult | null {

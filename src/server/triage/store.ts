@@ -12,9 +12,16 @@ interface TriageCorrectionTable {
   created_at: Date;
 }
 
+interface TriageModelTable {
+  key: string;
+  model: Uint8Array;
+  built_at: Date;
+}
+
 declare module '../db/tables.ts' {
   interface Tables {
     triage_corrections: TriageCorrectionTable;
+    triage_models: TriageModelTable;
   }
 }
 
@@ -35,6 +42,24 @@ export function createTriageStore() {
     /** Corrections after a given id, oldest first: how every node catches up with what others learned. */
     correctionsAfter: (db: Db, afterId: number, limit = 5000): Promise<LabelledText[]> =>
       db.selectFrom('triage_corrections').select(['id', 'text', 'category', 'nature']).where('id', '>', afterId).orderBy('id').limit(limit).execute(),
+
+    /** The persisted model for a key, if one was saved (see snapshot.ts modelKey). */
+    async loadModel(db: Db, key: string): Promise<Uint8Array | null> {
+      const row = await db.selectFrom('triage_models').select('model').where('key', '=', key).executeTakeFirst();
+      return row ? row.model : null;
+    },
+
+    /** Saves a model and drops older ones: only the current training inputs' model is ever loaded. */
+    async saveModel(db: Db, key: string, model: Uint8Array, builtAt: Date): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('triage_models').where('key', '!=', key).execute();
+        await tx
+          .insertInto('triage_models')
+          .values({ key, model, built_at: builtAt })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ model, built_at: builtAt }))
+          .execute();
+      });
+    },
 
     /**
      * The city's own history: text and final category of recently closed cases. Read through SQL, not the

@@ -11,6 +11,7 @@ import OpenCC from 'opencc-js';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { lexiconFeatures } from './lexicon.ts';
+import { stripFillers } from './fillers.ts';
 
 const jieba = Jieba.withDict(dict);
 
@@ -87,7 +88,8 @@ export function normalize(text: string): string {
     .replace(/[~～—_*#=+|^`"“”'‘’「」『』【】[\]()（）《》/\\-]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return s;
+  // After punctuation is canonical, so fillers are recognised before a pause.
+  return stripFillers(s);
 }
 
 /**

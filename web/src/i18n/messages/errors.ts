@@ -21,6 +21,7 @@ export const errorMessages = {
   'error.route.not_found': ['该功能在服务器上不存在', 'This function does not exist on the server'],
   'error.server.error': ['服务器内部错误，请联系运维并提供请求编号', 'Server error; give support the request id'],
   'error.server.database_unavailable': ['数据库暂时不可用', 'The database is not available'],
+  'error.server.warming': ['服务正在启动（模型加载中），请稍候', 'The server is still warming up'],
   'error.auth.required': ['请先登录', 'Please sign in'],
   'error.auth.bad_token': ['登录凭据无效，请重新登录', 'Invalid credentials; sign in again'],
   'error.auth.token_expired': ['登录已过期，请重新登录', 'Your session has expired; sign in again'],
