@@ -1,5 +1,5 @@
 import { Alert } from 'antd';
-import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type MapLayerMouseEvent, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type MapLayerMouseEvent, type MapMouseEvent, type StyleSpecification, type FilterSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
@@ -25,6 +25,27 @@ export function baseStyle(tileUrl: string | null, attribution: string | null): S
     style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
   }
   return style;
+}
+
+/**
+ * No tile server (the default, e.g. on a government intranet): streets and places the platform itself holds,
+ * drawn above the area tint so they read through it. No labels: text needs glyph files, and none ship offline.
+ */
+function addOfflineBasemap(map: MapLibreMap) {
+  // The worker fetches the URL, and a worker does not resolve paths against the page; make it absolute.
+  map.addSource('basemap', { type: 'geojson', data: new URL('/api/v1/geo/basemap', window.location.href).href });
+  const street = (rank: number): FilterSpecification => ['all', ['==', ['get', 'kind'], 'street'], ['==', ['get', 'rank'], rank]];
+  map.addLayer({ id: 'basemap-water', type: 'fill', source: 'basemap', filter: ['==', ['get', 'kind'], 'water'], paint: { 'fill-color': '#a8cbe8' } });
+  map.addLayer({ id: 'basemap-streets-minor', type: 'line', source: 'basemap', filter: street(2), paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 15, 4] } });
+  map.addLayer({ id: 'basemap-streets-main', type: 'line', source: 'basemap', filter: street(1), paint: { 'line-color': '#f7d98b', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.6, 15, 8] } });
+  map.addLayer({
+    id: 'basemap-places',
+    type: 'circle',
+    source: 'basemap',
+    minzoom: 12,
+    filter: ['==', ['get', 'kind'], 'landmark'],
+    paint: { 'circle-radius': 2.5, 'circle-color': '#6b7785' },
+  });
 }
 
 export interface MapViewProps {
@@ -65,10 +86,13 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
       return;
     }
     mapRef.current = map;
+    // Browser tests ask the live map what it drew (queryRenderedFeatures); nothing in the app reads this.
+    (box.current as HTMLDivElement & { maplibre?: MapLibreMap }).maplibre = map;
     map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     map.on('load', () => {
       map.addSource('areas', { type: 'geojson', data: emptyFc });
       map.addLayer({ id: 'areas-fill', type: 'fill', source: 'areas', paint: { 'fill-color': areaFillColor(), 'fill-opacity': 0.55 } });
+      if (!ui.mapTileUrl) addOfflineBasemap(map);
       map.addLayer({ id: 'areas-line', type: 'line', source: 'areas', paint: { 'line-color': '#4b5d73', 'line-width': 0.8 } });
       map.addSource('points', { type: 'geojson', data: emptyFc });
       map.addLayer({
