@@ -48,3 +48,25 @@ describe('GET /api/v1/geo/basemap (the map without internet)', () => {
     expect((await t.call('GET', '/api/v1/geo/basemap?bbox=1,2,3')).statusCode).toBe(400);
   });
 });
+
+describe('map settings the console learns from the server', () => {
+  it('puts MAP_TILE_KEY into the tile template and serves a PMTiles archive by byte range', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'pmtiles-')), 'city.pmtiles');
+    writeFileSync(file, Buffer.from('PMTiles-0123456789'));
+    const custom = await createTestApp({ MAP_TILE_URL: 'https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}', MAP_TILE_KEY: 'secret-tk', MAP_PMTILES_PATH: file });
+    try {
+      const ui = (await custom.call('GET', '/api/v1/ui/config')).json<{ mapTileUrl: string; mapPmtilesUrl: string }>();
+      expect(ui.mapTileUrl).toBe('https://t0.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=secret-tk');
+      expect(ui.mapPmtilesUrl).toBe('/map-tiles/city.pmtiles');
+      const part = await custom.app.inject({ method: 'GET', url: ui.mapPmtilesUrl, headers: { range: 'bytes=0-6' } });
+      expect(part.statusCode).toBe(206);
+      expect(part.body).toBe('PMTiles');
+      expect((await custom.app.inject({ method: 'GET', url: '/map-tiles/other.pmtiles' })).statusCode).not.toBe(206);
+    } finally {
+      await custom.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { Alert } from 'antd';
-import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type MapLayerMouseEvent, type MapMouseEvent, type StyleSpecification, type FilterSpecification } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, addProtocol, NavigationControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type MapLayerMouseEvent, type MapMouseEvent, type StyleSpecification, type FilterSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { Protocol } from 'pmtiles';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { useUiConfig } from '../auth/ui-config.tsx';
@@ -9,18 +10,23 @@ import { areaFillColor, openCaseSteps, type AreaCollection, type MapPoint } from
 
 // The bundler renames files; tell MapLibre where its worker ended up.
 setWorkerUrl(workerUrl);
+// pmtiles://… sources read a .pmtiles archive from this server by HTTP range requests: offline raster tiles.
+addProtocol('pmtiles', new Protocol().tile);
 
 /**
  * The console's map. With no tile URL configured it draws a plain background, so it works on an offline
  * government network; with MAP_TILE_URL it adds that raster basemap underneath.
  */
-export function baseStyle(tileUrl: string | null, attribution: string | null): StyleSpecification {
+export function baseStyle(tileUrl: string | null, attribution: string | null, pmtilesUrl: string | null = null): StyleSpecification {
   const style: StyleSpecification = {
     version: 8,
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f5' } }],
   };
-  if (tileUrl) {
+  if (pmtilesUrl) {
+    style.sources.basemap = { type: 'raster', url: `pmtiles://${new URL(pmtilesUrl, window.location.href).href}`, tileSize: 256, ...(attribution ? { attribution } : {}) };
+    style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
+  } else if (tileUrl) {
     style.sources.basemap = { type: 'raster', tiles: [tileUrl], tileSize: 256, ...(attribution ? { attribution } : {}) };
     style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
   }
@@ -80,7 +86,7 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
     if (!box.current) return;
     let map: MapLibreMap;
     try {
-      map = new MapLibreMap({ container: box.current, style: baseStyle(ui.mapTileUrl, ui.mapAttribution), center: [120.2, 30.25], zoom: 10, attributionControl: ui.mapTileUrl ? {} : false });
+      map = new MapLibreMap({ container: box.current, style: baseStyle(ui.mapTileUrl, ui.mapAttribution, ui.mapPmtilesUrl), center: [120.2, 30.25], zoom: 10, attributionControl: ui.mapTileUrl || ui.mapPmtilesUrl ? {} : false });
     } catch {
       setFailed(true);
       return;
@@ -92,7 +98,7 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
     map.on('load', () => {
       map.addSource('areas', { type: 'geojson', data: emptyFc });
       map.addLayer({ id: 'areas-fill', type: 'fill', source: 'areas', paint: { 'fill-color': areaFillColor(), 'fill-opacity': 0.55 } });
-      if (!ui.mapTileUrl) addOfflineBasemap(map);
+      if (!ui.mapTileUrl && !ui.mapPmtilesUrl) addOfflineBasemap(map);
       map.addLayer({ id: 'areas-line', type: 'line', source: 'areas', paint: { 'line-color': '#4b5d73', 'line-width': 0.8 } });
       map.addSource('points', { type: 'geojson', data: emptyFc });
       map.addLayer({
@@ -117,7 +123,7 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
       mapRef.current = null;
       setReady(false);
     };
-  }, [ui.mapTileUrl, ui.mapAttribution]);
+  }, [ui.mapTileUrl, ui.mapAttribution, ui.mapPmtilesUrl]);
 
   useEffect(() => {
     if (!ready) return;
@@ -162,7 +168,7 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
               {t('map.open_cases', { n: min === 0 ? '0' : `≥${min}` })}
             </div>
           ))}
-          {!ui.mapTileUrl && <div style={{ color: '#555' }}>{t('map.offline_basemap')}</div>}
+          {!ui.mapTileUrl && !ui.mapPmtilesUrl && <div style={{ color: '#555' }}>{t('map.offline_basemap')}</div>}
         </div>
       )}
     </div>
