@@ -100,3 +100,24 @@ export const parsedAddress = z.object({
   normalized: z.string(),
   key: z.string(),
 });
+
+/** GET /api/v1/geo/basemap: the offline basemap (streets, water, landmarks) the platform holds, for maps without tiles. */
+export const basemapQuery = z.object({
+  bbox: z
+    .string()
+    .regex(/^[-+]?\d{1,3}(\.\d+)?(,[-+]?\d{1,3}(\.\d+)?){3}$/, 'west,south,east,north in degrees')
+    .transform((s) => s.split(',').map(Number) as [number, number, number, number])
+    .optional(),
+});
+
+export const basemapFeatures = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      id: z.string(),
+      geometry: z.object({ type: z.enum(['LineString', 'Polygon', 'Point']), coordinates: z.array(z.any()) }),
+      properties: z.object({ kind: z.enum(['street', 'water', 'landmark']), name: z.string(), rank: z.number().int().describe('1 = main road / major place, 2 = minor') }),
+    }),
+  ),
+});

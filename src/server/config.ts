@@ -46,6 +46,10 @@ const schema = z.object({
   /** raster XYZ basemap for the console's maps (https or same-origin, to pass the CSP); unset = offline plain background */
   MAP_TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}|\{z\}.*\{y\}.*\{x\}/, 'must be an XYZ template with {z}, {x} and {y}').optional(),
   MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
+  /** a {key} in MAP_TILE_URL is replaced by this (天地图 tk=…); it goes to browsers in tile URLs, never to logs */
+  MAP_TILE_KEY: z.string().min(1).optional(),
+  /** a raster .pmtiles archive on this server's disk, served at /map-tiles/<file> with range requests (offline tiles) */
+  MAP_PMTILES_PATH: z.string().regex(/\.pmtiles$/, 'must be a .pmtiles file').optional(),
   /** where attachment bytes live: files under CIVICGRID_DATA_DIR/attachments, or an S3-compatible bucket */
   CIVICGRID_STORAGE: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),

@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors } from '../../../shared/paging.ts';
 import { presentAreaFeatures, presentLayer, presentLayerFeatures } from './presenters.ts';
-import { addressQuery, areaFeatures, areaShapesQuery, cityInfo, importBody, importResult, layer, layerCode, layerFeatures, locateQuery, locateResult, newLayer, parsedAddress } from '../../../shared/geo.ts';
+import { addressQuery, areaFeatures, basemapFeatures, basemapQuery, areaShapesQuery, cityInfo, importBody, importResult, layer, layerCode, layerFeatures, locateQuery, locateResult, newLayer, parsedAddress } from '../../../shared/geo.ts';
 import type { GeoService } from './service.ts';
 
 /** A city's grid file runs to megabytes; only map administrators can send one, so it gets a larger limit. */
@@ -18,6 +18,16 @@ export const geoRoutes =
 
     // Public: the citizen portal centres its map and files reports by location without signing in.
     app.get('/api/v1/geo/city', { schema: { tags, summary: 'The city of this deployment', security: [], response: { 200: cityInfo, ...errors(404) } } }, async () => geo.city());
+
+    // Public like /geo/city: the portal draws the same offline streets before anyone signs in; it holds no people.
+    app.get(
+      '/api/v1/geo/basemap',
+      { schema: { tags, summary: 'Offline basemap: streets, water, landmarks as GeoJSON', security: [], querystring: basemapQuery, response: { 200: basemapFeatures, ...errors(400) } } },
+      async (req, reply) => {
+        reply.type(GEOJSON).header('cache-control', 'public, max-age=300');
+        return geo.basemap(req.query.bbox ?? null);
+      },
+    );
 
     app.get(
       '/api/v1/geo/locate',

@@ -3,7 +3,8 @@ import type { Deps } from '../context.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import type { AreaLevel } from '../org/store.ts';
 import { parseAddress, type ParsedAddress } from './address.ts';
-import { h3Cell } from './geometry.ts';
+import { deriveBasemap, type BasemapFeatures } from './basemap.ts';
+import { h3Cell, type BBox } from './geometry.ts';
 import type { OrgService } from '../org/service.ts';
 import { importGrids, readFeatureFile, type GridImportResult, type ImportProgress } from './import.ts';
 import { createLiveGridIndex } from './live-index.ts';
@@ -63,6 +64,11 @@ export function createGeoService(deps: Deps, services: { org: Pick<OrgService, '
       if (!bbox) throw new AppError(404, 'geo.no_map', `city ${c.code} has no grid map yet; import grids first`);
       const center: [number, number] = c.center_lon !== null ? [c.center_lon, c.center_lat!] : [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2];
       return { code: c.code, name: c.name, center, bbox };
+    },
+
+    /** The offline basemap near `bbox` (whole city without one), derived from the drawn 街道 and community outlines. */
+    async basemap(bbox: BBox | null): Promise<BasemapFeatures> {
+      return deriveBasemap(await store.basemapShapes(db, bbox));
     },
 
     /** Marks this node's index stale (for code that changes grids outside this service). */

@@ -166,6 +166,13 @@ export function createGeoStore() {
       return q.orderBy('a.path').limit(filter.limit).execute();
     },
 
+    /** Street (街道) and community outlines meeting `bbox`: the source the offline basemap is derived from. */
+    basemapShapes(db: Db, bbox: BBox | null) {
+      let q = areaWithShape(db).where('a.level', 'in', ['street', 'community']);
+      if (bbox) q = q.where('g.bbox_w', '<=', bbox[2]).where('g.bbox_e', '>=', bbox[0]).where('g.bbox_s', '<=', bbox[3]).where('g.bbox_n', '>=', bbox[1]);
+      return q.orderBy('a.code').limit(20_000).execute();
+    },
+
     /** Master areas (of one level) whose bbox meets `bbox`: the candidates of an overlap check. */
     shapesMeeting: (db: Db, level: AreaLevel, bbox: BBox) =>
       db

@@ -1,7 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { existsSync, statSync } from 'node:fs';
-import { normalize, resolve, sep } from 'node:path';
+import { basename, dirname, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
@@ -30,6 +30,10 @@ export const webRoutes =
   async (app) => {
     const distDir = opts.distDir ?? defaultWebDist;
     if (opts.cases) await app.register(portalRoutes(opts.cases));
+    const pmtiles = deps.config.MAP_PMTILES_PATH ? resolve(deps.config.MAP_PMTILES_PATH) : null;
+    // The MapLibre pmtiles protocol reads the archive by byte ranges; @fastify/static (send) answers Range requests.
+    if (pmtiles)
+      await app.register(fastifyStatic, { root: dirname(pmtiles), prefix: '/map-tiles/', decorateReply: false, index: false, allowedPath: (path) => path === `/${basename(pmtiles)}` });
 
     app.get(
       '/api/v1/ui/config',
@@ -38,7 +42,9 @@ export const webRoutes =
         const mode = (await getSetting<DeploymentMode>(deps.db, 'mode')) ?? null;
         const demo = mode === 'demo';
         return {
-          mapTileUrl: deps.config.MAP_TILE_URL ?? null,
+          // 天地图 and similar need their key in every tile URL; it is public to browsers by design, so only logs must not carry it.
+          mapTileUrl: deps.config.MAP_TILE_URL ? deps.config.MAP_TILE_URL.replace('{key}', encodeURIComponent(deps.config.MAP_TILE_KEY ?? '')) : null,
+          mapPmtilesUrl: pmtiles ? `/map-tiles/${encodeURIComponent(basename(pmtiles))}` : null,
           mapAttribution: deps.config.MAP_TILE_ATTRIBUTION ?? null,
           mode,
           demoAccounts: demo ? demoAccounts.map((a) => ({ username: a.username, displayName: a.displayName, roles: [...a.roles] })) : [],

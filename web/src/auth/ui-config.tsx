@@ -2,7 +2,7 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import { api } from '../api/client.ts';
 import type { UiConfig } from '../api/types.ts';
 
-const fallback: UiConfig = { mapTileUrl: null, mapAttribution: null, mode: null, demoAccounts: [], demoPassword: null, serverTime: '' };
+const fallback: UiConfig = { mapTileUrl: null, mapAttribution: null, mapPmtilesUrl: null, mode: null, demoAccounts: [], demoPassword: null, serverTime: '' };
 const UiConfigContext = createContext<UiConfig>(fallback);
 
 /** Difference between the server's clock and this PC's, so deadline clocks count on server time. */

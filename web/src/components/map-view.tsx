@@ -1,6 +1,7 @@
 import { Alert } from 'antd';
-import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type MapLayerMouseEvent, type MapMouseEvent, type StyleSpecification } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, addProtocol, NavigationControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type MapLayerMouseEvent, type MapMouseEvent, type StyleSpecification, type FilterSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { Protocol } from 'pmtiles';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { useEffect, useRef, useState } from 'react';
 import { useUiConfig } from '../auth/ui-config.tsx';
@@ -9,22 +10,48 @@ import { areaFillColor, openCaseSteps, type AreaCollection, type MapPoint } from
 
 // The bundler renames files; tell MapLibre where its worker ended up.
 setWorkerUrl(workerUrl);
+// pmtiles://… sources read a .pmtiles archive from this server by HTTP range requests: offline raster tiles.
+addProtocol('pmtiles', new Protocol().tile);
 
 /**
  * The console's map. With no tile URL configured it draws a plain background, so it works on an offline
  * government network; with MAP_TILE_URL it adds that raster basemap underneath.
  */
-export function baseStyle(tileUrl: string | null, attribution: string | null): StyleSpecification {
+export function baseStyle(tileUrl: string | null, attribution: string | null, pmtilesUrl: string | null = null): StyleSpecification {
   const style: StyleSpecification = {
     version: 8,
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef2f5' } }],
   };
-  if (tileUrl) {
+  if (pmtilesUrl) {
+    style.sources.basemap = { type: 'raster', url: `pmtiles://${new URL(pmtilesUrl, window.location.href).href}`, tileSize: 256, ...(attribution ? { attribution } : {}) };
+    style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
+  } else if (tileUrl) {
     style.sources.basemap = { type: 'raster', tiles: [tileUrl], tileSize: 256, ...(attribution ? { attribution } : {}) };
     style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
   }
   return style;
+}
+
+/**
+ * No tile server (the default, e.g. on a government intranet): streets and places the platform itself holds,
+ * drawn above the area tint so they read through it. No labels: text needs glyph files, and none ship offline.
+ */
+function addOfflineBasemap(map: MapLibreMap) {
+  // The worker fetches the URL, and a worker does not resolve paths against the page; make it absolute.
+  map.addSource('basemap', { type: 'geojson', data: new URL('/api/v1/geo/basemap', window.location.href).href });
+  const street = (rank: number): FilterSpecification => ['all', ['==', ['get', 'kind'], 'street'], ['==', ['get', 'rank'], rank]];
+  map.addLayer({ id: 'basemap-water', type: 'fill', source: 'basemap', filter: ['==', ['get', 'kind'], 'water'], paint: { 'fill-color': '#a8cbe8' } });
+  map.addLayer({ id: 'basemap-streets-minor', type: 'line', source: 'basemap', filter: street(2), paint: { 'line-color': '#ffffff', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 15, 4] } });
+  map.addLayer({ id: 'basemap-streets-main', type: 'line', source: 'basemap', filter: street(1), paint: { 'line-color': '#f7d98b', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.6, 15, 8] } });
+  map.addLayer({
+    id: 'basemap-places',
+    type: 'circle',
+    source: 'basemap',
+    minzoom: 12,
+    filter: ['==', ['get', 'kind'], 'landmark'],
+    paint: { 'circle-radius': 2.5, 'circle-color': '#6b7785' },
+  });
 }
 
 export interface MapViewProps {
@@ -59,16 +86,19 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
     if (!box.current) return;
     let map: MapLibreMap;
     try {
-      map = new MapLibreMap({ container: box.current, style: baseStyle(ui.mapTileUrl, ui.mapAttribution), center: [120.2, 30.25], zoom: 10, attributionControl: ui.mapTileUrl ? {} : false });
+      map = new MapLibreMap({ container: box.current, style: baseStyle(ui.mapTileUrl, ui.mapAttribution, ui.mapPmtilesUrl), center: [120.2, 30.25], zoom: 10, attributionControl: ui.mapTileUrl || ui.mapPmtilesUrl ? {} : false });
     } catch {
       setFailed(true);
       return;
     }
     mapRef.current = map;
+    // Browser tests ask the live map what it drew (queryRenderedFeatures); nothing in the app reads this.
+    (box.current as HTMLDivElement & { maplibre?: MapLibreMap }).maplibre = map;
     map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     map.on('load', () => {
       map.addSource('areas', { type: 'geojson', data: emptyFc });
       map.addLayer({ id: 'areas-fill', type: 'fill', source: 'areas', paint: { 'fill-color': areaFillColor(), 'fill-opacity': 0.55 } });
+      if (!ui.mapTileUrl && !ui.mapPmtilesUrl) addOfflineBasemap(map);
       map.addLayer({ id: 'areas-line', type: 'line', source: 'areas', paint: { 'line-color': '#4b5d73', 'line-width': 0.8 } });
       map.addSource('points', { type: 'geojson', data: emptyFc });
       map.addLayer({
@@ -93,7 +123,7 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
       mapRef.current = null;
       setReady(false);
     };
-  }, [ui.mapTileUrl, ui.mapAttribution]);
+  }, [ui.mapTileUrl, ui.mapAttribution, ui.mapPmtilesUrl]);
 
   useEffect(() => {
     if (!ready) return;
@@ -138,7 +168,7 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
               {t('map.open_cases', { n: min === 0 ? '0' : `≥${min}` })}
             </div>
           ))}
-          {!ui.mapTileUrl && <div style={{ color: '#555' }}>{t('map.offline_basemap')}</div>}
+          {!ui.mapTileUrl && !ui.mapPmtilesUrl && <div style={{ color: '#555' }}>{t('map.offline_basemap')}</div>}
         </div>
       )}
     </div>
