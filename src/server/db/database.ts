@@ -95,6 +95,9 @@ function postgresPool(url: string, max: number, applicationName?: string): pg.Po
   });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // ...and so must a checked-out one (a standby stopped under a read, a failover): its query still rejects and
+  // the replica router falls back, but the client's own 'error' event would otherwise be an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
