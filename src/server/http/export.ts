@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { Page } from '../../../shared/paging.ts';
+import { csvCell } from './csv-cell.ts';
 
 /**
  * One export helper for every list (issue #18): `?format=csv|xlsx` on the list's own path, same filters, same
@@ -35,14 +36,6 @@ type Lang = 'zh' | 'en';
 /** Headers follow the console's language (Accept-Language); Chinese unless the browser asks for English first. */
 export function exportLang(req: FastifyRequest): Lang {
   return /^en\b/i.test(String(req.headers['accept-language'] ?? '')) ? 'en' : 'zh';
-}
-
-/** RFC 4180 quoting, plus a leading quote on text that a spreadsheet would run as a formula (CSV injection). */
-function csvCell(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Walks the list a chunk at a time via its own `list(page, pageSize)`; the first chunk's total decides the cap. */

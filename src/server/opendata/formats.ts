@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { OpenFormat } from '../../../shared/datahall.ts';
 import type { Row } from './store.ts';
+import { csvCell } from '../http/csv-cell.ts';
 
 export interface Table {
   columns: { name: string; label: string }[];
@@ -22,14 +23,6 @@ export const mediaTypes: Record<OpenFormat, string> = {
   geojson: 'application/geo+json',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
-
-/** RFC 4180: quote a cell that holds a separator, quote or line break; a leading =+-@ is defused for spreadsheets. */
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  let s = Array.isArray(v) ? v.join(';') : String(v);
-  if (/^[=+\-@]/.test(s) && typeof v === 'string') s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export function toCsv(t: Table): string {
   const lines = [t.columns.map((c) => csvCell(c.name)).join(','), ...t.rows.map((r) => t.columns.map((c) => csvCell(r[c.name])).join(','))];
