@@ -84,6 +84,8 @@ const schema = z.object({
   CALLBACK_MAX_TRIES: z.coerce.number().int().min(1).max(10).default(3),
   /** patrol GPS tracks are deleted this many days after the patrol stopped (not surveillance: 巡查 evidence only) */
   PATROL_TRACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** sensor readings are kept at least this many days: a month's partition is dropped once all of it is older */
+  READINGS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3660).default(92),
   /** a high-risk dispute with no mediation session for this many days raises a warning */
   RISK_STALE_DISPUTE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });

@@ -5,6 +5,7 @@ import { startBrainServices } from './brain/register.ts';
 import { startSupervisionSweeper } from './cases/supervision.ts';
 import { ConfigError, type Config } from './config.ts';
 import { describeDataDirHolder } from './db/data-dir-lock.ts';
+import { createPartitionJobs, startPartitionJobs } from './db/partition-jobs.ts';
 import { startDisputeJobs } from './disputes/register.ts';
 import { openRuntime } from './runtime.ts';
 import { createServices } from './services.ts';
@@ -37,6 +38,8 @@ export async function startServer(config: Config): Promise<void> {
   const stopRiskJobs = startDisputeJobs(services.disputes, runtime.deps.logger); // 风险预警 scan every minute, patrol track retention hourly
   // links committed audit rows into the hash chain every 500 ms (D6); several nodes take turns on its lock
   const sealer = startAuditSealer(runtime.deps.db, runtime.deps.audit, runtime.deps.logger, 500);
+  // months of case_events and readings created ahead; strays in the default partitions moved to their month
+  const stopPartitions = startPartitionJobs(createPartitionJobs(runtime.deps.db, runtime.deps.clock), runtime.deps.logger);
   const stopNotify = startNotifyJobs(services.notify.jobs, 5_000, runtime.deps.logger); // outbox delivery + 回访 sampling, multi-node safe (SKIP LOCKED)
   runtime.deps.logger.info(`CivicGrid (${runtime.mode} mode, ${runtime.database.kind}) listening on ${address}`);
 
@@ -49,6 +52,7 @@ export async function startServer(config: Config): Promise<void> {
     stopDatahall();
     stopNotify();
     stopRiskJobs();
+    stopPartitions();
     await app.close();
     // after the last request has committed: seal once more so nothing acknowledged is left unsealed
     await sealer.stop().catch((err: unknown) => runtime.deps.logger.error({ err }, 'final audit seal failed'));

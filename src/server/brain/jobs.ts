@@ -1,8 +1,7 @@
 import type { Deps } from '../context.ts';
 import { bucketMs, monthOf, type ReadingStore } from './ingest/store.ts';
 
-/** Raw readings are kept this many whole months (plus the current one); rollups much longer. */
-export const RETENTION_MONTHS = 3;
+/** Raw readings are kept READINGS_RETENTION_DAYS (config); rollups much longer. */
 export const ROLLUP_5M_KEEP_DAYS = 90;
 export const ROLLUP_1H_KEEP_DAYS = 3 * 365;
 /** Late readings up to this age still land in their bucket: a finished bucket is rolled up once more later. */
@@ -16,10 +15,10 @@ const floorTo = (ms: number, step: number) => Math.floor(ms / step) * step;
  * Idempotent; several nodes may run it (each step is an upsert or `if not exists`).
  */
 export function createStorageJobs(deps: Deps, readings: ReadingStore) {
-  const { db, clock, logger } = deps;
+  const { db, clock, logger, config } = deps;
 
   return {
-    async ensurePartitionsAhead(months = 2): Promise<void> {
+    async ensurePartitionsAhead(months = 3): Promise<void> {
       const now = clock.now();
       for (let i = 0; i <= months; i++) {
         const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1));
@@ -50,8 +49,9 @@ export function createStorageJobs(deps: Deps, readings: ReadingStore) {
 
     async retention(): Promise<string[]> {
       const now = clock.now();
-      const cutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - RETENTION_MONTHS, 1));
-      const dropped = await readings.dropBefore(db, monthOf(cutoff.getTime()));
+      // a month goes once all of it is past retention: readings are kept at least READINGS_RETENTION_DAYS
+      const cutoff = new Date(now.getTime() - config.READINGS_RETENTION_DAYS * 86_400_000);
+      const dropped = await readings.dropBefore(db, cutoff);
       await readings.pruneRollups(db, '5m', new Date(now.getTime() - ROLLUP_5M_KEEP_DAYS * 86_400_000));
       await readings.pruneRollups(db, '1h', new Date(now.getTime() - ROLLUP_1H_KEEP_DAYS * 86_400_000));
       if (dropped.length) logger.info({ dropped }, 'readings partitions dropped by retention');

@@ -70,8 +70,9 @@ export function createReadingStore() {
       return r.rows.map((x) => x.name);
     },
 
-    async dropBefore(db: Db, cutoffMonth: string): Promise<string[]> {
-      const r = await sql<{ name: string }>`select brain_drop_readings_before(${cutoffMonth}::date) as name`.execute(db);
+    /** Drops the monthly partitions that end on or before the cutoff, and older rows of the default partition. */
+    async dropBefore(db: Db, cutoff: Date): Promise<string[]> {
+      const r = await sql<{ name: string }>`select time_partition_drop_before('readings', ${cutoff}) as name`.execute(db);
       return r.rows.map((x) => x.name);
     },
 
