@@ -13,6 +13,7 @@ import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
 import { seedParticipationDemo } from '../participation/demo-seed.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
+import { createPartitionStore } from '../db/partitions.ts';
 import { putSetting } from '../db/settings-store.ts';
 import { seedKnowledgeDemo } from '../knowledge/service.ts';
 import { seedEvaluationHistory } from '../evaluation/demo-history.ts';
@@ -74,7 +75,10 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string,
     await seedParticipationDemo(tx, deps, now); // spaces, consultations, proposals and demo residents around the grid worker's grid
     await deps.audit.record(tx, now, { id: null, username: actor.username }, 'seed.demo', { type: 'city', id: demoCity.code }, { areas: areas.length, accounts: demoAccounts.length });
   });
-  if (opts.history) await seedEvaluationHistory(deps, taxonomy); // a year of cases for `npm start` only (the test template stays light)
+  if (opts.history) {
+    await seedEvaluationHistory(deps, taxonomy); // a year of cases for `npm start` only (the test template stays light)
+    await createPartitionStore().settle(deps.db, 'case_events'); // the year's events move from the default partition into their months
+  }
   if (opts.disputes) {
     const services = createServices(deps, taxonomy); // built once, in the composition root
     await seedDisputesDemo(deps, { cases: services.cases, disputes: services.disputes }); // disputes in several states, a cluster warning, overdue visits (not in the test template)

@@ -1,4 +1,5 @@
 import type { Deps } from '../context.ts';
+import { createPartitionStore, utcMonth } from '../db/partitions.ts';
 import { h3Cell } from '../geo/geometry.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { createSyntheticStore } from './synthetic-store.ts';
@@ -37,6 +38,10 @@ export async function seedSynthetic(deps: Deps, taxonomy: Taxonomy, opts: Synthe
   const tzMinutes = await store.tzMinutes(db);
   const chunk = opts.chunk ?? 250_000;
   const started = Date.now();
+  // every month of the year gets its own case_events partition first, so ten million events go straight to
+  // their month instead of through the default partition (and a second copy when it is settled)
+  const partitions = createPartitionStore();
+  for (let i = -13; i <= 1; i++) await partitions.ensure(db, 'case_events', utcMonth(now, i));
   let events = 0;
   for (let from = 0; from < opts.cases; from += chunk) {
     const to = Math.min(opts.cases, from + chunk);
