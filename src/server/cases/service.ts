@@ -37,7 +37,7 @@ export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
   }
 
   async function detail(c: CaseRow) {
-    const [events, files, objections, mergedIntoCode] = await Promise.all([store.events(db, c.id), attachments.list(c.id), core.dispatch.objections(db, c.id), mergedCode(c)]);
+    const [events, files, objections, mergedIntoCode] = await Promise.all([store.events(db, c), attachments.list(c.id), core.dispatch.objections(db, c.id), mergedCode(c)]);
     return presentCaseDetail(c, { events, attachments: files, objections }, { ...ctx, mergedIntoCode });
   }
 
@@ -90,7 +90,7 @@ export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
       const c = await store.findByCodeAnywhere(db, code);
       if (!c) throw notFound('case', code);
       const [events, files, department, mergedIntoCode] = await Promise.all([
-        store.events(db, c.id),
+        store.events(db, c),
         attachments.list(c.id),
         c.main_department ? core.org.findDepartment(db, c.main_department) : Promise.resolve(undefined),
         mergedCode(c),
