@@ -8,7 +8,7 @@
  *   RESTARTS=5 BENCH_ENGINES=pglite npm run bench:restart
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,17 @@ const freePort = () =>
     });
   });
 
+/** CPU seconds (user + system) a process has used, from /proc: the figure a loaded, shared machine does not inflate. */
+function cpuOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 interface Boot {
@@ -36,6 +47,8 @@ interface Boot {
   /** ms from spawn to the first answer of /readyz (any status) and to the first 200 */
   answered: number;
   ready: number;
+  /** CPU seconds the server used until ready */
+  cpu: number;
 }
 
 async function boot(env: Record<string, string>, port: number, timeoutMs: number): Promise<Boot> {
@@ -55,7 +68,7 @@ async function boot(env: Record<string, string>, port: number, timeoutMs: number
     try {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1000) });
       if (!answered) answered = performance.now() - started;
-      if (res.status === 200) return { child, answered, ready: performance.now() - started };
+      if (res.status === 200) return { child, answered, ready: performance.now() - started, cpu: cpuOf(child.pid) };
     } catch {
       // not listening yet
     }
@@ -91,21 +104,23 @@ async function run(engine: string) {
   }
   try {
     const first = await boot(env, port, 300_000);
-    console.log(`${engine}: first boot (migrations + demo seed) ready in ${s(first.ready)} (answering after ${s(first.answered)}) · load ${load()}`);
+    console.log(`${engine}: first boot (migrations + demo seed) ready in ${s(first.ready)} (answering after ${s(first.answered)}, ${first.cpu.toFixed(2)} s CPU) · load ${load()}`);
     // let the start-up jobs (partition upkeep, model save, first sweeps) get going, as a live server would
     await new Promise((r) => setTimeout(r, 3000));
     let child = first.child;
     const times: number[] = [];
+    const cpus: number[] = [];
     for (let i = 0; i < restarts; i++) {
       await killHard(child);
       const b = await boot(env, port, 120_000);
       times.push(b.ready);
-      console.log(`${engine}: restart ${i + 1} after kill -9 ready in ${s(b.ready)} (answering after ${s(b.answered)}) · load ${load()}`);
+      cpus.push(b.cpu);
+      console.log(`${engine}: restart ${i + 1} after kill -9 ready in ${s(b.ready)} (answering after ${s(b.answered)}, ${b.cpu.toFixed(2)} s CPU) · load ${load()}`);
       child = b.child;
       await new Promise((r) => setTimeout(r, 1500));
     }
     await killHard(child);
-    console.log(`${engine}: restart after kill -9, median of ${times.length}: ${s(median(times))} (goal < 3 s) · max ${s(Math.max(...times))}`);
+    console.log(`${engine}: restart after kill -9, median of ${times.length}: ${s(median(times))} (goal < 3 s) · max ${s(Math.max(...times))} · CPU median ${median(cpus).toFixed(2)} s · load ${load()}`);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     if (dbName) {
@@ -117,5 +132,7 @@ async function run(engine: string) {
   }
 }
 
-console.log(`bench:restart · ${restarts} restarts per engine · node ${process.version} · load ${load()}`);
+const { serverBuildIsStale } = (await import(new URL('../scripts/build-server.mjs', import.meta.url).href)) as { serverBuildIsStale(): boolean };
+const mode = process.env.CIVICGRID_BUNDLE !== '0' && !serverBuildIsStale() ? 'server bundle (dist/server)' : 'sources through tsx';
+console.log(`bench:restart · ${mode} · ${restarts} restarts per engine · node ${process.version} · load ${load()}`);
 for (const engine of engines) await run(engine);

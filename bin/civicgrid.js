@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so `npm start` needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the server bundle (scripts/build-server.mjs, built by `npm start`'s prestart) while it is newer than
+// every source; otherwise the TypeScript sources directly through tsx, so the CLI needs no build step and
+// never runs stale code. CIVICGRID_BUNDLE=0 forces the sources.
+import { serverBuildIsStale, bundlePath } from '../scripts/build-server.mjs';
+import { pathToFileURL } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+if (process.env.CIVICGRID_BUNDLE !== '0' && !serverBuildIsStale()) {
+  await import(pathToFileURL(bundlePath).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

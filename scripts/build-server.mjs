@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Bundles the server and CLI (src/cli/main.ts) into dist/server/civicgrid.mjs with esbuild (the compiler tsx
+// itself runs), so `npm start` loads one file instead of compiling and resolving ~500 TypeScript modules
+// through tsx's loader hooks at every start (D1 revisited: restart time). bin/civicgrid.js uses the bundle only
+// while it is newer than every source; otherwise it runs the sources through tsx as before, so editing a file
+// and running `civicgrid` never runs stale code. npm packages stay external (resolved from node_modules).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+export const bundlePath = join(root, 'dist', 'server', 'civicgrid.mjs');
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(path)) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    newest = Math.max(newest, newestMtime(join(path, name)));
+  }
+  return newest;
+}
+
+/** True when the bundle is missing or older than anything it is built from (sources, shared/, the lockfile). */
+export function serverBuildIsStale() {
+  if (!existsSync(bundlePath)) return true;
+  const built = statSync(bundlePath).mtimeMs;
+  return Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'shared')), newestMtime(join(root, 'package-lock.json'))) > built;
+}
+
+/**
+ * Each module's `import.meta.url` becomes its own source file's URL (relative to the bundle), so the paths the
+ * code reads next to itself (migrations, taxonomy, shipped data, web/dist, the triage code digest) are the
+ * same as under tsx — the triage model key included.
+ */
+const ownUrl = {
+  name: 'own-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return { contents: text, loader: 'ts' };
+      const rel = relative(dirname(bundlePath), args.path).split('\\').join('/');
+      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: 'ts' };
+    });
+  },
+};
+
+/** Builds the bundle when needed; resolves to whether it built. */
+export async function ensureServerBuilt({ force = false } = {}) {
+  if (!force && !serverBuildIsStale()) return false;
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    outfile: bundlePath,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    plugins: [ownUrl],
+    logLevel: 'warning',
+  });
+  return true;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const started = Date.now();
+  if (await ensureServerBuilt({ force: process.argv.includes('--force') })) console.log(`server bundle built in ${Date.now() - started} ms: ${relative(root, bundlePath)}`);
+}
