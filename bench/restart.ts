@@ -4,8 +4,11 @@
  * then RESTARTS kills with SIGKILL mid-flight and starts again; "ready" is the first 200 from /readyz (database
  * answers, nothing warming). Prints each run, the median, and the load average (the machine is shared).
  *
- *   npm run bench:restart                      PGlite, and PostgreSQL when BENCH_DATABASE_URL/TEST_DATABASE_URL is set
+ *   npm run bench:restart                      PGlite, then PostgreSQL (a new database on BENCH_DATABASE_URL/TEST_DATABASE_URL or local)
  *   RESTARTS=5 BENCH_ENGINES=pglite npm run bench:restart
+ *   BENCH_PGLITE_DIR=/tmp/demo-data npm run bench:restart   reuse (and keep) a seeded PGlite data directory
+ *   BENCH_PG_URL=postgres://…/seeded npm run bench:restart  the same with a seeded PostgreSQL database
+ *   CIVICGRID_BUNDLE=0 npm run bench:restart                the sources through tsx instead of the bundle
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -89,10 +92,14 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 async function run(engine: string) {
   const port = await freePort();
   const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', MQTT_PORT: String(await freePort()), LOG_LEVEL: 'warn', CIVICGRID_DEMO: 'true' };
-  const dataDir = mkdtempSync(join(tmpdir(), `civicgrid-restart-${engine}-`));
+  // BENCH_PGLITE_DIR: a data directory seeded by an earlier run (kept), so restarts can be measured on their own
+  const keep = engine === 'pglite' ? process.env.BENCH_PGLITE_DIR : undefined;
+  const dataDir = keep ?? mkdtempSync(join(tmpdir(), `civicgrid-restart-${engine}-`));
   env.CIVICGRID_DATA_DIR = dataDir;
   let dbName = '';
-  if (engine === 'postgres') {
+  if (engine === 'postgres' && process.env.BENCH_PG_URL) {
+    env.DATABASE_URL = process.env.BENCH_PG_URL; // a seeded database of an earlier run, reused and kept
+  } else if (engine === 'postgres') {
     dbName = `civicgrid_bench_restart_${process.pid}`;
     const admin = new pg.Client({ connectionString: pgAdminUrl });
     await admin.connect();
@@ -103,7 +110,7 @@ async function run(engine: string) {
     env.DATABASE_URL = u.toString();
   }
   try {
-    const first = await boot(env, port, 300_000);
+    const first = await boot(env, port, 900_000);
     console.log(`${engine}: first boot (migrations + demo seed) ready in ${s(first.ready)} (answering after ${s(first.answered)}, ${first.cpu.toFixed(2)} s CPU) · load ${load()}`);
     // let the start-up jobs (partition upkeep, model save, first sweeps) get going, as a live server would
     await new Promise((r) => setTimeout(r, 3000));
@@ -122,7 +129,7 @@ async function run(engine: string) {
     await killHard(child);
     console.log(`${engine}: restart after kill -9, median of ${times.length}: ${s(median(times))} (goal < 3 s) · max ${s(Math.max(...times))} · CPU median ${median(cpus).toFixed(2)} s · load ${load()}`);
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
     if (dbName) {
       const admin = new pg.Client({ connectionString: pgAdminUrl });
       await admin.connect();
