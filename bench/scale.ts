@@ -8,69 +8,21 @@
  */
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { buildApp } from '../src/server/app.ts';
-import { loadConfig } from '../src/server/config.ts';
-import { createDeps } from '../src/server/context.ts';
-import { openPostgres } from '../src/server/db/database.ts';
-import { migrate } from '../src/server/db/migrate.ts';
-import { getSetting } from '../src/server/db/settings-store.ts';
-import { seedDemo } from '../src/server/seed/demo.ts';
-import { seedSynthetic } from '../src/server/seed/synthetic.ts';
-import { createServices } from '../src/server/services.ts';
-import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
+import { createDatabaseIfMissing, openBenchCity, openBenchPostgres, time as timed } from './bench-db.ts';
 
 const TARGET = Number(process.env.BENCH_SCALE_CASES ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const url = new URL(process.env.BENCH_SCALE_URL ?? 'postgres://postgres@127.0.0.1:5432/civicgrid_scale');
 const OPEN = `('received','filed','dispatched','handling','extension_requested','parked','reported','checked','returned')`;
+const time = (f: () => Promise<unknown>, runs = RUNS) => timed(runs, f);
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;
-};
-async function time(f: () => Promise<unknown>, runs = RUNS) {
-  await f(); // warm-up: plans, caches
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await f();
-    out.push(performance.now() - t0);
-  }
-  return { p50: pct(out, 50), p95: pct(out, 95) };
-}
-
-// the database of its own, created on first use (never the shared `postgres` database)
-const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-await admin.connect();
+await createDatabaseIfMissing(url);
 const dbName = url.pathname.slice(1);
-if (!(await admin.query('select 1 from pg_database where datname = $1', [dbName])).rowCount) await admin.query(`create database ${dbName}`);
-await admin.end();
-
-const database = await openPostgres(url.toString(), 8);
-await migrate(database.db);
-const deps = createDeps(database, { config: loadConfig({}, { LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT_PER_MINUTE: 100_000 }) });
-const taxonomy = loadTaxonomy();
-if ((await getSetting(database.db, 'mode')) !== 'demo') await seedDemo(deps, taxonomy, 'demo-pass-2026');
-const loaded = Number((await sql<{ n: string }>`select coalesce(sum(cases), 0)::text as n from synthetic_seeds`.execute(database.db)).rows[0]!.n);
-if (loaded < TARGET) {
-  const seeds = Number((await sql<{ n: string }>`select count(*)::text as n from synthetic_seeds`.execute(database.db)).rows[0]!.n);
-  console.log(`building ${(TARGET - loaded).toLocaleString('en')} synthetic cases (${loaded.toLocaleString('en')} loaded) …`);
-  const r = await seedSynthetic(deps, taxonomy, { cases: TARGET - loaded, seed: 100 + seeds, log: (l) => console.log(`  ${l}`) });
-  console.log(`built in ${r.seconds.toFixed(0)} s (${Math.round(r.cases / r.seconds)} cases/s), ${r.events.toLocaleString('en')} events`);
-}
+const database = await openBenchPostgres(url, 8);
+const { app, login, get } = await openBenchCity(database, { cases: TARGET });
 const total = (await sql<{ n: string }>`select count(*)::text as n from cases`.execute(database.db)).rows[0]!.n;
-
-const app = await buildApp({ deps, taxonomy, services: createServices(deps, taxonomy) });
-await app.ready();
-const login = async (username: string) =>
-  (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'demo-pass-2026' } })).json<{ token: string }>().token;
 const leader = await login('leader');
 const district = await login('dispatcher.east');
-const get = (token: string, path: string) => async () => {
-  const r = await app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${token}` } });
-  if (r.statusCode !== 200) throw new Error(`${path}: ${r.statusCode} ${r.body.slice(0, 200)}`);
-};
 const q = (text: string) => () => sql.raw(text).execute(database.db);
 const city = (await sql<{ path: string }>`select path::text as path from areas where level = 'city' limit 1`.execute(database.db)).rows[0]!.path;
 const east = (await sql<{ path: string }>`select path::text as path from areas where code = '990102'`.execute(database.db)).rows[0]!.path;
