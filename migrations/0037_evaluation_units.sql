@@ -52,6 +52,8 @@ language plpgsql
 as $$
 declare
   v_n integer;
+  -- a window's RANGE offset may be a parameter, not a column
+  v_recur interval := (select make_interval(days => recur_days) from evaluation_settings);
 begin
   perform set_config('civicgrid.evaluation_bulk', 'on', true);
   delete from evaluation_daily;
@@ -104,22 +106,22 @@ begin
   from (
     select id from (
       select t.id, t.kind, t.own_created, t.closed,
-        count(*) filter (where t.kind = 0) over (partition by t.category, t.place order by t.at range between current row and s.recur_span following) as created_after
+        count(*) filter (where t.kind = 0) over (partition by t.category, t.place order by t.at range between current row and v_recur following) as created_after
       from (
         select id, category, grid_code as place, created_at as at, 0 as kind, created_at as own_created, null::timestamptz as closed from cases where category is not null and grid_code is not null
         union all
         select id, category, grid_code, closed_at, 1, created_at, closed_at from cases where category is not null and grid_code is not null and closed_at is not null
-      ) t cross join (select make_interval(days => recur_days) as recur_span from evaluation_settings) s
+      ) t
     ) w where w.kind = 1 and w.created_after > (case when w.own_created = w.closed then 1 else 0 end)
     union
     select id from (
       select t.id, t.kind, t.own_created, t.closed,
-        count(*) filter (where t.kind = 0) over (partition by t.category, t.place order by t.at range between current row and s.recur_span following) as created_after
+        count(*) filter (where t.kind = 0) over (partition by t.category, t.place order by t.at range between current row and v_recur following) as created_after
       from (
         select id, category, h3 as place, created_at as at, 0 as kind, created_at as own_created, null::timestamptz as closed from cases where category is not null and h3 is not null
         union all
         select id, category, h3, closed_at, 1, created_at, closed_at from cases where category is not null and h3 is not null and closed_at is not null
-      ) t cross join (select make_interval(days => recur_days) as recur_span from evaluation_settings) s
+      ) t
     ) w where w.kind = 1 and w.created_after > (case when w.own_created = w.closed then 1 else 0 end)
   ) r
   where r.id = f.case_id and f.dispatched;
