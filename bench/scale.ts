@@ -8,6 +8,7 @@
  */
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
+import { encodeCursor } from '../src/server/cases/cursor.ts';
 import { createDatabaseIfMissing, openBenchCity, openBenchPostgres, time as timed } from './bench-db.ts';
 
 const TARGET = Number(process.env.BENCH_SCALE_CASES ?? 10_000_000);
@@ -27,6 +28,12 @@ const q = (text: string) => () => sql.raw(text).execute(database.db);
 const city = (await sql<{ path: string }>`select path::text as path from areas where level = 'city' limit 1`.execute(database.db)).rows[0]!.path;
 const east = (await sql<{ path: string }>`select path::text as path from areas where code = '990102'`.execute(database.db)).rows[0]!.path;
 const sample = (await sql<{ code: string }>`select code from cases order by created_at desc offset 5000 limit 1`.execute(database.db)).rows[0]!.code;
+const deep = (await sql<{ code: string }>`select code from cases order by created_at desc, code desc offset 19979 limit 1`.execute(database.db)).rows[0]!.code;
+const deepEast = (await sql<{ code: string }>`select code from cases where area_path <@ ${east}::ltree order by created_at desc, code desc offset 19979 limit 1`.execute(database.db)).rows[0]!.code;
+const box = (await sql<{ w: number; s: number; e: number; n: number; lon: number; lat: number }>`
+  select min(lon) as w, min(lat) as s, max(lon) as e, max(lat) as n, avg(lon) as lon, avg(lat) as lat from cases where lat is not null and area_path <@ ${east}::ltree`.execute(database.db)).rows[0]!;
+const cityBox = `${box.w - 0.5},${box.s - 0.5},${box.e + 0.5},${box.n + 0.5}`;
+const streetBox = `${box.lon - 0.004},${box.lat - 0.003},${box.lon + 0.004},${box.lat + 0.003}`;
 const now = new Date();
 const prev = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
 const period = prev.toISOString().slice(0, 7);
@@ -57,11 +64,17 @@ const rows: [string, () => Promise<unknown>, (() => Promise<unknown>) | null][] 
   ['list page 1000, state=rated', get(leader, '/api/v1/cases?pageSize=20&page=1000&state=rated'), naiveList(`area_path <@ '${city}' and state = 'rated'`, 19_980)],
   ['district list page 1', get(district, '/api/v1/cases?pageSize=20'), naiveList(`area_path <@ '${east}'`, 0)],
   ['district + state filter', get(district, '/api/v1/cases?pageSize=20&state=dispatched'), naiveList(`area_path <@ '${east}' and state = 'dispatched'`, 0)],
+  ['list after 19,980 rows (cursor)', get(leader, `/api/v1/cases?pageSize=20&cursor=${encodeCursor(deep)}`), naiveList(`area_path <@ '${city}'`, 19_980)],
+  ['district after 19,980 (cursor)', get(district, `/api/v1/cases?pageSize=20&cursor=${encodeCursor(deepEast)}`), naiveList(`area_path <@ '${east}'`, 19_980)],
+  ['list page 1, channel=web (est.)', get(leader, '/api/v1/cases?pageSize=20&channel=web'), naiveList(`area_path <@ '${city}' and channel = 'web'`, 0)],
+  ['map, city zoom 11 (H3 cells)', get(leader, `/api/v1/cases/map?bbox=${cityBox}&zoom=11`), q(`select h3, count(*) from cases where area_path <@ '${city}' and state in ${OPEN} group by 1`)],
+  ['map, district user zoom 11', get(district, `/api/v1/cases/map?bbox=${cityBox}&zoom=11`), q(`select h3, count(*) from cases where area_path <@ '${east}' and state in ${OPEN} group by 1`)],
+  ['map, street zoom 16 (points)', get(district, `/api/v1/cases/map?bbox=${streetBox}&zoom=16`), q(`select code, lon, lat from cases where area_path <@ '${east}' and state in ${OPEN}`)],
   ['case detail', get(leader, `/api/v1/cases/${sample}`), null],
   [`evaluation scores ${period}`, get(leader, `/api/v1/evaluation/scores?subject=department&period=${period}`), naiveScores],
 ];
 console.log(`bench:scale on ${dbName}: ${Number(total).toLocaleString('en')} cases; ${RUNS} runs each; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('question                          API p50 / p95 ms      naive SQL p50 / p95 ms');
+console.log('question                          API p50 / p95 ms      naive SQL p50 / p95 ms (the old way: all open cases for the map)');
 for (const [label, api, naive] of rows) {
   const a = await time(api);
   const n = naive ? await time(naive, Math.max(3, Math.round(RUNS / 4))) : null;
