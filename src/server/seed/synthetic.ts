@@ -4,7 +4,11 @@ import { h3Cell } from '../geo/geometry.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { createSyntheticStore } from './synthetic-store.ts';
 
-export interface SyntheticOptions { cases: number; devices?: number; seed?: number; chunk?: number; log?: (line: string) => void }
+export interface SyntheticOptions {
+  cases: number; devices?: number; seed?: number; chunk?: number; log?: (line: string) => void;
+  /** drop the secondary indexes for loads of at least this many cases (default 200,000) */
+  dropIndexesFrom?: number;
+}
 export interface SyntheticResult { cases: number; events: number; devices: number; readings: number; seconds: number; reused: boolean }
 
 /** Codes are YYYYMMDD + 5 digits; the synthetic numbers take 50000–99999 of each day over 365 days. */
@@ -50,7 +54,7 @@ export async function seedSynthetic(deps: Deps, taxonomy: Taxonomy, opts: Synthe
     await deleteSetting(db, droppedKey);
   }
   // Big loads into a table already indexed row by row cost ~10× a sort per index after the load.
-  const dropped = opts.cases >= bigLoad ? await store.secondaryIndexes(db) : [];
+  const dropped = opts.cases >= (opts.dropIndexesFrom ?? bigLoad) ? await store.secondaryIndexes(db) : [];
   if (dropped.length) {
     await db.transaction().execute(async (tx) => {
       await putSetting(tx, droppedKey, dropped, now);
