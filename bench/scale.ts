@@ -8,73 +8,32 @@
  */
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { buildApp } from '../src/server/app.ts';
-import { loadConfig } from '../src/server/config.ts';
-import { createDeps } from '../src/server/context.ts';
-import { openPostgres } from '../src/server/db/database.ts';
-import { migrate } from '../src/server/db/migrate.ts';
-import { getSetting } from '../src/server/db/settings-store.ts';
-import { seedDemo } from '../src/server/seed/demo.ts';
-import { seedSynthetic } from '../src/server/seed/synthetic.ts';
-import { createServices } from '../src/server/services.ts';
-import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
+import { encodeCursor } from '../src/server/cases/cursor.ts';
+import { createDatabaseIfMissing, openBenchCity, openBenchPostgres, time as timed } from './bench-db.ts';
 
 const TARGET = Number(process.env.BENCH_SCALE_CASES ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const url = new URL(process.env.BENCH_SCALE_URL ?? 'postgres://postgres@127.0.0.1:5432/civicgrid_scale');
 const OPEN = `('received','filed','dispatched','handling','extension_requested','parked','reported','checked','returned')`;
+const time = (f: () => Promise<unknown>, runs = RUNS) => timed(runs, f);
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;
-};
-async function time(f: () => Promise<unknown>, runs = RUNS) {
-  await f(); // warm-up: plans, caches
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await f();
-    out.push(performance.now() - t0);
-  }
-  return { p50: pct(out, 50), p95: pct(out, 95) };
-}
-
-// the database of its own, created on first use (never the shared `postgres` database)
-const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-await admin.connect();
+await createDatabaseIfMissing(url);
 const dbName = url.pathname.slice(1);
-if (!(await admin.query('select 1 from pg_database where datname = $1', [dbName])).rowCount) await admin.query(`create database ${dbName}`);
-await admin.end();
-
-const database = await openPostgres(url.toString(), 8);
-await migrate(database.db);
-const deps = createDeps(database, { config: loadConfig({}, { LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT_PER_MINUTE: 100_000 }) });
-const taxonomy = loadTaxonomy();
-if ((await getSetting(database.db, 'mode')) !== 'demo') await seedDemo(deps, taxonomy, 'demo-pass-2026');
-const loaded = Number((await sql<{ n: string }>`select coalesce(sum(cases), 0)::text as n from synthetic_seeds`.execute(database.db)).rows[0]!.n);
-if (loaded < TARGET) {
-  const seeds = Number((await sql<{ n: string }>`select count(*)::text as n from synthetic_seeds`.execute(database.db)).rows[0]!.n);
-  console.log(`building ${(TARGET - loaded).toLocaleString('en')} synthetic cases (${loaded.toLocaleString('en')} loaded) …`);
-  const r = await seedSynthetic(deps, taxonomy, { cases: TARGET - loaded, seed: 100 + seeds, log: (l) => console.log(`  ${l}`) });
-  console.log(`built in ${r.seconds.toFixed(0)} s (${Math.round(r.cases / r.seconds)} cases/s), ${r.events.toLocaleString('en')} events`);
-}
+const database = await openBenchPostgres(url, 8);
+const { app, login, get } = await openBenchCity(database, { cases: TARGET });
 const total = (await sql<{ n: string }>`select count(*)::text as n from cases`.execute(database.db)).rows[0]!.n;
-
-const app = await buildApp({ deps, taxonomy, services: createServices(deps, taxonomy) });
-await app.ready();
-const login = async (username: string) =>
-  (await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: 'demo-pass-2026' } })).json<{ token: string }>().token;
 const leader = await login('leader');
 const district = await login('dispatcher.east');
-const get = (token: string, path: string) => async () => {
-  const r = await app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${token}` } });
-  if (r.statusCode !== 200) throw new Error(`${path}: ${r.statusCode} ${r.body.slice(0, 200)}`);
-};
 const q = (text: string) => () => sql.raw(text).execute(database.db);
 const city = (await sql<{ path: string }>`select path::text as path from areas where level = 'city' limit 1`.execute(database.db)).rows[0]!.path;
 const east = (await sql<{ path: string }>`select path::text as path from areas where code = '990102'`.execute(database.db)).rows[0]!.path;
 const sample = (await sql<{ code: string }>`select code from cases order by created_at desc offset 5000 limit 1`.execute(database.db)).rows[0]!.code;
+const deep = (await sql<{ code: string }>`select code from cases order by created_at desc, code desc offset 19979 limit 1`.execute(database.db)).rows[0]!.code;
+const deepEast = (await sql<{ code: string }>`select code from cases where area_path <@ ${east}::ltree order by created_at desc, code desc offset 19979 limit 1`.execute(database.db)).rows[0]!.code;
+const box = (await sql<{ w: number; s: number; e: number; n: number; lon: number; lat: number }>`
+  select min(lon) as w, min(lat) as s, max(lon) as e, max(lat) as n, avg(lon) as lon, avg(lat) as lat from cases where lat is not null and area_path <@ ${east}::ltree`.execute(database.db)).rows[0]!;
+const cityBox = `${box.w - 0.5},${box.s - 0.5},${box.e + 0.5},${box.n + 0.5}`;
+const streetBox = `${box.lon - 0.004},${box.lat - 0.003},${box.lon + 0.004},${box.lat + 0.003}`;
 const now = new Date();
 const prev = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
 const period = prev.toISOString().slice(0, 7);
@@ -105,11 +64,17 @@ const rows: [string, () => Promise<unknown>, (() => Promise<unknown>) | null][] 
   ['list page 1000, state=rated', get(leader, '/api/v1/cases?pageSize=20&page=1000&state=rated'), naiveList(`area_path <@ '${city}' and state = 'rated'`, 19_980)],
   ['district list page 1', get(district, '/api/v1/cases?pageSize=20'), naiveList(`area_path <@ '${east}'`, 0)],
   ['district + state filter', get(district, '/api/v1/cases?pageSize=20&state=dispatched'), naiveList(`area_path <@ '${east}' and state = 'dispatched'`, 0)],
+  ['list after 19,980 rows (cursor)', get(leader, `/api/v1/cases?pageSize=20&cursor=${encodeCursor(deep)}`), naiveList(`area_path <@ '${city}'`, 19_980)],
+  ['district after 19,980 (cursor)', get(district, `/api/v1/cases?pageSize=20&cursor=${encodeCursor(deepEast)}`), naiveList(`area_path <@ '${east}'`, 19_980)],
+  ['list page 1, channel=web (est.)', get(leader, '/api/v1/cases?pageSize=20&channel=web'), naiveList(`area_path <@ '${city}' and channel = 'web'`, 0)],
+  ['map, city zoom 11 (H3 cells)', get(leader, `/api/v1/cases/map?bbox=${cityBox}&zoom=11`), q(`select h3, count(*) from cases where area_path <@ '${city}' and state in ${OPEN} group by 1`)],
+  ['map, district user zoom 11', get(district, `/api/v1/cases/map?bbox=${cityBox}&zoom=11`), q(`select h3, count(*) from cases where area_path <@ '${east}' and state in ${OPEN} group by 1`)],
+  ['map, street zoom 16 (points)', get(district, `/api/v1/cases/map?bbox=${streetBox}&zoom=16`), q(`select code, lon, lat from cases where area_path <@ '${east}' and state in ${OPEN}`)],
   ['case detail', get(leader, `/api/v1/cases/${sample}`), null],
   [`evaluation scores ${period}`, get(leader, `/api/v1/evaluation/scores?subject=department&period=${period}`), naiveScores],
 ];
 console.log(`bench:scale on ${dbName}: ${Number(total).toLocaleString('en')} cases; ${RUNS} runs each; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('question                          API p50 / p95 ms      naive SQL p50 / p95 ms');
+console.log('question                          API p50 / p95 ms      naive SQL p50 / p95 ms (the old way: all open cases for the map)');
 for (const [label, api, naive] of rows) {
   const a = await time(api);
   const n = naive ? await time(naive, Math.max(3, Math.round(RUNS / 4))) : null;

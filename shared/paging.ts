@@ -9,6 +9,29 @@ export const pageQuery = z.object({
 export const paged = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 
+/**
+ * A list that also pages by keyset (added beside page/pageSize, which keep working): `?cursor=` from the last
+ * answer's `nextCursor` gives the rows right after that page's last row, whatever was written meanwhile.
+ * `totalEstimated` says `total` is an estimate (the filter cannot be counted from rollups and more rows match
+ * than the server counts one by one).
+ */
+export const cursorPaged = <T extends z.ZodTypeAny>(item: T) =>
+  paged(item).extend({
+    nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last page'),
+    totalEstimated: z.boolean().describe('true when total is an estimate, not an exact count'),
+  });
+
+export const cursorParam = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,200}$/)
+  .optional()
+  .describe('opaque keyset cursor: the nextCursor of the previous page (page is then ignored)');
+
+export interface CursorPage<T> extends Page<T> {
+  nextCursor: string | null;
+  totalEstimated: boolean;
+}
+
 export interface Page<T> {
   items: T[];
   total: number;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../paging.ts';
+import { cursorParam, pageQuery } from '../paging.ts';
 import { areaCode, departmentCode } from '../org.ts';
 import { caseStates, httpActions } from './state-machine.ts';
 
@@ -65,6 +65,7 @@ export const caseQuery = pageQuery.extend({
   grid: areaCode.optional().describe('any area code: cases in its subtree'),
   urgent: yesNo.optional(),
   supervision: z.enum(['none', 'yellow', 'red']).optional(),
+  cursor: cursorParam,
 });
 
 const event = z.object({

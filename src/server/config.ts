@@ -33,6 +33,8 @@ const schema = z.object({
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   /** how long a node may trust a session it has checked (revocations reach every node at once regardless; 0: no cache) */
   SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(30),
+  /** a list total the case counters cannot answer is counted up to this many rows, then estimated (totalEstimated) */
+  LIST_COUNT_LIMIT: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { requireActor } from '../http/auth-hook.ts';
 import { exportFormat, exportProduces, sendExport } from '../http/export.ts';
 import { caseExportColumns } from './export-columns.ts';
-import { errors, paged } from '../../../shared/paging.ts';
+import { cursorPaged, errors, paged } from '../../../shared/paging.ts';
 import { MAX_ATTACHMENT_BYTES } from './attachments.ts';
 import type { NotificationService } from './notifications.ts';
 import { presentAttachment } from './presenters.ts';
@@ -14,6 +14,7 @@ import { actionBody, attachmentView, caseCode, caseDetail, caseQuery, caseSummar
 import type { CaseService } from './service.ts';
 import type { CaseAction } from '../../../shared/cases/state-machine.ts';
 import { streamCaseChanges } from './stream.ts';
+import { caseMapQuery, caseMapView } from '../../../shared/cases/map.ts';
 import { ratingCodeFor } from '../notify/rating-code.ts';
 
 export const caseRoutes =
@@ -32,25 +33,31 @@ export const caseRoutes =
 
     app.get(
       '/api/v1/cases',
-      { schema: { tags, summary: 'Cases in my scope; ?format=csv|xlsx exports every matching row (masked as listed)', querystring: caseQuery.extend({ format: exportFormat }), produces: exportProduces, response: { 200: paged(caseSummary), ...errors(400, 401, 403) } } },
+      { schema: { tags, summary: 'Cases in my scope, newest first; page by ?cursor= (keyset) or ?page=; ?format=csv|xlsx exports every matching row (masked as listed)', querystring: caseQuery.extend({ format: exportFormat }), produces: exportProduces, response: { 200: cursorPaged(caseSummary), ...errors(400, 401, 403) } } },
       async (req, reply) => {
-        const { page, pageSize, source, channel, format, ...rest } = req.query;
+        const { page, pageSize, source, channel, format, cursor, ...rest } = req.query;
         const actor = requireActor(req);
         const filter = { ...rest, channel: channel ?? source };
         if (format === 'csv' || format === 'xlsx') {
           return sendExport(req, reply, { format, name: 'cases', columns: caseExportColumns, fetchPage: (p, size) => cases.list(actor, filter, p, size), present: cases.present });
         }
-        const result = await cases.list(actor, filter, page, pageSize);
+        const result = await cases.list(actor, { ...filter, cursor }, page, pageSize);
         return { ...result, items: result.items.map(cases.present) };
       },
     );
 
-    // Registered before /:code so "stream" and "duplicates" are never read as a case code.
+    // Registered before /:code so "stream", "map" and "duplicates" are never read as a case code.
     app.get('/api/v1/cases/stream', { schema: { tags, summary: 'Live feed of case changes in my scope (server-sent events)', response: { ...errors(401, 403) } } }, async (req, reply) => {
       const actor = requireActor(req);
       assertCan(actor, 'case.read');
       streamCaseChanges(req, reply, cases.core.bus, actor);
     });
+
+    app.get(
+      '/api/v1/cases/map',
+      { schema: { tags, summary: 'Open cases in view (地图): counts per H3 cell at low zoom, the cases at street zoom (15+), in my scope', querystring: caseMapQuery, response: { 200: caseMapView, ...errors(400, 401, 403) } } },
+      async (req) => cases.mapView(requireActor(req), req.query),
+    );
 
     app.get('/api/v1/cases/duplicates', { schema: { tags, summary: 'Open cases near a point with similar text (并单 candidates)', querystring: duplicatesQuery, response: { 200: z.array(z.object({ caseCode: z.string(), score: z.number() })), ...errors(400, 401, 403) } } }, async (req) => {
       const actor = requireActor(req);

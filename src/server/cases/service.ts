@@ -1,11 +1,13 @@
 import { assertCan, systemActor, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { Page } from '../../../shared/paging.ts';
+import type { CursorPage } from '../../../shared/paging.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { createAttachments } from './attachments.ts';
 import { createCaseCore, departmentBound, type CaseServiceOptions } from './core.ts';
 import { digestMatches } from '../privacy/pii.ts';
 import { createIntake } from './intake.ts';
+import { createCaseMap } from './map.ts';
 import { presentCase, presentCaseDetail } from './presenters.ts';
 import { roundCoordinate, scrubPii } from './scrub.ts';
 import { stateNames } from '../../../shared/cases/state-machine.ts';
@@ -45,6 +47,8 @@ export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
     core,
     intake: intake.intake,
     findDuplicates: core.duplicates.find,
+    /** GET /api/v1/cases/map: open cases in view, clustered by H3 cell at low zoom */
+    mapView: createCaseMap(db),
     act: workflow.act,
     attachments,
     runSupervisionSweep: supervision.runSupervisionSweep,
@@ -53,16 +57,20 @@ export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
     intakeView: (r: { case: CaseRow; event: CaseEventRow }) => presentCaseDetail(r.case, { events: [r.event], attachments: [], objections: [] }, ctx),
     present: (c: CaseRow) => presentCase(c, ctx),
 
-    async list(actor: Actor, filter: Omit<CaseFilter, 'areaPath' | 'department'> & { grid?: string }, page: number, pageSize: number): Promise<Page<CaseRow>> {
+    /** The list in the actor's scope: by offset (`page`) or, given a cursor, by keyset after that cursor's case. */
+    async list(actor: Actor, filter: Omit<CaseFilter, 'areaPath' | 'department'> & { grid?: string; cursor?: string }, page: number, pageSize: number): Promise<CursorPage<CaseRow>> {
       assertCan(actor, 'case.read');
+      const { cursor, ...rest } = filter;
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
       let areaPath: string | undefined;
-      if (filter.grid) {
-        const area = await core.org.findAreaAnywhere(db, filter.grid);
-        if (!area) return { items: [], total: 0, page, pageSize };
+      if (rest.grid) {
+        const area = await core.org.findAreaAnywhere(db, rest.grid);
+        if (!area) return { items: [], total: 0, page, pageSize, nextCursor: null, totalEstimated: false };
         areaPath = area.path;
       }
-      const [items, total] = await store.list(db, actor.scopePath, { ...filter, areaPath, department: departmentBound(actor) ?? undefined }, page, pageSize);
-      return { items, total, page, pageSize };
+      const r = await store.list(db, actor.scopePath, { ...rest, areaPath, department: departmentBound(actor) ?? undefined }, page, pageSize, { after, countLimit: deps.config.LIST_COUNT_LIMIT });
+      const last = r.items.at(-1);
+      return { items: r.items, total: r.total, totalEstimated: r.totalEstimated, page, pageSize, nextCursor: r.more && last ? encodeCursor(last.code) : null };
     },
 
     async get(actor: Actor, code: string): Promise<CaseRow> {

@@ -1,7 +1,9 @@
 import { sql, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { boxDegrees, h3CellsAround } from '../geo/geometry.ts';
-import { withinScope } from '../db/scope.ts';
+import { inScope, withinScope } from '../db/scope.ts';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Tables } from '../db/tables.ts';
 import type { CaseAction, CaseState } from '../../../shared/cases/state-machine.ts';
 
 export type Channel = 'hotline' | 'web' | 'app' | 'gridworker' | 'iot' | 'api' | 'open311';
@@ -151,6 +153,32 @@ function probesJson(probes: readonly (DuplicateProbeRow & { n?: number })[], o: 
 /** One window start for the statement: the earliest (probes of a batch are milliseconds apart). */
 const windowStart = (probes: readonly DuplicateProbeRow[]) => new Date(probes.length ? Math.min(...probes.map((p) => p.since.getTime())) : 0);
 
+/** Filters the case counters (0026) cover: summed from them, exact, thousands of rows whatever the history. */
+const countable = (f: CaseFilter) => !f.channel && f.urgent === undefined && !f.department;
+
+async function countFromCounters(db: Db, scopePath: string, f: CaseFilter) {
+  let counts = db.selectFrom('case_counts').where(withinScope('area_path', scopePath));
+  if (f.state?.length) counts = counts.where('state', 'in', f.state);
+  if (f.category) counts = counts.where('category', '=', f.category);
+  if (f.areaPath) counts = counts.where(withinScope('area_path', f.areaPath));
+  if (f.supervision) counts = counts.where('supervision', '=', f.supervision);
+  const r = await counts.select(sql<string>`coalesce(sum(n), 0)`.as('n')).executeTakeFirstOrThrow();
+  return { total: Number(r.n), estimated: false };
+}
+
+/**
+ * Counts the matching cases up to `limit` (a bounded read). Beyond it the answer is the planner's estimate of
+ * the whole (never below what was counted), marked as such: an exact count there would grow with history.
+ */
+async function countUpTo(db: Db, q: SelectQueryBuilder<Tables, 'cases', object>, limit: number) {
+  const r = await db.selectFrom(q.select(sql`1`.as('one')).limit(limit + 1).as('m')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const n = Number(r.n);
+  if (n <= limit) return { total: n, estimated: false };
+  const plan = (await q.selectAll().explain('json')) as unknown as { 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[];
+  const estimate = Math.round(Number(plan[0]?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0));
+  return { total: Math.max(n, estimate), estimated: true };
+}
+
 export function createCaseStore() {
   return {
     insertEvent: (db: Db, e: Insertable<CaseEventTable>) =>
@@ -183,31 +211,30 @@ export function createCaseStore() {
         .executeTakeFirst();
     },
 
-    list(db: Db, scopePath: string, f: CaseFilter, page: number, pageSize: number) {
-      let q = db.selectFrom('cases').where(withinScope('area_path', scopePath));
+    /**
+     * One page of the list, newest first (ties by code), and its total. `after` (a case code, from the opaque
+     * cursor) starts the page right after that case in this order: a keyset page reads pageSize rows from the
+     * index wherever it is, and rows written meanwhile never shift it. Without it, `page` is an offset.
+     */
+    async list(db: Db, scopePath: string, f: CaseFilter, page: number, pageSize: number, o: { after?: string; countLimit: number }): Promise<{ items: CaseRow[]; total: number; totalEstimated: boolean; more: boolean }> {
+      let q = db.selectFrom('cases').where(inScope('area_path', scopePath));
       if (f.state?.length) q = q.where('state', 'in', f.state);
       if (f.category) q = q.where('category', '=', f.category);
       if (f.channel) q = q.where('channel', '=', f.channel);
-      if (f.areaPath) q = q.where(withinScope('area_path', f.areaPath));
+      if (f.areaPath) q = q.where(inScope('area_path', f.areaPath));
       if (f.urgent !== undefined) q = q.where('urgent', '=', f.urgent);
       if (f.supervision) q = q.where('supervision', '=', f.supervision);
       if (f.department) {
         const dep = f.department;
         q = q.where((eb) => eb.or([eb('main_department', '=', dep), eb(sql<boolean>`${dep} = any(co_departments)`, '=', true)]));
       }
-      // Filters the case counters cover are summed from them (exact, thousands of rows); others count the cases.
-      const countable = !f.channel && f.urgent === undefined && !f.department;
-      let counts = db.selectFrom('case_counts').where(withinScope('area_path', scopePath));
-      if (f.state?.length) counts = counts.where('state', 'in', f.state);
-      if (f.category) counts = counts.where('category', '=', f.category);
-      if (f.areaPath) counts = counts.where(withinScope('area_path', f.areaPath));
-      if (f.supervision) counts = counts.where('supervision', '=', f.supervision);
-      return Promise.all([
-        q.selectAll().orderBy('created_at', 'desc').orderBy('code', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
-        countable
-          ? counts.select(sql<string>`coalesce(sum(n), 0)`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n))
-          : q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
-      ]);
+      let rows = q.selectAll().orderBy('created_at', 'desc').orderBy('code', 'desc').limit(pageSize + 1);
+      // the row value comparison walks cases_created_code from the cursor's position (one probe by code first)
+      rows = o.after
+        ? rows.where(sql<boolean>`(created_at, code) < (select a.created_at, a.code from cases a where a.code = ${o.after})`)
+        : rows.offset((page - 1) * pageSize);
+      const [items, counted] = await Promise.all([rows.execute(), countable(f) ? countFromCounters(db, scopePath, f) : countUpTo(db, q, o.countLimit)]);
+      return { items: items.slice(0, pageSize), total: counted.total, totalEstimated: counted.estimated, more: items.length > pageSize };
     },
 
     /**

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { inScope } from '../db/scope.ts';
 import type { CaseRow } from '../cases/store.ts';
 import type { AreaLevel, SubjectType } from '../../../shared/evaluation.ts';
 
@@ -37,6 +38,19 @@ export interface Period {
 
 const levelDepth: Record<AreaLevel, number> = { district: 2, street: 3, community: 4, grid: 5 };
 
+/** Depth of a district's path (city.district): the unit rollup's area key (0037). */
+const districtDepth = 2;
+const depthOf = (path: string) => path.split('.').length;
+
+/**
+ * The rollup a question over a scope reads: the city or a district asks evaluation_unit_daily (day × unit ×
+ * district, 0037), thousands of rows a month whatever the grids and categories; a street or a grid asks
+ * evaluation_daily, its rows bounded by that small area. `scopeOf` is the matching scope predicate.
+ */
+const rollupFor = (scopePath: string) => sql.raw(depthOf(scopePath) <= districtDepth ? 'evaluation_unit_daily' : 'evaluation_daily');
+const scopeOf = (scopePath: string) =>
+  depthOf(scopePath) <= districtDepth ? sql`district <@ ${scopePath}::ltree` : inScope('area_path', scopePath);
+
 const sums = (cols: readonly string[]) => sql.raw(cols.map((c) => `coalesce(sum(${c}), 0)::int as ${c}`).join(', '));
 
 function totalsOf(row: Record<string, unknown>, cols: readonly string[]): Totals {
@@ -51,8 +65,8 @@ export function createEvaluationStore() {
     /** Rollup sums per department (处置单位) for cases inside the scope. */
     async departmentTotals(db: Db, scopePath: string, p: Period): Promise<SubjectTotals[]> {
       const r = await sql<Record<string, unknown>>`
-        select department as key, ${sums(dailyColumns)} from evaluation_daily
-        where day between ${p.from}::date and ${p.to}::date and area_path <@ ${scopePath}::ltree and department <> ''
+        select department as key, ${sums(dailyColumns)} from ${rollupFor(scopePath)}
+        where day between ${p.from}::date and ${p.to}::date and ${scopeOf(scopePath)} and department <> ''
         group by department`.execute(db);
       return r.rows.map((row) => ({ key: String(row.key), totals: totalsOf(row, dailyColumns) }));
     },
@@ -60,10 +74,17 @@ export function createEvaluationStore() {
     /** Rollup sums per area of a level: grids are the rollup's key, their ancestors a prefix of its path. */
     async areaTotals(db: Db, scopePath: string, p: Period, level: AreaLevel): Promise<SubjectTotals[]> {
       const depth = levelDepth[level];
-      const r = await sql<Record<string, unknown>>`
-        select subpath(area_path, 0, ${depth})::text as key, ${sums(dailyColumns)} from evaluation_daily
-        where day between ${p.from}::date and ${p.to}::date and area_path <@ ${scopePath}::ltree and nlevel(area_path) >= ${depth}
-        group by 1`.execute(db);
+      // districts are the unit rollup's own key; finer levels need the grids of evaluation_daily
+      const r =
+        depth <= districtDepth
+          ? await sql<Record<string, unknown>>`
+              select district::text as key, ${sums(dailyColumns)} from evaluation_unit_daily
+              where day between ${p.from}::date and ${p.to}::date and district <@ ${scopePath}::ltree and nlevel(district) >= ${depth}
+              group by 1`.execute(db)
+          : await sql<Record<string, unknown>>`
+              select subpath(area_path, 0, ${depth})::text as key, ${sums(dailyColumns)} from evaluation_daily
+              where day between ${p.from}::date and ${p.to}::date and ${inScope('area_path', scopePath)} and nlevel(area_path) >= ${depth}
+              group by 1`.execute(db);
       return r.rows.map((row) => ({ key: String(row.key), totals: totalsOf(row, dailyColumns) }));
     },
 
@@ -81,10 +102,11 @@ export function createEvaluationStore() {
       const where: RawBuilder<unknown> = isActor
         ? sql`actor_id = ${subject.key}::uuid`
         : subject.type === 'department'
-          ? sql`department = ${subject.key} and area_path <@ ${scopePath}::ltree`
-          : sql`area_path <@ ${subject.key}::ltree and area_path <@ ${scopePath}::ltree`;
+          ? sql`department = ${subject.key} and ${scopeOf(scopePath)}`
+          : sql`${inScope('area_path', subject.key)} and ${inScope('area_path', scopePath)}`;
+      const table = isActor ? sql.raw('evaluation_actor_daily') : subject.type === 'department' ? rollupFor(scopePath) : sql.raw('evaluation_daily');
       const r = await sql<Record<string, unknown>>`
-        select to_char(day, 'YYYY-MM') as month, ${sums(cols)} from ${sql.raw(isActor ? 'evaluation_actor_daily' : 'evaluation_daily')}
+        select to_char(day, 'YYYY-MM') as month, ${sums(cols)} from ${table}
         where day between ${p.from}::date and ${p.to}::date and ${where} group by 1 order by 1`.execute(db);
       return r.rows.map((row) => ({ month: String(row.month), totals: totalsOf(row, cols) }));
     },
@@ -93,7 +115,7 @@ export function createEvaluationStore() {
     async daily(db: Db, scopePath: string, p: Period) {
       const r = await sql<{ day: string; received: number; dispatched: number; red: number }>`
         select to_char(day, 'YYYY-MM-DD') as day, sum(received)::int as received, sum(dispatched)::int as dispatched, sum(red)::int as red
-        from evaluation_daily where day between ${p.from}::date and ${p.to}::date and area_path <@ ${scopePath}::ltree group by day order by day`.execute(db);
+        from ${rollupFor(scopePath)} where day between ${p.from}::date and ${p.to}::date and ${scopeOf(scopePath)} group by day order by day`.execute(db);
       return r.rows;
     },
 

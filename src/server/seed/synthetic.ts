@@ -1,14 +1,22 @@
 import type { Deps } from '../context.ts';
 import { createPartitionStore, utcMonth } from '../db/partitions.ts';
+import { deleteSetting, getSetting, putSetting } from '../db/settings-store.ts';
 import { h3Cell } from '../geo/geometry.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { createSyntheticStore } from './synthetic-store.ts';
 
-export interface SyntheticOptions { cases: number; devices?: number; seed?: number; chunk?: number; log?: (line: string) => void }
+export interface SyntheticOptions {
+  cases: number; devices?: number; seed?: number; chunk?: number; log?: (line: string) => void;
+  /** drop the secondary indexes for loads of at least this many cases (default 200,000) */
+  dropIndexesFrom?: number;
+}
 export interface SyntheticResult { cases: number; events: number; devices: number; readings: number; seconds: number; reused: boolean }
 
 /** Codes are YYYYMMDD + 5 digits; the synthetic numbers take 50000–99999 of each day over 365 days. */
 export const maxSyntheticCases = 365 * 50_000;
+/** From this many cases on, the secondary indexes are dropped for the load and built once after it. */
+const bigLoad = 200_000;
+const droppedKey = 'synthetic.dropped_indexes';
 
 /**
  * 合成城市 `civicgrid seed synthetic`: cases shaped like intake's over the last 365 days in every grid and
@@ -43,6 +51,22 @@ export async function seedSynthetic(deps: Deps, taxonomy: Taxonomy, opts: Synthe
   const partitions = createPartitionStore();
   for (let i = -13; i <= 1; i++) await partitions.ensure(db, 'case_events', utcMonth(now, i));
   let events = 0;
+  // A load that dies midway leaves its dropped indexes on record: they are built again before anything else.
+  const pending = await getSetting<{ name: string; def: string }[]>(db, droppedKey);
+  if (pending?.length) {
+    log(`rebuilding ${pending.length} indexes an interrupted load dropped`);
+    await store.createIndexes(db, pending);
+    await deleteSetting(db, droppedKey);
+  }
+  // Big loads into a table already indexed row by row cost ~10× a sort per index after the load.
+  const dropped = opts.cases >= (opts.dropIndexesFrom ?? bigLoad) ? await store.secondaryIndexes(db) : [];
+  if (dropped.length) {
+    await db.transaction().execute(async (tx) => {
+      await putSetting(tx, droppedKey, dropped, now);
+      await store.dropIndexes(tx, dropped.map((d) => d.name));
+    });
+    log(`dropped ${dropped.length} secondary indexes of cases/case_events for the load`);
+  }
   for (let from = 0; from < opts.cases; from += chunk) {
     const to = Math.min(opts.cases, from + chunk);
     events += await db.transaction().execute(async (tx) => {
@@ -53,6 +77,12 @@ export async function seedSynthetic(deps: Deps, taxonomy: Taxonomy, opts: Synthe
     });
     const s = (Date.now() - started) / 1000;
     log(`cases: ${to.toLocaleString('en')} / ${opts.cases.toLocaleString('en')} (${Math.round(to / Math.max(s, 0.001)).toLocaleString('en')}/s), events ${events.toLocaleString('en')}`);
+  }
+  if (dropped.length) {
+    const t0 = Date.now();
+    await store.createIndexes(db, dropped);
+    await deleteSetting(db, droppedKey);
+    log(`indexes built again in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
   const devices = opts.devices ?? Math.max(10, Math.round(opts.cases / 1000));
   const result = await db.transaction().execute(async (tx) => {

@@ -64,6 +64,8 @@ export interface MapViewProps {
   bounds?: [number, number, number, number] | null;
   onAreaClick?: (code: string) => void;
   onPointClick?: (id: string) => void;
+  /** the view after each move or zoom ([w,s,e,n], zoom), and once when the map is ready */
+  onViewChange?: (bbox: [number, number, number, number], zoom: number) => void;
   label: string;
   showLegend?: boolean;
 }
@@ -71,12 +73,12 @@ export interface MapViewProps {
 const emptyFc = { type: 'FeatureCollection' as const, features: [] };
 type GeoJsonData = Parameters<GeoJSONSource['setData']>[0];
 
-export function MapView({ height = 420, areas, points, picked, onPick, bounds, onAreaClick, onPointClick, label, showLegend }: MapViewProps) {
+export function MapView({ height = 420, areas, points, picked, onPick, bounds, onAreaClick, onPointClick, onViewChange, label, showLegend }: MapViewProps) {
   const box = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const markerRef = useRef<Marker | null>(null);
-  const handlers = useRef({ onPick, onAreaClick, onPointClick });
-  handlers.current = { onPick, onAreaClick, onPointClick };
+  const handlers = useRef({ onPick, onAreaClick, onPointClick, onViewChange });
+  handlers.current = { onPick, onAreaClick, onPointClick, onViewChange };
   const [ready, setReady] = useState(false);
   const [failed, setFailed] = useState(false);
   const ui = useUiConfig();
@@ -105,7 +107,8 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
         id: 'points',
         type: 'circle',
         source: 'points',
-        paint: { 'circle-radius': 6, 'circle-color': ['coalesce', ['get', 'color'], '#1456b8'], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 },
+        // a cluster (count > 1) grows with the number of cases it stands for
+        paint: { 'circle-radius': ['interpolate', ['linear'], ['coalesce', ['get', 'count'], 1], 1, 6, 100, 14, 10000, 24], 'circle-color': ['coalesce', ['get', 'color'], '#1456b8'], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 },
       });
       map.on('click', 'points', (e: MapLayerMouseEvent) => {
         const id = e.features?.[0]?.properties?.id;
@@ -117,6 +120,12 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
       });
       setReady(true);
     });
+    const view = () => {
+      const b = map.getBounds();
+      handlers.current.onViewChange?.([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], map.getZoom());
+    };
+    map.on('moveend', view);
+    map.once('load', view);
     map.on('click', (e: MapMouseEvent) => handlers.current.onPick?.(Number(e.lngLat.lng.toFixed(6)), Number(e.lngLat.lat.toFixed(6))));
     return () => {
       map.remove();
@@ -134,7 +143,7 @@ export function MapView({ height = 420, areas, points, picked, onPick, bounds, o
     if (!ready) return;
     const fc = {
       type: 'FeatureCollection' as const,
-      features: (points ?? []).map((p) => ({ type: 'Feature' as const, geometry: { type: 'Point' as const, coordinates: [p.lon, p.lat] }, properties: { id: p.id, color: p.color ?? null } })),
+      features: (points ?? []).map((p) => ({ type: 'Feature' as const, geometry: { type: 'Point' as const, coordinates: [p.lon, p.lat] }, properties: { id: p.id, color: p.color ?? null, count: p.count ?? 1 } })),
     };
     (mapRef.current?.getSource('points') as GeoJSONSource | undefined)?.setData(fc as GeoJsonData);
   }, [ready, points]);

@@ -5,6 +5,8 @@ export interface MapPoint {
   lon: number;
   lat: number;
   color?: string;
+  /** a cluster: how many cases the point stands for (drawn larger) */
+  count?: number;
 }
 
 export interface AreaFeature {

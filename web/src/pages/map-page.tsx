@@ -1,12 +1,11 @@
 import { Alert, Card, Checkbox, Col, Descriptions, Row, Segmented, Space, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { openStates } from '../../../shared/cases/state-machine.ts';
-import { api, type Page } from '../api/client.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CaseMapView } from '../../../shared/cases/map.ts';
+import { api } from '../api/client.ts';
 import { useCity } from '../api/reference.ts';
-import type { CaseSummary } from '../api/types.ts';
 import { MapView } from '../components/map-view.tsx';
 import { useLocale } from '../i18n/locale.tsx';
-import { boundsOf, countByGrid, withOpenCases, type AreaCollection, type MapPoint } from '../lib/map-data.ts';
+import { boundsOf, withOpenCases, type AreaCollection, type MapPoint } from '../lib/map-data.ts';
 import { navigate } from '../router.tsx';
 
 type Level = 'district' | 'street' | 'community' | 'grid';
@@ -18,8 +17,7 @@ interface PointCollection {
   truncated?: boolean;
 }
 
-/** Open cases are counted from the newest pages of the list; enough for a city-scale overview screen. */
-const CASE_PAGES = 5;
+const supervisionColor = (s: string) => (s === 'red' ? '#a4161a' : s === 'yellow' ? '#b7791f' : '#1456b8');
 
 /** 地图: areas coloured by open cases, open cases and city components, in the viewer's scope. */
 export function MapPage() {
@@ -28,7 +26,10 @@ export function MapPage() {
   const [level, setLevel] = useState<Level>('grid');
   const [layers, setLayers] = useState<Layer[]>(['grids', 'cases']);
   const [areas, setAreas] = useState<AreaCollection | null>(null);
-  const [cases, setCases] = useState<CaseSummary[]>([]);
+  // what is in view, from the server (GET /api/v1/cases/map): H3 clusters far out, the cases at street zoom
+  const [view, setView] = useState<{ bbox: [number, number, number, number]; zoom: number } | null>(null);
+  const [inView, setInView] = useState<CaseMapView | null>(null);
+  const asked = useRef(0);
   const [components, setComponents] = useState<PointCollection | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -38,38 +39,35 @@ export function MapPage() {
   }, [level]);
 
   useEffect(() => {
-    let live = true;
-    (async () => {
-      const all: CaseSummary[] = [];
-      for (let page = 1; page <= CASE_PAGES; page++) {
-        const p = await api.get<Page<CaseSummary>>('/api/v1/cases', { state: openStates.join(','), page, pageSize: 200 });
-        all.push(...p.items);
-        if (all.length >= p.total) break;
-      }
-      if (live) setCases(all);
-    })().catch((err) => live && setError(err));
-    return () => {
-      live = false;
-    };
-  }, []);
+    if (!view) return;
+    // only the answer to the latest view is drawn: a slow answer for a view already left is dropped
+    const n = ++asked.current;
+    api
+      .get<CaseMapView>('/api/v1/cases/map', { bbox: view.bbox.map((x) => x.toFixed(5)).join(','), zoom: Math.round(view.zoom * 10) / 10 })
+      .then((r) => n === asked.current && setInView(r))
+      .catch((err) => n === asked.current && setError(err));
+  }, [view]);
 
   useEffect(() => {
     if (!layers.includes('components') || components) return;
     api.get<PointCollection>('/api/v1/components.geojson', { limit: 5000 }).then(setComponents).catch(setError);
   }, [layers, components]);
 
-  const coloured = useMemo(() => (areas ? withOpenCases(areas, countByGrid(cases)) : null), [areas, cases]);
+  const byGrid = useMemo(() => new Map((inView?.grids ?? []).map((g) => [g.code, g.count])), [inView]);
+  const openInScope = useMemo(() => (inView?.grids ?? []).reduce((sum, g) => sum + g.count, 0), [inView]);
+  const coloured = useMemo(() => (areas ? withOpenCases(areas, byGrid) : null), [areas, byGrid]);
   const bounds = useMemo(() => city?.bbox ?? boundsOf(areas), [city, areas]);
   const points: MapPoint[] = useMemo(() => {
     const out: MapPoint[] = [];
     if (layers.includes('components') && components) {
       for (const f of components.features) out.push({ id: `component:${f.id}`, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1], color: f.properties.state && f.properties.state !== 'intact' ? '#d97706' : '#6b7a8c' });
     }
-    if (layers.includes('cases')) {
-      for (const c of cases) if (c.location.lon !== null && c.location.lat !== null) out.push({ id: `case:${c.code}`, lon: c.location.lon, lat: c.location.lat, color: c.supervision === 'red' ? '#a4161a' : c.supervision === 'yellow' ? '#b7791f' : '#1456b8' });
+    if (layers.includes('cases') && inView) {
+      for (const c of inView.points) out.push({ id: `case:${c.code}`, lon: c.lon, lat: c.lat, color: supervisionColor(c.supervision) });
+      for (const c of inView.cells) out.push({ id: `cell:${c.h3}`, lon: c.lon, lat: c.lat, count: c.count, color: '#1456b8' });
     }
     return out;
-  }, [layers, cases, components]);
+  }, [layers, inView, components]);
   const selectedArea = coloured?.features.find((f) => f.properties.code === selected);
 
   return (
@@ -111,6 +109,7 @@ export function MapPage() {
             bounds={bounds}
             onAreaClick={setSelected}
             onPointClick={(id) => id.startsWith('case:') && navigate(`/cases/${id.slice(5)}`)}
+            onViewChange={(bbox, zoom) => setView({ bbox, zoom })}
           />
         </Col>
         <Col xs={24} lg={6}>
@@ -122,7 +121,7 @@ export function MapPage() {
                 <Descriptions.Item label={t('ops.total_open')}>{selectedArea.properties.openCases ?? 0}</Descriptions.Item>
               </Descriptions>
             ) : (
-              <Typography.Text type="secondary">{t('map.open_cases', { n: cases.length })}</Typography.Text>
+              <Typography.Text type="secondary">{t('map.open_cases', { n: openInScope })}</Typography.Text>
             )}
           </Card>
         </Col>

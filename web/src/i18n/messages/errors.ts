@@ -30,6 +30,7 @@ export const errorMessages = {
   'error.auth.forbidden': ['您的角色无权执行此操作', 'Your role does not allow this'],
   'error.case.not_found': ['找不到该案件，或不在您的管辖范围内', 'Case not found, or outside your area'],
   'error.case.illegal_transition': ['案件当前状态不允许此操作', 'The case is not in a state that allows this'],
+  'error.case.bad_cursor': ['翻页位置无效，请从第一页重新查看', 'This page position is not valid; start again from the first page'],
   'error.case.conflict': ['案件刚被他人处理过，请刷新后重试', 'Someone else just changed this case; reload and retry'],
   'error.case.not_your_department': ['该案件不属于您的单位', 'This case belongs to another unit'],
   'error.case.channel_not_allowed': ['您不能从该渠道登记案件', 'You cannot record cases from this channel'],
