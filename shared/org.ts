@@ -85,3 +85,47 @@ export const userQuery = pageQuery.extend({
   department: departmentCode.optional(),
   q: z.string().trim().min(1).max(50).optional(),
 });
+
+// ---- admin screens (#18): department create/patch, area rename, org-tree import/export
+export const departmentKind = z.enum(['functional', 'utility', 'territorial']);
+export const newDepartment = departmentBody.extend({ code: departmentCode });
+export const departmentPatch = departmentBody
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');
+export const departmentQuery = z.object({
+  q: z.string().trim().min(1).max(50).optional(),
+  kind: departmentKind.optional(),
+  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
+export const areaPatch = z.object({ name: z.string().trim().min(1).max(100) });
+
+/** One row of the org-tree file: an area (行政区划) or a department (处置单位), told apart by `type`. */
+export const orgTreeRow = z.object({
+  type: z.enum(['area', 'department']),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  /** area: its parent's code; department: the area it belongs to (may be empty) */
+  parentCode: z.string().nullable(),
+  /** area: its level; department: its kind */
+  kind: z.string(),
+  active: z.boolean(),
+});
+
+export const orgImportBody = z.object({
+  filename: z.string().trim().min(1).max(200),
+  /** the file's bytes, base64 (an org tree is small; multipart is kept for the registry's big files) */
+  content: z.string().min(1).max(4_000_000),
+  /** validate and report only */
+  dryRun: z.boolean().optional(),
+});
+
+export const orgImportError = z.object({ row: z.number(), column: z.string(), code: z.string(), detail: z.string() });
+export const orgImportResult = z.object({
+  dryRun: z.boolean(),
+  rows: z.number(),
+  areasCreated: z.number(),
+  areasRenamed: z.number(),
+  departmentsCreated: z.number(),
+  departmentsUpdated: z.number(),
+});

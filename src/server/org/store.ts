@@ -69,6 +69,9 @@ export function createOrgStore() {
     async insertArea(db: Db, a: Omit<AreaRow, 'created_at'>) {
       await db.insertInto('areas').values(a).execute();
     },
+    renameArea: (db: Db, code: string, name: string) => db.updateTable('areas').set({ name }).where('code', '=', code).execute(),
+    /** every area in scope, in tree order (the org-tree export; a city has a few thousand) */
+    allAreas: (db: Db, scopePath: string) => db.selectFrom('areas').selectAll().where(withinScope('path', scopePath)).orderBy('path').execute(),
 
     // ---- departments
     listDepartments: (db: Db) => db.selectFrom('departments').selectAll().orderBy('code').execute(),
@@ -80,6 +83,9 @@ export function createOrgStore() {
         .onConflict((oc) => oc.column('code').doUpdateSet({ name: d.name, name_en: d.name_en, kind: d.kind, area_code: d.area_code, active: d.active ?? true }))
         .execute();
     },
+
+    updateDepartment: (db: Db, code: string, patch: Partial<Pick<DepartmentRow, 'name' | 'name_en' | 'kind' | 'area_code' | 'active'>>) =>
+      db.updateTable('departments').set(patch).where('code', '=', code).returningAll().executeTakeFirstOrThrow(),
 
     // ---- users
     listUsers(db: Db, scopePath: string, filter: { role?: string; q?: string; department?: string }, page: number, pageSize: number) {
