@@ -129,3 +129,9 @@ export const orgImportResult = z.object({
   departmentsCreated: z.number(),
   departmentsUpdated: z.number(),
 });
+
+export type Area = z.infer<typeof area>;
+export type AreaLevel = z.infer<typeof areaLevel>;
+export type UserDto = z.infer<typeof user>;
+export type OrgImportError = z.infer<typeof orgImportError>;
+export type OrgImportResult = z.infer<typeof orgImportResult>;
