@@ -118,7 +118,8 @@ export function AdminOrgPage() {
               </Space>
             }
           >
-            <Tree
+            {/* mounted once the areas are in, so the city opens (defaultExpandedKeys applies at mount) */}
+            {areas.length > 0 && <Tree
               aria-label={t('org.areas')}
               treeData={tree}
               height={560}
@@ -134,7 +135,7 @@ export function AdminOrgPage() {
                 const children = await allAreas({ parent: a.code });
                 setAreas((prev) => mergeAreas(prev, children));
               }}
-            />
+            />}
           </Card>
         </Col>
         <Col xs={24} lg={15}>
