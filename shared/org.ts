@@ -54,6 +54,8 @@ export const user = z.object({
   departmentCode: z.string().nullable(),
   disabled: z.boolean(),
   lockedUntil: z.string().nullable(),
+  /** an admin set the password; the user must pick their own at next sign-in */
+  mustChangePassword: z.boolean(),
   createdAt: z.string(),
 });
 
@@ -64,6 +66,7 @@ export const newUser = z.object({
   roles: z.array(z.enum(roles)).min(1),
   scopeArea: areaCode,
   departmentCode: departmentCode.nullable().optional(),
+  mustChangePassword: z.boolean().optional(),
 });
 
 export const userPatch = z
@@ -76,6 +79,8 @@ export const userPatch = z
     password: z.string().min(1).max(256),
     /** lifts the login backoff (failed-login count and lock) after the person proved who they are */
     unlock: z.literal(true),
+    /** with a reset password: it is one-time, the user must change it at next sign-in */
+    mustChangePassword: z.boolean(),
   })
   .partial()
   .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');

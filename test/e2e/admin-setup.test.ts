@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../support/constants.ts';
-import { actOk, intake, pointIn } from '../api/cases-support.ts';
+import { act, actOk, intake, pointIn } from '../api/cases-support.ts';
 import { jsErrors, openStage, person, shot, signIn, type Stage } from './browser.ts';
 
 /** antd puts a space between two CJK characters of a button ("保 存"). */
@@ -82,6 +82,8 @@ describe('a city admin configures CivicGrid in the browser', () => {
     await dialog.getByText('单位编码以大写字母开头').waitFor(); // the form's own rule, in Chinese
     await dialog.getByLabel('单位编码').fill('XH_SZ');
     await save(page);
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('checkbox', { name: '仅看「西湖区」的单位' }).check();
     await page.locator('tr[data-row-key="XH_SZ"]').waitFor();
     expect(await page.locator('tr[data-row-key="XH_SZ"]').textContent()).toContain('西湖区');
     // a second unit with the same code: the server's conflict, translated
@@ -146,7 +148,11 @@ describe('a city admin configures CivicGrid in the browser', () => {
 
     // 5. A new case in 西湖区, dispatched by the district's new dispatcher: the catalogue's unit, version 2's limit
     const newer = await intake(api, clerkToken, { text: '西湖区小区门口井盖松动', category: '0502', lon: west.lon, lat: west.lat });
+    // the admin's password is one-time: nothing but the password change is open until the user picks their own
     const xhDispatcher = await api.login('dispatcher.xh');
+    expect((await act(api, xhDispatcher, newer.code, 'file')).json().code).toBe('auth.password_change_required');
+    const changed = await api.call('POST', '/api/v1/auth/password', { token: xhDispatcher, body: { currentPassword: DEMO_PASSWORD, newPassword: 'xihu-dispatch-2027' } });
+    expect(changed.statusCode, changed.body).toBe(204);
     await actOk(api, xhDispatcher, newer.code, 'file');
     const dispatched = await actOk(api, xhDispatcher, newer.code, 'dispatch');
     expect(dispatched.department.main).toBe('XH_SZ');
@@ -160,9 +166,20 @@ describe('a city admin configures CivicGrid in the browser', () => {
     const eastCase = await intake(api, clerkToken, { text: '东城区井盖破损', category: '0502', lon: east.lon, lat: east.lat });
     expect((await api.call('GET', `/api/v1/cases/${eastCase.code}`, { token: xhDispatcher })).statusCode).toBe(404);
 
-    // 6. The new handler signs in with the password the admin set and finds the case on the unit's workbench.
+    // 6. The new handler signs in with the password the admin set, is asked for their own, and finds the case
+    // on the unit's workbench.
     const handler = await person(stage);
-    await signIn(handler.page, 'handler.xh');
+    await handler.page.goto('/login');
+    await handler.page.getByLabel('用户名').fill('handler.xh');
+    await handler.page.getByLabel('密码').fill(DEMO_PASSWORD);
+    await handler.page.locator('button[type=submit]').click();
+    await handler.page.getByRole('heading', { name: '请设置您自己的密码' }).waitFor();
+    await handler.page.getByLabel('当前密码（管理员告知的密码）').fill(DEMO_PASSWORD);
+    await handler.page.getByLabel('新密码', { exact: true }).fill('xihu-handler-2027');
+    await handler.page.getByLabel('再次输入新密码').fill('xihu-handler-2027');
+    await shot(handler.page, 'admin-setup-first-password');
+    await handler.page.getByRole('button', { name: '修改密码' }).click();
+    await handler.page.getByTestId('whoami').waitFor();
     expect(new URL(handler.page.url()).pathname).toBe('/workbench');
     await handler.page.locator(`tr[data-row-key="${newer.code}"]`).waitFor();
     await shot(handler.page, 'admin-setup-handler-workbench');

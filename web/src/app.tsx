@@ -35,6 +35,7 @@ const AdminTaxonomyPage = lazy(() => import('./pages/admin-taxonomy.tsx').then((
 const AdminOrgPage = lazy(() => import('./pages/admin-org.tsx').then((m) => ({ default: m.AdminOrgPage })));
 const AdminUsersPage = lazy(() => import('./pages/admin-users.tsx').then((m) => ({ default: m.AdminUsersPage })));
 const AdminCataloguePage = lazy(() => import('./pages/admin-catalogue.tsx').then((m) => ({ default: m.AdminCataloguePage })));
+const ChangePasswordPage = lazy(() => import('./pages/change-password.tsx').then((m) => ({ default: m.ChangePasswordPage })));
 const NotifyOutboxPage = lazy(() => import('./pages/notify-outbox.tsx').then((m) => ({ default: m.NotifyOutboxPage })));
 const CallbacksPage = lazy(() => import('./pages/callbacks.tsx').then((m) => ({ default: m.CallbacksPage })));
 const EvaluationPage = lazy(() => import('./pages/evaluation.tsx').then((m) => ({ default: m.EvaluationPage })));
@@ -88,6 +89,8 @@ function Console() {
   }, [status, me, path]);
 
   if (status !== 'signed_in' || !me) return <Spin fullscreen aria-label={t('common.loading')} />;
+  // a one-time password (set by an admin): the API opens nothing else until the user picks their own
+  if (me.mustChangePassword) return <Suspense fallback={<Spin fullscreen />}><ChangePasswordPage /></Suspense>;
 
   for (const route of consoleRoutes) {
     const params = matchPath(route.pattern, path);

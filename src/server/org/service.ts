@@ -17,6 +17,8 @@ export interface NewUser {
   roles: string[];
   scopeArea: string;
   departmentCode?: string | null;
+  /** the password is one-time: the user sets their own at first sign-in */
+  mustChangePassword?: boolean;
 }
 
 export interface DepartmentInput {
@@ -255,6 +257,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
           roles: input.roles,
           scope_path: area.path,
           department_code: input.departmentCode ?? null,
+          must_change_password: input.mustChangePassword ?? false,
         });
         await record(tx, actor, 'user.create', 'user', user.id, { username, roles: input.roles, scope: area.code });
         return user;
@@ -264,7 +267,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
     async updateUser(
       actor: Actor,
       id: string,
-      patch: { displayName?: string; roles?: string[]; scopeArea?: string; departmentCode?: string | null; disabled?: boolean; password?: string; unlock?: true },
+      patch: { displayName?: string; roles?: string[]; scopeArea?: string; departmentCode?: string | null; disabled?: boolean; password?: string; unlock?: true; mustChangePassword?: boolean },
     ): Promise<UserView> {
       assertCan(actor, 'user.manage');
       const current = await store.findUser(db, id, actor.scopePath);
@@ -289,6 +292,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
           department_code: patch.departmentCode,
           disabled: patch.disabled,
           password_hash: passwordHash,
+          must_change_password: patch.mustChangePassword,
           ...(patch.unlock ? { failed_logins: 0, locked_until: null } : {}),
           updated_at: clock.now(),
         });

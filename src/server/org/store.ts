@@ -44,6 +44,7 @@ const userColumns = [
   'department_code',
   'disabled',
   'locked_until',
+  'must_change_password',
   'created_at',
   'updated_at',
 ] as const;
@@ -102,9 +103,9 @@ export function createOrgStore() {
       db.selectFrom('users').select(userColumns).where('id', '=', id).where(withinScope('scope_path', scopePath)).executeTakeFirst(),
     usernameTaken: async (db: Db, username: string) =>
       (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined,
-    insertUser: (db: Db, u: Omit<UserTable, 'id' | 'disabled' | 'failed_logins' | 'created_at' | 'updated_at' | 'locked_until'> & { disabled?: boolean }) =>
+    insertUser: (db: Db, u: Omit<UserTable, 'id' | 'disabled' | 'failed_logins' | 'created_at' | 'updated_at' | 'locked_until' | 'must_change_password'> & { disabled?: boolean; must_change_password?: boolean }) =>
       db.insertInto('users').values(u).returning(userColumns).executeTakeFirstOrThrow(),
-    updateUser: (db: Db, id: string, patch: Partial<Pick<UserTable, 'display_name' | 'roles' | 'scope_path' | 'department_code' | 'password_hash' | 'locked_until'>> & { disabled?: boolean; failed_logins?: number; updated_at: Date }) =>
+    updateUser: (db: Db, id: string, patch: Partial<Pick<UserTable, 'display_name' | 'roles' | 'scope_path' | 'department_code' | 'password_hash' | 'locked_until'>> & { disabled?: boolean; failed_logins?: number; must_change_password?: boolean; updated_at: Date }) =>
       db.updateTable('users').set(patch).where('id', '=', id).returning(userColumns).executeTakeFirstOrThrow(),
   };
 }

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Form, Input, Modal, Radio, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Form, Input, Modal, Radio, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { roles, type Role } from '../../../shared/permissions.ts';
 import type { UserDto } from '../../../shared/org.ts';
@@ -22,7 +22,7 @@ export function generatePassword(): string {
   return pick(letters, 1) + pick(digits, 1) + pick(all, 10);
 }
 
-type UserForm = { username: string; displayName: string; password: string; roles: Role[]; scopeArea: string; departmentCode?: string | null };
+type UserForm = { username: string; displayName: string; password: string; roles: Role[]; scopeArea: string; departmentCode?: string | null; mustChangePassword?: boolean };
 
 /** 账号管理: accounts in my scope — create, roles, data scope on the org tree, disable, unlock, password reset. */
 export function AdminUsersPage() {
@@ -70,6 +70,7 @@ export function AdminUsersPage() {
         <Space size={4}>
           {u.disabled ? <Tag color="default">{t('users.disabled')}</Tag> : <Tag color="green">{t('org.active')}</Tag>}
           {u.lockedUntil && <Tag color="orange">{t('users.locked')}</Tag>}
+          {u.mustChangePassword && <Tag color="blue">{t('users.must_change_tag')}</Tag>}
         </Space>
       ),
     },
@@ -167,14 +168,14 @@ function UserModal({ user, departments, onClose, onSaved }: { user: UserDto | nu
       if (user) {
         await api.patch(`/api/v1/users/${user.id}`, { displayName: v.displayName, roles: v.roles, scopeArea: v.scopeArea, departmentCode: v.departmentCode ?? null });
       } else {
-        await api.post('/api/v1/users', { ...v, departmentCode: v.departmentCode ?? null });
+        await api.post('/api/v1/users', { ...v, departmentCode: v.departmentCode ?? null, mustChangePassword: v.mustChangePassword ?? true });
       }
       onSaved();
     } catch (err) {
       setError(te(err));
     }
   };
-  const initial: Partial<UserForm> = user ? { username: user.username, displayName: user.displayName, roles: user.roles as Role[], scopeArea: scopeCode(user.scope), departmentCode: user.departmentCode } : { roles: [] };
+  const initial: Partial<UserForm> = user ? { username: user.username, displayName: user.displayName, roles: user.roles as Role[], scopeArea: scopeCode(user.scope), departmentCode: user.departmentCode } : { roles: [], mustChangePassword: true };
   return (
     <Modal open width={560} title={user ? t('users.edit', { name: user.username }) : t('users.add')} onOk={() => void submit()} onCancel={onClose} okText={t('common.save')} cancelText={t('common.cancel')}>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
@@ -188,6 +189,11 @@ function UserModal({ user, departments, onClose, onSaved }: { user: UserDto | nu
         {!user && (
           <Form.Item name="password" label={t('users.initial_password')} extra={t('users.password_rule')} rules={[{ required: true, min: 10, pattern: /(?=.*[A-Za-z])(?=.*[0-9])/, message: t('users.password_rule') }]}>
             <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        )}
+        {!user && (
+          <Form.Item name="mustChangePassword" valuePropName="checked">
+            <Checkbox>{t('users.must_change')}</Checkbox>
           </Form.Item>
         )}
         <Form.Item name="roles" label={t('user.roles')} rules={[{ required: true, type: 'array', min: 1, message: t('users.roles_rule') }]}>
@@ -209,13 +215,14 @@ function PasswordModal({ user, onClose, onSaved }: { user: UserDto; onClose(): v
   const { t, te } = useLocale();
   const [mode, setMode] = useState<'generate' | 'set'>('generate');
   const [typed, setTyped] = useState('');
+  const [oneTime, setOneTime] = useState(true);
   const [shown, setShown] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const save = async () => {
     const password = mode === 'generate' ? generatePassword() : typed;
     setError(null);
     try {
-      await api.patch(`/api/v1/users/${user.id}`, { password, unlock: true });
+      await api.patch(`/api/v1/users/${user.id}`, { password, unlock: true, mustChangePassword: oneTime });
       setShown(mode === 'generate' ? password : null);
       onSaved();
       if (mode === 'set') onClose();
@@ -252,6 +259,9 @@ function PasswordModal({ user, onClose, onSaved }: { user: UserDto; onClose(): v
             <Radio value="set">{t('users.password_set')}</Radio>
           </Radio.Group>
           {mode === 'set' && <Input.Password aria-label={t('users.new_password')} placeholder={t('users.password_rule')} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="new-password" />}
+          <Checkbox checked={oneTime} onChange={(e) => setOneTime(e.target.checked)}>
+            {t('users.must_change')}
+          </Checkbox>
           <Typography.Text type="secondary">{t('users.reset_hint')}</Typography.Text>
         </Space>
       )}
