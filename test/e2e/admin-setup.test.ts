@@ -6,12 +6,12 @@ import { jsErrors, openStage, person, shot, signIn, type Stage } from './browser
 
 /** antd puts a space between two CJK characters of a button ("保 存"). */
 const save = (page: Page) => page.getByRole('dialog').getByRole('button', { name: /^保\s*存$/ }).click();
-/** Opens an antd Select, types to filter, and clicks the option whose title matches. */
+/** Opens an antd Select, types to filter (on the label), and clicks the option with that text. */
 async function choose(page: Page, select: Locator, search: string, option: string | RegExp) {
   await select.click();
   await page.keyboard.type(search);
-  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-  await (typeof option === 'string' ? options.and(page.locator(`[title="${option}"]`)) : options.filter({ hasText: option })).first().click();
+  const text = typeof option === 'string' ? new RegExp(`^${option.replace(/[()（）]/g, '\\$&')}$`) : option;
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
   // Tab, not Escape: Escape would close the dialog the select sits in
   await page.keyboard.press('Tab');
 }
@@ -19,7 +19,7 @@ async function choose(page: Page, select: Locator, search: string, option: strin
 async function pickArea(page: Page, picker: Locator, search: string, title: string) {
   await picker.click();
   await page.keyboard.type(search);
-  await page.locator(`.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper[title="${title}"]`).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').filter({ hasText: title }).first().click();
 }
 
 /**

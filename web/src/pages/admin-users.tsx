@@ -121,7 +121,7 @@ export function AdminUsersPage() {
       >
         <Space wrap style={{ marginBottom: 12 }}>
           <Input.Search aria-label={t('users.search')} placeholder={t('users.search')} allowClear onSearch={(q) => setFilter((f) => ({ ...f, q: q || undefined, page: 1 }))} style={{ width: 220 }} />
-          <Select aria-label={t('user.roles')} placeholder={t('user.roles')} allowClear style={{ width: 150 }} onChange={(role?: string) => setFilter((f) => ({ ...f, role, page: 1 }))} options={staffRoles.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+          <Select aria-label={t('user.roles')} placeholder={t('user.roles')} allowClear showSearch optionFilterProp="label" style={{ width: 150 }} onChange={(role?: string) => setFilter((f) => ({ ...f, role, page: 1 }))} options={staffRoles.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
           <Select
             aria-label={t('users.department')}
             placeholder={t('users.department')}
@@ -197,7 +197,7 @@ function UserModal({ user, departments, onClose, onSaved }: { user: UserDto | nu
           </Form.Item>
         )}
         <Form.Item name="roles" label={t('user.roles')} rules={[{ required: true, type: 'array', min: 1, message: t('users.roles_rule') }]}>
-          <Select mode="multiple" aria-label={t('user.roles')} options={staffRoles.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+          <Select mode="multiple" aria-label={t('user.roles')} optionFilterProp="label" options={staffRoles.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
         </Form.Item>
         <Form.Item name="scopeArea" label={t('users.scope')} extra={t('users.scope_hint')} rules={[{ required: true, message: t('users.scope_rule') }]}>
           <AreaTreePicker aria-label={t('users.scope')} allowClear={false} />
