@@ -12,8 +12,10 @@ async function choose(page: Page, select: Locator, search: string, option: strin
   await page.keyboard.type(search);
   const text = typeof option === 'string' ? new RegExp(`^${option.replace(/[()（）]/g, '\\$&')}$`) : option;
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-  // Tab, not Escape: Escape would close the dialog the select sits in
-  await page.keyboard.press('Tab');
+  // a multiple select stays open: click the dialog's title to close it (Escape or the mask would close the dialog)
+  const title = page.locator('.ant-modal-title:visible');
+  if (await title.count()) await title.first().click();
+  else await page.keyboard.press('Tab');
 }
 /** The area tree picker: type part of a name, click the node. */
 async function pickArea(page: Page, picker: Locator, search: string, title: string) {
