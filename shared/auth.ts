@@ -5,7 +5,14 @@ export const loginBody = z.object({
   password: z.string().min(1).max(256),
 });
 
-export const loginResponse = z.object({ token: z.string(), expiresAt: z.string() });
+export const loginResponse = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  /** the password was set by an admin: every call but me/logout/password answers 403 until it is changed */
+  mustChangePassword: z.boolean(),
+});
+
+export const passwordChangeBody = z.object({ currentPassword: z.string().min(1).max(256), newPassword: z.string().min(1).max(256) });
 
 export const meResponse = z.object({
   id: z.string().nullable(),
@@ -16,4 +23,5 @@ export const meResponse = z.object({
   departmentCode: z.string().nullable(),
   permissions: z.array(z.string()),
   expiresAt: z.string(),
+  mustChangePassword: z.boolean(),
 });

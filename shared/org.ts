@@ -54,6 +54,8 @@ export const user = z.object({
   departmentCode: z.string().nullable(),
   disabled: z.boolean(),
   lockedUntil: z.string().nullable(),
+  /** an admin set the password; the user must pick their own at next sign-in */
+  mustChangePassword: z.boolean(),
   createdAt: z.string(),
 });
 
@@ -64,6 +66,7 @@ export const newUser = z.object({
   roles: z.array(z.enum(roles)).min(1),
   scopeArea: areaCode,
   departmentCode: departmentCode.nullable().optional(),
+  mustChangePassword: z.boolean().optional(),
 });
 
 export const userPatch = z
@@ -76,6 +79,8 @@ export const userPatch = z
     password: z.string().min(1).max(256),
     /** lifts the login backoff (failed-login count and lock) after the person proved who they are */
     unlock: z.literal(true),
+    /** with a reset password: it is one-time, the user must change it at next sign-in */
+    mustChangePassword: z.boolean(),
   })
   .partial()
   .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');
@@ -85,3 +90,53 @@ export const userQuery = pageQuery.extend({
   department: departmentCode.optional(),
   q: z.string().trim().min(1).max(50).optional(),
 });
+
+// ---- admin screens (#18): department create/patch, area rename, org-tree import/export
+export const departmentKind = z.enum(['functional', 'utility', 'territorial']);
+export const newDepartment = departmentBody.extend({ code: departmentCode });
+export const departmentPatch = departmentBody
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');
+export const departmentQuery = z.object({
+  q: z.string().trim().min(1).max(50).optional(),
+  kind: departmentKind.optional(),
+  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
+export const areaPatch = z.object({ name: z.string().trim().min(1).max(100) });
+
+/** One row of the org-tree file: an area (行政区划) or a department (处置单位), told apart by `type`. */
+export const orgTreeRow = z.object({
+  type: z.enum(['area', 'department']),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string(),
+  /** area: its parent's code; department: the area it belongs to (may be empty) */
+  parentCode: z.string().nullable(),
+  /** area: its level; department: its kind */
+  kind: z.string(),
+  active: z.boolean(),
+});
+
+export const orgImportBody = z.object({
+  filename: z.string().trim().min(1).max(200),
+  /** the file's bytes, base64 (an org tree is small; multipart is kept for the registry's big files) */
+  content: z.string().min(1).max(4_000_000),
+  /** validate and report only */
+  dryRun: z.boolean().optional(),
+});
+
+export const orgImportError = z.object({ row: z.number(), column: z.string(), code: z.string(), detail: z.string() });
+export const orgImportResult = z.object({
+  dryRun: z.boolean(),
+  rows: z.number(),
+  areasCreated: z.number(),
+  areasRenamed: z.number(),
+  departmentsCreated: z.number(),
+  departmentsUpdated: z.number(),
+});
+
+export type Area = z.infer<typeof area>;
+export type AreaLevel = z.infer<typeof areaLevel>;
+export type UserDto = z.infer<typeof user>;
+export type OrgImportError = z.infer<typeof orgImportError>;
+export type OrgImportResult = z.infer<typeof orgImportResult>;

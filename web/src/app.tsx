@@ -31,6 +31,11 @@ const DatahallResourcePage = lazy(() => import('./pages/datahall-resource.tsx').
 const DatahallSharingPage = lazy(() => import('./pages/datahall-sharing.tsx').then((m) => ({ default: m.DatahallSharingPage })));
 const AdminCalendarPage = lazy(() => import('./pages/admin-calendar.tsx').then((m) => ({ default: m.AdminCalendarPage })));
 const AdminTaxonomyPage = lazy(() => import('./pages/admin-taxonomy.tsx').then((m) => ({ default: m.AdminTaxonomyPage })));
+// #18 admin screens: org tree, accounts, dispatch catalogue
+const AdminOrgPage = lazy(() => import('./pages/admin-org.tsx').then((m) => ({ default: m.AdminOrgPage })));
+const AdminUsersPage = lazy(() => import('./pages/admin-users.tsx').then((m) => ({ default: m.AdminUsersPage })));
+const AdminCataloguePage = lazy(() => import('./pages/admin-catalogue.tsx').then((m) => ({ default: m.AdminCataloguePage })));
+const ChangePasswordPage = lazy(() => import('./pages/change-password.tsx').then((m) => ({ default: m.ChangePasswordPage })));
 const NotifyOutboxPage = lazy(() => import('./pages/notify-outbox.tsx').then((m) => ({ default: m.NotifyOutboxPage })));
 const CallbacksPage = lazy(() => import('./pages/callbacks.tsx').then((m) => ({ default: m.CallbacksPage })));
 const EvaluationPage = lazy(() => import('./pages/evaluation.tsx').then((m) => ({ default: m.EvaluationPage })));
@@ -63,6 +68,9 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/notify/outbox', nav: 'notify_outbox', render: () => <NotifyOutboxPage /> },
   { pattern: '/admin/calendar', nav: 'admin_calendar', render: () => <AdminCalendarPage /> },
   { pattern: '/admin/taxonomy', nav: 'admin_taxonomy', render: () => <AdminTaxonomyPage /> },
+  { pattern: '/admin/org', nav: 'admin_org', render: () => <AdminOrgPage /> },
+  { pattern: '/admin/users', nav: 'admin_users', render: () => <AdminUsersPage /> },
+  { pattern: '/admin/catalogue', nav: 'admin_catalogue', render: () => <AdminCataloguePage /> },
   { pattern: '/callbacks', nav: 'callbacks', render: () => <CallbacksPage /> },
   { pattern: '/disputes', nav: 'disputes', render: () => <DisputesPage /> },
   { pattern: '/disputes/:code', nav: 'disputes', render: (p) => <DisputeDetailPage code={p.code!} /> },
@@ -81,6 +89,8 @@ function Console() {
   }, [status, me, path]);
 
   if (status !== 'signed_in' || !me) return <Spin fullscreen aria-label={t('common.loading')} />;
+  // a one-time password (set by an admin): the API opens nothing else until the user picks their own
+  if (me.mustChangePassword) return <Suspense fallback={<Spin fullscreen />}><ChangePasswordPage /></Suspense>;
 
   for (const route of consoleRoutes) {
     const params = matchPath(route.pattern, path);

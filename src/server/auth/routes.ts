@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors } from '../../../shared/paging.ts';
-import { loginBody, loginResponse, meResponse } from '../../../shared/auth.ts';
+import { loginBody, loginResponse, meResponse, passwordChangeBody } from '../../../shared/auth.ts';
 import type { AuthService } from './service.ts';
 
 export const authRoutes =
@@ -30,7 +30,7 @@ export const authRoutes =
       '/api/v1/auth/me',
       { schema: { tags: ['auth'], summary: 'Who am I: roles, scope and permissions', response: { 200: meResponse, ...errors(401) } } },
       async (req) => {
-        const a = requireActor(req) as ReturnType<typeof requireActor> & { displayName?: string; expiresAt?: Date };
+        const a = requireActor(req) as ReturnType<typeof requireActor> & { displayName?: string; expiresAt?: Date; mustChangePassword?: boolean };
         return {
           id: a.id,
           username: a.username,
@@ -40,7 +40,17 @@ export const authRoutes =
           departmentCode: a.departmentCode,
           permissions: [...a.permissions].sort(),
           expiresAt: (a.expiresAt ?? new Date()).toISOString(),
+          mustChangePassword: a.mustChangePassword ?? false,
         };
+      },
+    );
+
+    app.post(
+      '/api/v1/auth/password',
+      { schema: { tags: ['auth'], summary: 'Change my own password (needed after an admin set it); other sessions end', body: passwordChangeBody, response: { 204: z.null(), ...errors(400, 401) } } },
+      async (req, reply) => {
+        await auth.changeOwnPassword(requireActor(req), req.bearer!, req.body.currentPassword, req.body.newPassword);
+        return reply.status(204).send(null);
       },
     );
   };

@@ -3,7 +3,7 @@ import { secretDigest } from '../privacy/pii.ts';
 import { permissionsOf, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { decoyHash, verifyPassword } from './passwords.ts';
+import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 import { createSessionCache } from './session-cache.ts';
 import { createAuthStore } from './store.ts';
 
@@ -11,7 +11,7 @@ import { createAuthStore } from './store.ts';
 const invalidCredentials = () => new AppError(401, 'auth.invalid_credentials', 'username or password is wrong');
 
 /** The signed-in user behind a bearer token. */
-export type SessionActor = Actor & { displayName: string; expiresAt: Date };
+export type SessionActor = Actor & { displayName: string; expiresAt: Date; mustChangePassword: boolean };
 
 export function createAuthService(deps: Deps) {
   const store = createAuthStore();
@@ -52,7 +52,7 @@ export function createAuthService(deps: Deps) {
         await store.createSession(tx, { token_hash: secretDigest(token), user_id: user.id, created_at: now, expires_at: expiresAt, revoked_at: null, ip: meta.ip ?? null });
         await audit.record(tx, now, { id: user.id, username: user.username, requestId: meta.requestId }, 'auth.login', { type: 'user', id: user.id }, { ip: meta.ip ?? null });
       });
-      return { token, expiresAt: expiresAt.toISOString() };
+      return { token, expiresAt: expiresAt.toISOString(), mustChangePassword: user.must_change_password };
     },
 
     /** Resolves a bearer token to the acting user, or null when it is unknown, expired or revoked. */
@@ -72,9 +72,34 @@ export function createAuthService(deps: Deps) {
         departmentCode: row.department_code,
         permissions: permissionsOf(row.roles),
         expiresAt: row.expires_at,
+        mustChangePassword: row.must_change_password,
       };
       sessions.set(digest, { actor, userId: row.id, expiresAt: row.expires_at }, readAt);
       return actor;
+    },
+
+    /**
+     * 修改密码: the signed-in user replaces their password (required after an admin set it). The current password
+     * proves it is them; other sessions end, this one continues.
+     */
+    async changeOwnPassword(actor: Actor, token: string, currentPassword: string, newPassword: string) {
+      if (!actor.id) throw new AppError(403, 'auth.forbidden', 'this actor has no password');
+      const now = clock.now();
+      const user = await store.findUserByUsername(db, actor.username);
+      if (!user || !(await verifyPassword(user.password_hash, currentPassword))) throw new AppError(400, 'auth.wrong_password', 'the current password is wrong');
+      const weak = checkPasswordPolicy(newPassword);
+      if (weak) throw new AppError(400, 'user.weak_password', `password ${weak}`);
+      if (newPassword === currentPassword) throw new AppError(400, 'auth.same_password', 'choose a password different from the current one');
+      const hash = await hashPassword(newPassword);
+      const digest = secretDigest(token);
+      await db.transaction().execute(async (tx) => {
+        await store.setOwnPassword(tx, user.id, hash, now);
+        await store.revokeOtherSessions(tx, user.id, digest, now);
+        // every node drops its cached copies; this session is read afresh (without the must-change flag)
+        await sessions.revoke(tx, { user: user.id });
+        await audit.record(tx, now, actor, 'auth.password_change', { type: 'user', id: user.id });
+      });
+      sessions.forget({ user: user.id });
     },
 
     async logout(actor: Actor, token: string) {

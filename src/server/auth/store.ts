@@ -12,6 +12,8 @@ export interface UserTable {
   disabled: Generated<boolean>;
   failed_logins: Generated<number>;
   locked_until: Date | null;
+  /** the password was set by an admin: only the own-password change is allowed until the user picks one */
+  must_change_password: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -67,6 +69,7 @@ export function createAuthStore() {
           'users.roles',
           'users.scope_path',
           'users.department_code',
+          'users.must_change_password',
           'sessions.expires_at',
         ])
         .where('sessions.token_hash', '=', tokenHash)
@@ -83,6 +86,14 @@ export function createAuthStore() {
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
+    },
+
+    setOwnPassword: (db: Db, userId: string, passwordHash: string, now: Date) =>
+      db.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, updated_at: now }).where('id', '=', userId).execute(),
+
+    /** every other session of the user (a password change keeps the one it was made in) */
+    async revokeOtherSessions(db: Db, userId: string, keepTokenHash: string, now: Date) {
+      await db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('token_hash', '!=', keepTokenHash).where('revoked_at', 'is', null).execute();
     },
 
     async revokeUserSessions(db: Db, userId: string, now: Date) {

@@ -10,6 +10,8 @@ declare module 'fastify' {
   }
 }
 
+const passwordChangeOpen = new Set(['GET /api/v1/auth/me', 'POST /api/v1/auth/logout', 'POST /api/v1/auth/password', 'GET /api/v1/ui/config']);
+
 /** Resolves the bearer token once per request; routes then ask `requireActor` for a signed-in user. */
 export function installAuthHook(app: FastifyInstance, auth: AuthService) {
   app.decorateRequest('actor', null);
@@ -23,6 +25,10 @@ export function installAuthHook(app: FastifyInstance, auth: AuthService) {
     if (!actor) throw new AppError(401, 'auth.token_expired', 'the session has expired or was revoked; sign in again');
     req.actor = { ...actor, requestId: req.id };
     req.bearer = m[1]!;
+    // A one-time password (an admin set it) opens only the way to replace it.
+    if (actor.mustChangePassword && !passwordChangeOpen.has(`${req.method} ${req.url.split('?')[0]}`)) {
+      throw new AppError(403, 'auth.password_change_required', 'your password was set by an administrator: change it first (POST /api/v1/auth/password)');
+    }
   });
 }
 

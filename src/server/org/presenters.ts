@@ -23,5 +23,6 @@ export const presentUser = (u: UserView): z.infer<typeof user> => ({
   departmentCode: u.department_code,
   disabled: u.disabled,
   lockedUntil: u.locked_until ? u.locked_until.toISOString() : null,
+  mustChangePassword: u.must_change_password,
   createdAt: u.created_at.toISOString(),
 });

@@ -1,9 +1,30 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors, paged } from '../../../shared/paging.ts';
+import { errors, paged, pageQuery } from '../../../shared/paging.ts';
 import { presentArea, presentDepartment, presentUser } from './presenters.ts';
-import { area, areaCode, areaQuery, department, departmentBody, departmentCode, newArea, newUser, user, userPatch, userQuery } from '../../../shared/org.ts';
+import {
+  area,
+  areaCode,
+  areaPatch,
+  areaQuery,
+  department,
+  departmentBody,
+  departmentCode,
+  departmentPatch,
+  departmentQuery,
+  newArea,
+  newDepartment,
+  newUser,
+  orgImportBody,
+  orgImportResult,
+  orgTreeRow,
+  user,
+  userPatch,
+  userQuery,
+} from '../../../shared/org.ts';
+import { exportFormat, exportProduces, sendExport } from '../http/export.ts';
+import { orgTreeColumns } from './tree-file.ts';
 import type { OrgService } from './service.ts';
 
 export const orgRoutes =
@@ -27,8 +48,52 @@ export const orgRoutes =
       reply.status(201).send(presentArea(await org.createArea(requireActor(req), req.body))),
     );
 
-    app.get('/api/v1/departments', { schema: { tags, summary: 'Handling units (部门)', response: { 200: z.array(department), ...errors(401, 403) } } }, async (req) =>
-      (await org.listDepartments(requireActor(req))).map(presentDepartment),
+    app.get(
+      '/api/v1/departments',
+      { schema: { tags, summary: 'Handling units (部门); q matches code or name', querystring: departmentQuery, response: { 200: z.array(department), ...errors(400, 401, 403) } } },
+      async (req) => (await org.listDepartments(requireActor(req), req.query)).map(presentDepartment),
+    );
+
+    app.post('/api/v1/departments', { schema: { tags, summary: 'Create a department (新增单位)', body: newDepartment, response: { 201: department, ...errors(400, 401, 403, 404, 409) } } }, async (req, reply) =>
+      reply.status(201).send(presentDepartment(await org.createDepartment(requireActor(req), req.body))),
+    );
+
+    app.patch(
+      '/api/v1/departments/:code',
+      { schema: { tags, summary: 'Change or disable (active: false) a department', params: z.object({ code: departmentCode }), body: departmentPatch, response: { 200: department, ...errors(400, 401, 403, 404) } } },
+      async (req) => presentDepartment(await org.updateDepartment(requireActor(req), req.params.code, req.body)),
+    );
+
+    app.patch(
+      '/api/v1/areas/:code',
+      { schema: { tags, summary: 'Rename an area (its code carries the hierarchy and never changes)', params: z.object({ code: areaCode }), body: areaPatch, response: { 200: area, ...errors(400, 401, 403, 404) } } },
+      async (req) => presentArea(await org.renameArea(requireActor(req), req.params.code, req.body.name)),
+    );
+
+    app.get(
+      '/api/v1/org/tree',
+      {
+        schema: {
+          tags,
+          summary: 'The org tree (areas in my scope and departments) as rows; ?format=csv|xlsx downloads the file the import reads',
+          querystring: pageQuery.extend({ format: exportFormat }),
+          produces: exportProduces,
+          response: { 200: paged(orgTreeRow), ...errors(400, 401, 403) },
+        },
+      },
+      async (req, reply) => {
+        const { page, pageSize, format } = req.query;
+        const rows = await org.treeRows(requireActor(req));
+        const slice = (p: number, size: number) => Promise.resolve({ items: rows.slice((p - 1) * size, p * size), total: rows.length, page: p, pageSize: size });
+        if (format === 'csv' || format === 'xlsx') return sendExport(req, reply, { format, name: 'org-tree', columns: orgTreeColumns, fetchPage: slice, present: (r) => r });
+        return slice(page, pageSize);
+      },
+    );
+
+    app.post(
+      '/api/v1/org/import',
+      { schema: { tags, summary: 'Import the org tree from CSV/XLSX (base64): all rows valid or nothing written; row errors by code', body: orgImportBody, response: { 200: orgImportResult, ...errors(400, 401, 403) } } },
+      async (req) => org.importTree(requireActor(req), { filename: req.body.filename, bytes: Buffer.from(req.body.content, 'base64'), dryRun: req.body.dryRun }),
     );
 
     app.put(

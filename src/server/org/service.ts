@@ -5,11 +5,10 @@ import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import type { Page } from '../../../shared/paging.ts';
+import { detectFormat, readSheet, UnreadableFile } from '../registry/imports/parse.ts';
 import { createOrgStore, type AreaLevel, type AreaRow, type DepartmentRow, type UserView } from './store.ts';
+import { childCodeProblem, childLevel, planTreeImport, treeRows, type OrgTreeRow } from './tree-file.ts';
 
-const childLevel: Record<AreaLevel, AreaLevel | null> = { city: 'district', district: 'street', street: 'community', community: 'grid', grid: null };
-/** digits each level adds to its parent's code (GB/T 2260 6-digit district, then 3 per level) */
-const codeLength: Record<AreaLevel, number> = { city: 6, district: 6, street: 9, community: 12, grid: 15 };
 
 export interface NewUser {
   username: string;
@@ -18,6 +17,16 @@ export interface NewUser {
   roles: string[];
   scopeArea: string;
   departmentCode?: string | null;
+  /** the password is one-time: the user sets their own at first sign-in */
+  mustChangePassword?: boolean;
+}
+
+export interface DepartmentInput {
+  name: string;
+  nameEn?: string;
+  kind: DepartmentRow['kind'];
+  areaCode?: string | null;
+  active?: boolean;
 }
 
 export function createOrgService(deps: Deps, auth: AuthService) {
@@ -93,13 +102,9 @@ export function createOrgService(deps: Deps, auth: AuthService) {
     async createArea(actor: Actor, input: { code: string; name: string; parentCode: string }): Promise<AreaRow> {
       assertCan(actor, 'org.manage');
       const parent = await areaInScope(actor, input.parentCode);
-      const level = childLevel[parent.level];
-      if (!level) throw invalid('area.grid_has_no_children', 'a grid is the smallest area; it cannot have children');
-      // The code carries the hierarchy (GB/T 2260 style), so a child's code must extend its parent's.
-      const prefix = level === 'district' ? parent.code.slice(0, 4) : parent.code;
-      if (input.code.length !== codeLength[level] || !input.code.startsWith(prefix) || input.code === parent.code) {
-        throw invalid('area.bad_code', `a ${level} code has ${codeLength[level]} digits and starts with ${prefix}`);
-      }
+      const problem = childCodeProblem(parent, input.code);
+      if (problem) throw invalid(problem.code, problem.detail);
+      const level = childLevel[parent.level]!;
       if (await store.findAreaAnywhere(db, input.code)) throw conflict('area.exists', `area ${input.code} already exists`);
       const row = { code: input.code, name: input.name, level, path: `${parent.path}.${input.code}`, parent_code: parent.code };
       await db.transaction().execute(async (tx) => {
@@ -109,9 +114,16 @@ export function createOrgService(deps: Deps, auth: AuthService) {
       return (await store.findAreaAnywhere(db, row.code))!;
     },
 
-    async listDepartments(actor: Actor): Promise<DepartmentRow[]> {
+    async listDepartments(actor: Actor, filter: { q?: string; kind?: DepartmentRow['kind']; active?: boolean } = {}): Promise<DepartmentRow[]> {
       assertCan(actor, 'org.read');
-      return store.listDepartments(db);
+      // a city has a few hundred units: filtered here rather than a paged query, so the list stays one array
+      const needle = filter.q?.toLowerCase();
+      return (await store.listDepartments(db)).filter(
+        (d) =>
+          (!filter.kind || d.kind === filter.kind) &&
+          (filter.active === undefined || d.active === filter.active) &&
+          (!needle || d.code.toLowerCase().includes(needle) || d.name.includes(filter.q!) || d.name_en.toLowerCase().includes(needle)),
+      );
     },
 
     async saveDepartment(actor: Actor, d: { code: string; name: string; nameEn?: string; kind: DepartmentRow['kind']; areaCode?: string | null; active?: boolean }) {
@@ -123,6 +135,95 @@ export function createOrgService(deps: Deps, auth: AuthService) {
         await record(tx, actor, existed ? 'department.update' : 'department.create', 'department', d.code, { name: d.name, kind: d.kind });
       });
       return { created: !existed, department: (await store.findDepartment(db, d.code))! };
+    },
+
+    /** 新增单位: a new department; its code is its key for ever (cases and the catalogue name it). */
+    async createDepartment(actor: Actor, d: DepartmentInput & { code: string }): Promise<DepartmentRow> {
+      assertCan(actor, 'org.manage');
+      if (d.areaCode) await areaInScope(actor, d.areaCode);
+      if (await store.findDepartment(db, d.code)) throw conflict('department.exists', `department ${d.code} already exists`);
+      await db.transaction().execute(async (tx) => {
+        await store.upsertDepartment(tx, { code: d.code, name: d.name, name_en: d.nameEn ?? '', kind: d.kind, area_code: d.areaCode ?? null, active: d.active });
+        await record(tx, actor, 'department.create', 'department', d.code, { name: d.name, kind: d.kind, area: d.areaCode ?? null });
+      });
+      return (await store.findDepartment(db, d.code))!;
+    },
+
+    /** 修改 / 停用单位: a disabled unit stays on old cases but can no longer be dispatched to. */
+    async updateDepartment(actor: Actor, code: string, patch: Partial<DepartmentInput>): Promise<DepartmentRow> {
+      assertCan(actor, 'org.manage');
+      const current = await store.findDepartment(db, code);
+      if (!current) throw notFound('department', code);
+      if (patch.areaCode) await areaInScope(actor, patch.areaCode);
+      return db.transaction().execute(async (tx) => {
+        const row = await store.updateDepartment(tx, code, { name: patch.name, name_en: patch.nameEn, kind: patch.kind, area_code: patch.areaCode, active: patch.active });
+        const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+        await record(tx, actor, 'department.update', 'department', code, {
+          changed,
+          before: { name: current.name, kind: current.kind, area: current.area_code, active: current.active },
+          after: { name: row.name, kind: row.kind, area: row.area_code, active: row.active },
+        });
+        return row;
+      });
+    },
+
+    /** 更名: an area's code carries the hierarchy and never changes; its name may. */
+    async renameArea(actor: Actor, code: string, name: string): Promise<AreaRow> {
+      assertCan(actor, 'org.manage');
+      const current = await areaInScope(actor, code);
+      await db.transaction().execute(async (tx) => {
+        await store.renameArea(tx, code, name);
+        await record(tx, actor, 'area.update', 'area', code, { before: current.name, after: name });
+      });
+      return (await store.findAreaAnywhere(db, code))!;
+    },
+
+    /** 组织架构导出: every area in the admin's scope and every department, as rows of one file. */
+    async treeRows(actor: Actor): Promise<OrgTreeRow[]> {
+      assertCan(actor, 'org.manage');
+      return treeRows(await store.allAreas(db, actor.scopePath), await store.listDepartments(db));
+    },
+
+    /**
+     * 组织架构导入: validates every row, then creates/renames areas and upserts departments in one transaction;
+     * any bad row → 400 `org_import.invalid_rows` with the row errors, nothing written.
+     */
+    async importTree(actor: Actor, file: { filename: string; bytes: Buffer; dryRun?: boolean }) {
+      assertCan(actor, 'org.manage');
+      const format = detectFormat(file.filename, file.bytes);
+      if (format !== 'csv' && format !== 'xlsx') throw invalid('org_import.unknown_format', 'the org tree is imported from .csv or .xlsx');
+      let sheet;
+      try {
+        sheet = await readSheet(file.bytes, format);
+      } catch (err) {
+        if (err instanceof UnreadableFile) throw invalid('org_import.unreadable', err.message);
+        throw err;
+      }
+      if (sheet.rows.length === 0) throw invalid('org_import.empty', 'the file has no rows under its header');
+      const inScope = (a: Pick<AreaRow, 'path'>) => a.path === actor.scopePath || a.path.startsWith(`${actor.scopePath}.`);
+      const { plan, errors } = await planTreeImport(sheet, { area: (code) => store.findAreaAnywhere(db, code), inScope, department: (code) => store.findDepartment(db, code) });
+      if (errors.length) {
+        throw invalid('org_import.invalid_rows', `${errors.length} row problem(s); nothing was imported`, { rowErrors: errors.slice(0, 500), errorCount: errors.length });
+      }
+      const counts = {
+        rows: sheet.rows.length,
+        areasCreated: plan.newAreas.length,
+        areasRenamed: plan.renames.length,
+        departmentsCreated: plan.departments.filter((d) => !d.exists).length,
+        departmentsUpdated: plan.departments.filter((d) => d.exists).length,
+      };
+      if (file.dryRun) return { dryRun: true, ...counts };
+      await db.transaction().execute(async (tx) => {
+        for (const a of plan.newAreas) await store.insertArea(tx, a);
+        for (const r of plan.renames) await store.renameArea(tx, r.code, r.name);
+        for (const { row } of plan.departments) await store.upsertDepartment(tx, row);
+        await record(tx, actor, 'org.import', 'org_tree', file.filename.slice(0, 100), {
+          ...counts,
+          areas: plan.newAreas.map((a) => a.code),
+          departments: plan.departments.map((d) => d.row.code),
+        });
+      });
+      return { dryRun: false, ...counts };
     },
 
     async listUsers(actor: Actor, filter: { role?: string; q?: string; department?: string }, page: number, pageSize: number): Promise<Page<UserView>> {
@@ -156,6 +257,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
           roles: input.roles,
           scope_path: area.path,
           department_code: input.departmentCode ?? null,
+          must_change_password: input.mustChangePassword ?? false,
         });
         await record(tx, actor, 'user.create', 'user', user.id, { username, roles: input.roles, scope: area.code });
         return user;
@@ -165,7 +267,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
     async updateUser(
       actor: Actor,
       id: string,
-      patch: { displayName?: string; roles?: string[]; scopeArea?: string; departmentCode?: string | null; disabled?: boolean; password?: string; unlock?: true },
+      patch: { displayName?: string; roles?: string[]; scopeArea?: string; departmentCode?: string | null; disabled?: boolean; password?: string; unlock?: true; mustChangePassword?: boolean },
     ): Promise<UserView> {
       assertCan(actor, 'user.manage');
       const current = await store.findUser(db, id, actor.scopePath);
@@ -190,6 +292,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
           department_code: patch.departmentCode,
           disabled: patch.disabled,
           password_hash: passwordHash,
+          must_change_password: patch.mustChangePassword,
           ...(patch.unlock ? { failed_logins: 0, locked_until: null } : {}),
           updated_at: clock.now(),
         });

@@ -44,6 +44,7 @@ const userColumns = [
   'department_code',
   'disabled',
   'locked_until',
+  'must_change_password',
   'created_at',
   'updated_at',
 ] as const;
@@ -69,6 +70,9 @@ export function createOrgStore() {
     async insertArea(db: Db, a: Omit<AreaRow, 'created_at'>) {
       await db.insertInto('areas').values(a).execute();
     },
+    renameArea: (db: Db, code: string, name: string) => db.updateTable('areas').set({ name }).where('code', '=', code).execute(),
+    /** every area in scope, in tree order (the org-tree export; a city has a few thousand) */
+    allAreas: (db: Db, scopePath: string) => db.selectFrom('areas').selectAll().where(withinScope('path', scopePath)).orderBy('path').execute(),
 
     // ---- departments
     listDepartments: (db: Db) => db.selectFrom('departments').selectAll().orderBy('code').execute(),
@@ -80,6 +84,9 @@ export function createOrgStore() {
         .onConflict((oc) => oc.column('code').doUpdateSet({ name: d.name, name_en: d.name_en, kind: d.kind, area_code: d.area_code, active: d.active ?? true }))
         .execute();
     },
+
+    updateDepartment: (db: Db, code: string, patch: Partial<Pick<DepartmentRow, 'name' | 'name_en' | 'kind' | 'area_code' | 'active'>>) =>
+      db.updateTable('departments').set(patch).where('code', '=', code).returningAll().executeTakeFirstOrThrow(),
 
     // ---- users
     listUsers(db: Db, scopePath: string, filter: { role?: string; q?: string; department?: string }, page: number, pageSize: number) {
@@ -96,9 +103,9 @@ export function createOrgStore() {
       db.selectFrom('users').select(userColumns).where('id', '=', id).where(withinScope('scope_path', scopePath)).executeTakeFirst(),
     usernameTaken: async (db: Db, username: string) =>
       (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined,
-    insertUser: (db: Db, u: Omit<UserTable, 'id' | 'disabled' | 'failed_logins' | 'created_at' | 'updated_at' | 'locked_until'> & { disabled?: boolean }) =>
+    insertUser: (db: Db, u: Omit<UserTable, 'id' | 'disabled' | 'failed_logins' | 'created_at' | 'updated_at' | 'locked_until' | 'must_change_password'> & { disabled?: boolean; must_change_password?: boolean }) =>
       db.insertInto('users').values(u).returning(userColumns).executeTakeFirstOrThrow(),
-    updateUser: (db: Db, id: string, patch: Partial<Pick<UserTable, 'display_name' | 'roles' | 'scope_path' | 'department_code' | 'password_hash' | 'locked_until'>> & { disabled?: boolean; failed_logins?: number; updated_at: Date }) =>
+    updateUser: (db: Db, id: string, patch: Partial<Pick<UserTable, 'display_name' | 'roles' | 'scope_path' | 'department_code' | 'password_hash' | 'locked_until'>> & { disabled?: boolean; failed_logins?: number; must_change_password?: boolean; updated_at: Date }) =>
       db.updateTable('users').set(patch).where('id', '=', id).returning(userColumns).executeTakeFirstOrThrow(),
   };
 }

@@ -19,6 +19,11 @@ function once<T>(key: string, load: () => Promise<T>): Promise<T> {
   return p;
 }
 
+/** After an admin changes reference data (a new department), the next screen that asks loads it afresh. */
+export function forgetReference(key: 'taxonomy' | 'departments'): void {
+  cache.delete(key);
+}
+
 function useOnce<T>(key: string, load: () => Promise<T>, empty: T): T {
   const [value, setValue] = useState<T>(empty);
   useEffect(() => {

@@ -32,6 +32,10 @@ export const navItems: readonly NavItem[] = [
   { key: 'warnings', path: '/warnings', label: 'nav.warnings', permissions: ['warning.read'] },
   { key: 'admin_calendar', path: '/admin/calendar', label: 'nav.admin_calendar', permissions: ['calendar.manage'] },
   { key: 'admin_taxonomy', path: '/admin/taxonomy', label: 'nav.admin_taxonomy', permissions: ['taxonomy.manage'] },
+  // #18 admin screens for setting a city up
+  { key: 'admin_org', path: '/admin/org', label: 'nav.admin_org', permissions: ['org.manage'] },
+  { key: 'admin_users', path: '/admin/users', label: 'nav.admin_users', permissions: ['user.manage'] },
+  { key: 'admin_catalogue', path: '/admin/catalogue', label: 'nav.admin_catalogue', permissions: ['dispatch.manage'] },
   { key: 'participation', path: '/participation', label: 'nav.participation', permissions: ['participation.organise'] },
 ];
 
