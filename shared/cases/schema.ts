@@ -65,12 +65,15 @@ export const caseQuery = pageQuery.extend({
   grid: areaCode.optional().describe('any area code: cases in its subtree'),
   urgent: yesNo.optional(),
   supervision: z.enum(['none', 'yellow', 'red']).optional(),
+  sort: z.enum(['newest', 'urgent']).optional().describe('urgent: urgent cases first (the dispatch queue); default newest first'),
 });
 
 const event = z.object({
   id: z.number(),
   at: z.string(),
   actor: z.string(),
+  actorName: z.string().nullable().describe('the person\'s display name (null for the system or a citizen)'),
+  actorUnit: z.string().nullable().describe('department code of the person at the time of reading'),
   action: z.string(),
   from: z.string().nullable(),
   to: z.string(),

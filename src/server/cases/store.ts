@@ -102,7 +102,12 @@ export interface CaseFilter {
   supervision?: 'none' | 'yellow' | 'red';
   /** handlers see their own department's cases (主办 or 协办) */
   department?: string;
+  /** 'urgent': urgent cases first, then newest (the dispatcher's queue) */
+  sort?: 'newest' | 'urgent';
 }
+
+/** A timeline entry with the person behind it: the timeline shows names and units, not login names. */
+export type CaseEventView = CaseEventRow & { actor_name: string | null; actor_department: string | null };
 
 /** Columns of a new case that the database fills (identity, public code, defaults): what intake reads back. */
 type GeneratedColumn = 'id' | 'code' | 'version' | 'co_departments' | 'paused_ms' | 'supervision' | 'rework_count' | 'rating_rework_used';
@@ -203,14 +208,22 @@ export function createCaseStore() {
       if (f.areaPath) counts = counts.where(withinScope('area_path', f.areaPath));
       if (f.supervision) counts = counts.where('supervision', '=', f.supervision);
       return Promise.all([
-        q.selectAll().orderBy('created_at', 'desc').orderBy('code', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
+        (f.sort === 'urgent' ? q.selectAll().orderBy('urgent', 'desc') : q.selectAll()).orderBy('created_at', 'desc').orderBy('code', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
         countable
           ? counts.select(sql<string>`coalesce(sum(n), 0)`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n))
           : q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
       ]);
     },
 
-    events: (db: Db, caseId: string) => db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute(),
+    events: (db: Db, caseId: string): Promise<CaseEventView[]> =>
+      db
+        .selectFrom('case_events as e')
+        .leftJoin('users as u', 'u.id', 'e.actor_id')
+        .selectAll('e')
+        .select(['u.display_name as actor_name', 'u.department_code as actor_department'])
+        .where('e.case_id', '=', caseId)
+        .orderBy('e.id')
+        .execute(),
 
     countEvents: (db: Db, caseId: string, action: CaseEventTable['action']) =>
       db
