@@ -26,6 +26,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
       selectedKeys={[activeNavKey(path, items) ?? '']}
       items={items.map((i) => ({ key: i.key, label: <a href={i.path} onClick={(e) => (e.preventDefault(), navigate(i.path))}>{t(i.label)}</a> }))}
       style={narrow ? { flex: 1, minWidth: 0 } : undefined}
+      disabledOverflow={narrow}
     />
   );
   return (
@@ -41,7 +42,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
       )}
       <Layout>
         <Header style={{ background: '#fff', padding: '0 16px', display: 'flex', alignItems: 'center', gap: 12, borderBottom: '1px solid #e5e7eb', height: 'auto', minHeight: 56, flexWrap: narrow ? 'wrap' : 'nowrap' }}>
-          {narrow ? <nav style={{ flex: 1, minWidth: 0, order: 2, width: '100%' }}>{menu}</nav> : <div style={{ flex: 1 }} />}
+          {narrow ? <nav className="console-nav-narrow" style={{ flex: 1, minWidth: 0, order: 2, width: '100%' }}>{menu}</nav> : <div style={{ flex: 1 }} />}
           <Space size="small" wrap style={{ order: 1, marginLeft: 'auto' }}>
             <UserOutlined aria-hidden />
             <Typography.Text strong data-testid="whoami">
