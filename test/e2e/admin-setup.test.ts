@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsErrors, openStage, person, shot, signIn, type Stage } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { jsErrors, person, shot, signIn, useStage } from './browser.ts';
 
 /**
  * Issue #18's done-when, in a real browser. TODO (not yet built): departments, accounts, catalogue entries and a
  * changed category deadline of a second district, then a new case dispatched there with the new deadline while an
  * older case keeps its old one. What exists so far: the working calendar's holiday-notice import and a category deadline change (taxonomy version).
  */
-let stage: Stage;
-beforeAll(async () => {
-  stage = await openStage();
-}, 240_000);
-afterAll(async () => {
-  await stage?.close();
-});
+const stage = useStage();
 
 const notice2027 = `国务院办公厅关于2027年部分节假日安排的通知
 一、元旦：1月1日（周五）至3日（周日）放假，共3天。
