@@ -1,3 +1,4 @@
+import { EllipsisOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Space } from 'antd';
 import { useState } from 'react';
 import { allowedActions, type CaseState } from '../../../shared/cases/state-machine.ts';
@@ -31,7 +32,7 @@ export function CaseRowActions({ row, primary, onDone, expand }: { row: CaseSumm
       ))}
       {rest.length > 0 && (
         <Dropdown menu={{ items: rest.map((a) => ({ key: a, label: t(`action.${a}` as MessageKey), danger: actionSpec(a).danger })), onClick: ({ key }) => setAction(key) }}>
-          <Button size="small" aria-label={t('common.actions')}>…</Button>
+          <Button size="small" aria-label={t('common.actions')} icon={<EllipsisOutlined aria-hidden />} />
         </Dropdown>
       )}
       <CaseActionModal

@@ -50,7 +50,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
             </Typography.Text>
             {!narrow && me?.roles.map((r) => <Tag key={r}>{t(`role.${r}` as MessageKey)}</Tag>)}
             {can('case.read') && <NotificationBell />}
-            <Button size="small" icon={<GlobalOutlined aria-hidden />} aria-label={t('lang.switch_label')} onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
+            <Button size="small" icon={<GlobalOutlined aria-hidden />} aria-label={`${t('lang.switch')} · ${t('lang.switch_label')}`} onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
               {t('lang.switch')}
             </Button>
             <Button size="small" icon={<LogoutOutlined aria-hidden />} onClick={() => void logout()}>

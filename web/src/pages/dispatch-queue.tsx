@@ -185,19 +185,18 @@ export function DispatchQueuePage() {
             </span>
           ),
         }))}
-        tabBarExtraContent={
-          tab === 'todo' && (
-            <Space>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('dispatch.bulk_hint', { p: formatPercent(CONFIDENT) })}
-              </Typography.Text>
-              <Button type="primary" disabled={confident.length === 0} loading={bulkBusy} onClick={() => void bulkDispatch()} data-testid="bulk-dispatch">
-                {t('dispatch.bulk', { n: confident.length })}
-              </Button>
-            </Space>
-          )
-        }
       />
+      {/* Outside the tab bar: a tablist may hold only tabs (screen readers announce it as one). */}
+      {tab === 'todo' && (
+        <Space style={{ marginBottom: 12, width: '100%', justifyContent: 'flex-end' }} wrap>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('dispatch.bulk_hint', { p: formatPercent(CONFIDENT) })}
+          </Typography.Text>
+          <Button type="primary" disabled={confident.length === 0} loading={bulkBusy} onClick={() => void bulkDispatch()} data-testid="bulk-dispatch">
+            {t('dispatch.bulk', { n: confident.length })}
+          </Button>
+        </Space>
+      )}
       <CaseTable
         key={tab}
         label={t(current.label)}
