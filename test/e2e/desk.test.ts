@@ -63,7 +63,7 @@ describe('the dispatch desk', () => {
     expect(after.state).toBe('dispatched');
     expect(after.department.main).toBe(resolved.department);
     expect(after.department.co).toContain(co.code);
-    expect(after.timeline.map((e: { action: string }) => e.action)).toEqual(['create', 'file', 'dispatch']);
+    expect(after.timeline.map((e: { action: string }) => e.action)).toEqual(['intake', 'file', 'dispatch']);
 
     // The timeline names the people (受理员, 派遣员), not their login names; the grid by name.
     await d.page.goto(`/cases/${plain.code}`);
