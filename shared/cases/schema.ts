@@ -66,12 +66,15 @@ export const caseQuery = pageQuery.extend({
   urgent: yesNo.optional(),
   supervision: z.enum(['none', 'yellow', 'red']).optional(),
   cursor: cursorParam,
+  sort: z.enum(['newest', 'urgent']).optional().describe('urgent: urgent cases first (the dispatch queue); default newest first'),
 });
 
 const event = z.object({
   id: z.number(),
   at: z.string(),
   actor: z.string(),
+  actorName: z.string().nullable().describe('the person\'s display name (null for the system or a citizen)'),
+  actorUnit: z.string().nullable().describe('department code of the person at the time of reading'),
   action: z.string(),
   from: z.string().nullable(),
   to: z.string(),
@@ -145,8 +148,8 @@ export const publicCase = z.object({
   code: z.string(),
   state: z.enum(caseStates),
   stateName: z.string(),
-  category: z.object({ code: z.string(), name: z.string() }).nullable(),
-  department: z.object({ code: z.string(), name: z.string() }).nullable(),
+  category: z.object({ code: z.string(), name: z.string(), nameEn: z.string().describe('English name, for the portal in English') }).nullable(),
+  department: z.object({ code: z.string(), name: z.string(), nameEn: z.string() }).nullable(),
   createdAt: z.string(),
   expectedAt: z.string().nullable(),
   closedAt: z.string().nullable(),

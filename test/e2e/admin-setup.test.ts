@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../support/constants.ts';
 import { act, actOk, intake, pointIn } from '../api/cases-support.ts';
-import { jsErrors, openStage, person, shot, signIn, type Stage } from './browser.ts';
+import { jsErrors, person, shot, signIn, useStage } from './browser.ts';
 
 /** antd puts a space between two CJK characters of a button ("保 存"). */
 const save = (page: Page) => page.getByRole('dialog').getByRole('button', { name: /^保\s*存$/ }).click();
@@ -30,13 +30,7 @@ async function pickArea(page: Page, picker: Locator, search: string, title: stri
  * dispatched to the new unit with the new deadline, while a case already running keeps its old one. Also the
  * working calendar's holiday-notice import.
  */
-let stage: Stage;
-beforeAll(async () => {
-  stage = await openStage();
-}, 240_000);
-afterAll(async () => {
-  await stage?.close();
-});
+const stage = useStage();
 
 const notice2027 = `国务院办公厅关于2027年部分节假日安排的通知
 一、元旦：1月1日（周五）至3日（周日）放假，共3天。

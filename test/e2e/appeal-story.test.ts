@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsErrors, mapReady, openStage, person, shot, signIn, type Stage } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { jsErrors, mapReady, person, shot, signIn, useStage } from './browser.ts';
 
 /**
  * The whole point of the console, in a real browser against the real server: a clerk records a hotline
@@ -8,13 +8,7 @@ import { jsErrors, mapReady, openStage, person, shot, signIn, type Stage } from 
  * on a phone, the dispatcher closes it, and the citizen sees the outcome on the portal and rates it.
  * Every screen is photographed into docs/screenshots/ for the README.
  */
-let stage: Stage;
-beforeAll(async () => {
-  stage = await openStage();
-}, 180_000);
-afterAll(async () => {
-  await stage?.close();
-});
+const stage = useStage(undefined, 180_000);
 
 const appeal = '阳光花园1栋门口的路灯不亮了，晚上一片漆黑，老人出门很不安全，请尽快修理';
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { ensureWebBuilt } from '../../scripts/build-web.mjs';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';
@@ -43,6 +44,24 @@ export async function openStage(): Promise<Stage> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The stage for one test file: opened before its tests (with an optional setup on it, such as a busy day),
+ * closed after. The returned object is filled in place by beforeAll, so tests use it as they used `stage`.
+ */
+export function useStage(setup?: (stage: Stage) => Promise<void>, timeoutMs = 240_000): Stage {
+  const stage = {} as Stage;
+  let opened = false;
+  beforeAll(async () => {
+    Object.assign(stage, await openStage());
+    opened = true;
+    await setup?.(stage);
+  }, timeoutMs);
+  afterAll(async () => {
+    if (opened) await stage.close();
+  });
+  return stage;
 }
 
 /** A fresh browser profile (its own session storage), as a different person at a different PC. */

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsErrors, mapReady, openStage, person, shot, signIn, type Stage } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { jsErrors, mapReady, person, shot, signIn, useStage } from './browser.ts';
 import { busyDay } from './busy-day.ts';
 
 /**
@@ -8,13 +8,8 @@ import { busyDay } from './busy-day.ts';
  * base data with masking, an import refused row by row, a citizen's own report from the portal, errors shown
  * as readable messages, the English switch, and a session that ends.
  */
-let stage: Stage;
-beforeAll(async () => {
-  stage = await openStage();
-  await busyDay(stage.t);
-}, 240_000);
-afterAll(async () => {
-  await stage?.close();
+const stage = useStage(async (s) => {
+  await busyDay(s.t);
 });
 
 describe('the console and the portal around the appeal story', () => {

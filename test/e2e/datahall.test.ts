@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsErrors, mapReady, openStage, person, shot, signIn, type Stage } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { jsErrors, mapReady, person, shot, signIn, useStage } from './browser.ts';
 
 /** 数据大厅 and the open-data portal in the browser against the real server and the demo seed. */
-let stage: Stage;
-beforeAll(async () => {
-  stage = await openStage();
-}, 240_000);
-afterAll(async () => {
-  await stage?.close();
-});
+const stage = useStage();
 
 describe('data hall console and open-data portal', () => {
   it('the data admin finds a resource with its grades and the pending request in the inbox', async () => {

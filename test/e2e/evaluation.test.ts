@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedEvaluationHistory } from '../../src/server/evaluation/demo-history.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
-import { jsErrors, mapReady, openStage, person, shot, signIn, type Stage } from './browser.ts';
+import { jsErrors, mapReady, person, shot, signIn, useStage } from './browser.ts';
 
 /**
  * The leader's evaluation page and the operations wall in the browser, on four months of the demo history
  * (the same bulk seeder `npm start` uses for a year), screenshots in docs/screenshots.
  */
-let stage: Stage;
-beforeAll(async () => {
-  stage = await openStage();
-  await seedEvaluationHistory(stage.t.deps, loadTaxonomy(), { days: 120, perDay: 14 });
-}, 240_000);
-afterAll(async () => {
-  await stage?.close();
+const stage = useStage(async (s) => {
+  await seedEvaluationHistory(s.t.deps, loadTaxonomy(), { days: 120, perDay: 14 });
 });
 
 describe('evaluation in the browser', () => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsErrors, mapReady, openStage, person, shot, signIn, type Stage } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { jsErrors, mapReady, person, shot, signIn, useStage } from './browser.ts';
 
 /**
  * The map without internet (issue 18): a government PC that reaches nothing but the platform. Every request
  * that leaves localhost is aborted, and the grid worker's map must still show streets and the grid.
  */
-let stage: Stage;
-beforeAll(async () => {
-  stage = await openStage();
-}, 240_000);
-afterAll(async () => {
-  await stage?.close();
-});
+const stage = useStage();
 
 describe('the grid worker map offline', () => {
   it('draws the platform-held streets and the grid outline with every outside request aborted', async () => {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsErrors, openStage, person, shot, signIn, type Stage } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { jsErrors, person, shot, signIn, useStage } from './browser.ts';
 
 /** The clerk's knowledge suggestion while typing, and the citizen's 办事指南 and map of reports, in a real browser. */
-let stage: Stage;
-beforeAll(async () => {
-  stage = await openStage();
-}, 240_000);
-afterAll(async () => {
-  await stage?.close();
-});
+const stage = useStage();
 
 describe('reach the citizen, in the browser', () => {
   it('suggests 居住证办理 while the clerk types and answers directly from it', async () => {

@@ -1,18 +1,12 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsErrors, openStage, person, shot, type Stage } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { jsErrors, person, shot, useStage } from './browser.ts';
 
 /**
  * A resident on a phone (390×844): opens a consultation of their community, verifies with the code from the
  * demo outbox (as a tester does in demo mode), and votes; the page then says the vote is in and changeable.
  */
-let stage: Stage;
-beforeAll(async () => {
-  stage = await openStage();
-}, 180_000);
-afterAll(async () => {
-  await stage?.close();
-});
+const stage = useStage(undefined, 180_000);
 
 describe('participation on a phone', () => {
   it('open a consultation → verify as a resident → vote', async () => {

@@ -60,7 +60,7 @@ export function presentCase(c: CaseRow, ctx: { taxonomy: Taxonomy; pii: PiiCiphe
 
 export function presentCaseDetail(
   c: CaseRow,
-  extra: { events: CaseEventRow[]; attachments: AttachmentRow[]; objections: ObjectionRow[] },
+  extra: { events: (CaseEventRow & { actor_name?: string | null; actor_department?: string | null })[]; attachments: AttachmentRow[]; objections: ObjectionRow[] },
   ctx: { taxonomy: Taxonomy; pii: PiiCipher; mergedIntoCode?: string | null },
 ): z.infer<typeof caseDetail> {
   return {
@@ -70,6 +70,8 @@ export function presentCaseDetail(
       id: e.id,
       at: e.at.toISOString(),
       actor: e.actor,
+      actorName: e.actor_name ?? null,
+      actorUnit: e.actor_department ?? null,
       action: e.action,
       from: e.from_state,
       to: e.to_state,

@@ -104,7 +104,12 @@ export interface CaseFilter {
   supervision?: 'none' | 'yellow' | 'red';
   /** handlers see their own department's cases (主办 or 协办) */
   department?: string;
+  /** 'urgent': urgent cases first, then newest (the dispatcher's queue) */
+  sort?: 'newest' | 'urgent';
 }
+
+/** A timeline entry with the person behind it: the timeline shows names and units, not login names. */
+export type CaseEventView = CaseEventRow & { actor_name: string | null; actor_department: string | null };
 
 /** Columns of a new case that the database fills (identity, public code, defaults): what intake reads back. */
 type GeneratedColumn = 'id' | 'code' | 'version' | 'co_departments' | 'paused_ms' | 'supervision' | 'rework_count' | 'rating_rework_used';
@@ -228,7 +233,8 @@ export function createCaseStore() {
         const dep = f.department;
         q = q.where((eb) => eb.or([eb('main_department', '=', dep), eb(sql<boolean>`${dep} = any(co_departments)`, '=', true)]));
       }
-      let rows = q.selectAll().orderBy('created_at', 'desc').orderBy('code', 'desc').limit(pageSize + 1);
+      // urgent first is the dispatch queue's order; keyset pages follow the plain (created_at, code) order only
+      let rows = (f.sort === 'urgent' ? q.selectAll().orderBy('urgent', 'desc') : q.selectAll()).orderBy('created_at', 'desc').orderBy('code', 'desc').limit(pageSize + 1);
       // the row value comparison walks cases_created_code from the cursor's position (one probe by code first)
       rows = o.after
         ? rows.where(sql<boolean>`(created_at, code) < (select a.created_at, a.code from cases a where a.code = ${o.after})`)
@@ -238,16 +244,19 @@ export function createCaseStore() {
     },
 
     /**
-     * A case's history. case_events is partitioned by month (0034): no event is older than its case, so the
-     * case's creation time (less a day of clock skew between nodes) lets the plan skip the older months.
+     * A case's history with each actor's name and unit. case_events is partitioned by month (0034): no event is
+     * older than its case, so the case's creation time (less a day of clock skew between nodes) lets the plan skip
+     * the older months.
      */
-    events: (db: Db, c: { id: string; created_at: Date }) =>
+    events: (db: Db, c: { id: string; created_at: Date }): Promise<CaseEventView[]> =>
       db
-        .selectFrom('case_events')
-        .selectAll()
-        .where('case_id', '=', c.id)
-        .where('at', '>=', new Date(new Date(c.created_at).getTime() - 86_400_000))
-        .orderBy('id')
+        .selectFrom('case_events as e')
+        .leftJoin('users as u', 'u.id', 'e.actor_id')
+        .selectAll('e')
+        .select(['u.display_name as actor_name', 'u.department_code as actor_department'])
+        .where('e.case_id', '=', c.id)
+        .where('e.at', '>=', new Date(new Date(c.created_at).getTime() - 86_400_000))
+        .orderBy('e.id')
         .execute(),
 
     countEvents: (db: Db, caseId: string, action: CaseEventTable['action']) =>

@@ -1,3 +1,4 @@
+import { EllipsisOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Space } from 'antd';
 import { useState } from 'react';
 import { allowedActions, type CaseState } from '../../../shared/cases/state-machine.ts';
@@ -13,15 +14,15 @@ import { App } from 'antd';
  * The buttons a row offers: the user's permitted next steps from the case's state, the `primary` ones as
  * buttons and the rest in a menu. Each opens the action's form.
  */
-export function CaseRowActions({ row, primary, onDone }: { row: CaseSummary; primary: readonly string[]; onDone: () => void }) {
+export function CaseRowActions({ row, primary, onDone, expand }: { row: CaseSummary; primary: readonly string[]; onDone: () => void; /** every action as a button (a phone has no hover menu to find) */ expand?: boolean }) {
   const { me } = useSession();
   const { t } = useLocale();
   const { message } = App.useApp();
   const [action, setAction] = useState<string | null>(null);
   if (!me) return null;
   const available = actionsFor({ state: row.state, allowedActions: allowedActions(row.state as CaseState), department: row.department }, me);
-  const main = available.filter((a) => primary.includes(a));
-  const rest = available.filter((a) => !primary.includes(a));
+  const main = expand ? available : available.filter((a) => primary.includes(a));
+  const rest = expand ? [] : available.filter((a) => !primary.includes(a));
   return (
     <Space size={4} wrap>
       {main.map((a) => (
@@ -31,7 +32,7 @@ export function CaseRowActions({ row, primary, onDone }: { row: CaseSummary; pri
       ))}
       {rest.length > 0 && (
         <Dropdown menu={{ items: rest.map((a) => ({ key: a, label: t(`action.${a}` as MessageKey), danger: actionSpec(a).danger })), onClick: ({ key }) => setAction(key) }}>
-          <Button size="small" aria-label={t('common.actions')}>…</Button>
+          <Button size="small" aria-label={t('common.actions')} icon={<EllipsisOutlined aria-hidden />} />
         </Dropdown>
       )}
       <CaseActionModal

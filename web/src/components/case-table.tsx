@@ -12,6 +12,9 @@ import { Link } from '../router.tsx';
 import { DeadlineClock, StateTag } from './case-bits.tsx';
 import { ExportButton } from './export-button.tsx';
 import { caseStates } from '../../../shared/cases/state-machine.ts';
+import { districtOf, useAreaNames } from '../api/areas.ts';
+import { useSession } from '../auth/session.tsx';
+import { AreaFilterTree } from './area-filter-tree.tsx';
 
 export interface CaseFilter {
   state?: string[];
@@ -20,6 +23,8 @@ export interface CaseFilter {
   grid?: string;
   urgent?: boolean;
   supervision?: 'none' | 'yellow' | 'red';
+  /** 'urgent': urgent cases first (the dispatch queue) */
+  sort?: 'newest' | 'urgent';
 }
 
 export type FilterKey = 'state' | 'category' | 'area' | 'urgent' | 'supervision' | 'channel';
@@ -41,11 +46,14 @@ interface Props {
   label: string;
   /** show 导出: the current filters as a CSV/XLSX file */
   exportable?: boolean;
+  /** address and district (区) columns: where the case is, at a glance */
+  place?: boolean;
 }
 
 /** Filterable, paged, live-updating list of cases in the viewer's scope (GET /api/v1/cases). */
-export function CaseTable({ base, filters = [], selectable, onSelectionChange, extraColumns = [], actions, reloadKey = 0, onLoaded, compact, hide = [], label, exportable }: Props) {
+export function CaseTable({ base, filters = [], selectable, onSelectionChange, extraColumns = [], actions, reloadKey = 0, onLoaded, compact, hide = [], label, exportable, place }: Props) {
   const { t, te, locale } = useLocale();
+  const { can } = useSession();
   const taxonomy = useTaxonomy();
   const departments = useDepartments();
   const [user, setUser] = useState<CaseFilter>({});
@@ -69,6 +77,7 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
     grid: merged.grid,
     urgent: merged.urgent === undefined ? undefined : String(merged.urgent),
     supervision: merged.supervision,
+    sort: merged.sort,
   };
 
   useEffect(() => {
@@ -91,6 +100,8 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
+  // Grid and district names for the rows on the page (only for roles that may read the org tree).
+  const areas = useAreaNames(place ? (data?.items ?? []).map((r) => r.location.gridCode) : [], place && can('org.read'));
   const set = (patch: Partial<CaseFilter>) => {
     setUser((u) => ({ ...u, ...patch }));
     setPage(1);
@@ -110,6 +121,22 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
         </Tooltip>
       ),
     },
+    ...(place
+      ? [
+          { title: t('field.address'), key: 'address', width: 180, ellipsis: true, render: (_: unknown, row: CaseSummary) => row.location.address ?? '—' },
+          {
+            title: t('field.district'),
+            key: 'district',
+            width: 110,
+            ellipsis: true,
+            render: (_: unknown, row: CaseSummary) => {
+              const g = row.location.gridCode ? areas.get(row.location.gridCode) : undefined;
+              const d = districtOf(g);
+              return (d && areas.get(d)?.name) ?? '—';
+            },
+          },
+        ]
+      : []),
     { title: t('field.category'), key: 'category', width: 150, ellipsis: true, render: (_, row) => categoryName(taxonomy.categories, row.category?.code, locale) },
     { title: t('field.state'), dataIndex: 'state', width: 100, render: (s: string) => <StateTag state={s} /> },
     ...(compact || hide.includes('department') ? [] : [{ title: t('field.department'), key: 'dept', width: 140, ellipsis: true, render: (_: unknown, row: CaseSummary) => departmentName(departments, row.department.main, locale) }]),
@@ -129,7 +156,11 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
           <Select showSearch allowClear optionFilterProp="label" placeholder={t('field.category')} aria-label={t('field.category')} style={{ width: 220 }} value={user.category} onChange={(v) => set({ category: v })} options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} />
         )}
         {filters.includes('area') && (
-          <Input.Search allowClear placeholder={t('dispatch.filter.area')} aria-label={t('dispatch.filter.area')} style={{ width: 220 }} inputMode="numeric" onSearch={(v) => set({ grid: /^[0-9]{6,15}$/.test(v.trim()) ? v.trim() : undefined })} />
+          can('org.read') ? (
+            <AreaFilterTree label={t('dispatch.filter.area')} value={user.grid} onChange={(grid) => set({ grid })} />
+          ) : (
+            <Input.Search allowClear placeholder={t('dispatch.filter.area_code')} aria-label={t('dispatch.filter.area_code')} style={{ width: 220 }} inputMode="numeric" onSearch={(v) => set({ grid: /^[0-9]{6,15}$/.test(v.trim()) ? v.trim() : undefined })} />
+          )
         )}
         {filters.includes('urgent') && (
           <Select allowClear placeholder={t('dispatch.filter.urgent')} aria-label={t('dispatch.filter.urgent')} style={{ width: 130 }} value={user.urgent === undefined ? undefined : String(user.urgent)} onChange={(v) => set({ urgent: v === undefined ? undefined : v === 'true' })} options={[{ value: 'true', label: t('dispatch.urgent_only') }, { value: 'false', label: t('dispatch.not_urgent') }]} />

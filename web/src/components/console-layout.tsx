@@ -28,6 +28,20 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
       style={narrow ? { flex: 1, minWidth: 0 } : undefined}
     />
   );
+  // On a phone every screen is a visible link that wraps onto another line: antd's horizontal menu would hide
+  // the rest behind "…" and a grid worker would never find them.
+  const active = activeNavKey(path, items);
+  const links = (
+    <ul className="console-nav-links" aria-label={t('nav.menu')}>
+      {items.map((i) => (
+        <li key={i.key}>
+          <a href={i.path} aria-current={i.key === active ? 'page' : undefined} onClick={(e) => (e.preventDefault(), navigate(i.path))}>
+            {t(i.label)}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <a className="skip-link" href="#main">
@@ -41,7 +55,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
       )}
       <Layout>
         <Header style={{ background: '#fff', padding: '0 16px', display: 'flex', alignItems: 'center', gap: 12, borderBottom: '1px solid #e5e7eb', height: 'auto', minHeight: 56, flexWrap: narrow ? 'wrap' : 'nowrap' }}>
-          {narrow ? <nav style={{ flex: 1, minWidth: 0, order: 2, width: '100%' }}>{menu}</nav> : <div style={{ flex: 1 }} />}
+          {narrow ? <nav className="console-nav-narrow" style={{ flex: 1, minWidth: 0, order: 2, width: '100%' }}>{links}</nav> : <div style={{ flex: 1 }} />}
           <Space size="small" wrap style={{ order: 1, marginLeft: 'auto' }}>
             <UserOutlined aria-hidden />
             <Typography.Text strong data-testid="whoami">
@@ -49,7 +63,7 @@ export function ConsoleLayout({ children }: { children: ReactNode }) {
             </Typography.Text>
             {!narrow && me?.roles.map((r) => <Tag key={r}>{t(`role.${r}` as MessageKey)}</Tag>)}
             {can('case.read') && <NotificationBell />}
-            <Button size="small" icon={<GlobalOutlined aria-hidden />} aria-label={t('lang.switch_label')} onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
+            <Button size="small" icon={<GlobalOutlined aria-hidden />} aria-label={`${t('lang.switch')} · ${t('lang.switch_label')}`} onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
               {t('lang.switch')}
             </Button>
             <Button size="small" icon={<LogoutOutlined aria-hidden />} onClick={() => void logout()}>

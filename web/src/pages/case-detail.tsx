@@ -1,3 +1,4 @@
+import { districtOf, useAreaNames } from '../api/areas.ts';
 import { Alert, App, Button, Card, Col, Descriptions, Input, Modal, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Page } from '../api/client.ts';
@@ -45,6 +46,9 @@ export function CaseDetailPage({ code }: { code: string }) {
 
   const [grid, setGrid] = useState<AreaCollection | null>(null);
   const gridCode = c?.location.gridCode ?? null;
+  const areaNames = useAreaNames([gridCode], can('org.read'));
+  const gridArea = gridCode ? areaNames.get(gridCode) : undefined;
+  const districtName = areaNames.get(districtOf(gridArea) ?? '')?.name;
   useEffect(() => {
     if (!gridCode) return;
     api.get<AreaCollection>('/api/v1/geo/areas.geojson', { within: gridCode, level: 'grid' }).then(setGrid).catch(() => setGrid(null));
@@ -124,7 +128,15 @@ export function CaseDetailPage({ code }: { code: string }) {
                 )}
               </Descriptions.Item>
               <Descriptions.Item label={t('field.address')}>{c.location.address ?? '—'}</Descriptions.Item>
-              <Descriptions.Item label={t('field.grid')}>{c.location.gridCode ?? t('detail.not_located')}</Descriptions.Item>
+              <Descriptions.Item label={t('field.grid')}>
+                {c.location.gridCode ? (
+                  <span data-testid="grid-name" title={c.location.gridCode}>
+                    {[districtName, gridArea?.name ?? grid?.features[0]?.properties.name ?? c.location.gridCode].filter(Boolean).join(' · ')}
+                  </span>
+                ) : (
+                  t('detail.not_located')
+                )}
+              </Descriptions.Item>
               <Descriptions.Item label={t('field.department')}>{departmentName(departments, c.department.main, locale)}</Descriptions.Item>
               <Descriptions.Item label={t('field.co_departments')}>{c.department.co.map((d) => departmentName(departments, d, locale)).join('、') || '—'}</Descriptions.Item>
               <Descriptions.Item label={t('field.deadline')}>{formatDateTime(c.deadlines.dueAt, locale)}</Descriptions.Item>

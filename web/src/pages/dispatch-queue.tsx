@@ -1,15 +1,42 @@
 import { App, Badge, Button, Space, Tabs, Tooltip, Typography } from 'antd';
-import { useCallback, useRef, useState } from 'react';
-import { api } from '../api/client.ts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type Page } from '../api/client.ts';
+import { useCaseFeed } from '../api/live.ts';
 import { categoryName, useTaxonomy } from '../api/reference.ts';
 import type { CaseDetail, CaseSummary, TriageResult } from '../api/types.ts';
 import { CaseRowActions } from '../components/case-row-actions.tsx';
 import { CaseTable, type CaseFilter, type FilterKey } from '../components/case-table.tsx';
 import { useLocale } from '../i18n/locale.tsx';
+import { useSession } from '../auth/session.tsx';
 import { confidentCases, type TriageGuess } from '../lib/bulk.ts';
 import { CONFIDENT, formatPercent } from '../lib/format.ts';
 import { ObjectionNote } from '../components/objection-note.tsx';
 import { CaseActionModal } from '../components/case-action-modal.tsx';
+import { FileDispatchModal } from '../components/file-dispatch-modal.tsx';
+
+const caseQuery = (f: CaseFilter) => ({ state: f.state?.join(','), supervision: f.supervision });
+
+/** How many cases wait under each tab (one cheap count per tab, from the case counters), live. */
+function useTabCounts(reloadKey: number): Map<string, number> {
+  const [counts, setCounts] = useState<Map<string, number>>(new Map());
+  const [tick, setTick] = useState(0);
+  useCaseFeed(useCallback(() => setTick((n) => n + 1), []));
+  useEffect(() => {
+    let live = true;
+    void Promise.all(
+      tabs.filter((x) => x.key !== 'all').map((x) =>
+        api
+          .get<Page<CaseSummary>>('/api/v1/cases', { ...caseQuery(x.base), page: 1, pageSize: 1 })
+          .then((r) => [x.key, r.total] as const)
+          .catch(() => null),
+      ),
+    ).then((pairs) => live && setCounts(new Map(pairs.filter((p) => p !== null))));
+    return () => {
+      live = false;
+    };
+  }, [reloadKey, tick]);
+  return counts;
+}
 
 interface Tab {
   key: string;
@@ -34,6 +61,7 @@ const tabs: Tab[] = [
 export function DispatchQueuePage() {
   const { t, te, locale } = useLocale();
   const { message } = App.useApp();
+  const { can } = useSession();
   const taxonomy = useTaxonomy();
   const [tab, setTab] = useState('todo');
   const [guesses, setGuesses] = useState<Map<string, TriageGuess>>(new Map());
@@ -42,6 +70,8 @@ export function DispatchQueuePage() {
   const [bulkBusy, setBulkBusy] = useState(false);
   const [duplicates, setDuplicates] = useState<Map<string, TriageResult['duplicates']>>(new Map());
   const [merging, setMerging] = useState<{ row: CaseSummary; into: string } | null>(null);
+  const [filing, setFiling] = useState<CaseSummary | null>(null);
+  const counts = useTabCounts(reloadKey);
 
   // Triage each waiting case on the page once, to show its confidence and to know what bulk dispatch may take.
   const asked = useRef(new Set<string>());
@@ -130,30 +160,48 @@ export function DispatchQueuePage() {
           void message.success(t('action.done', { action: t('action.merge') }));
         }}
       />
+      <FileDispatchModal
+        row={filing}
+        guess={filing ? guesses.get(filing.code)?.code : undefined}
+        onClose={() => setFiling(null)}
+        onDone={(c) => {
+          setFiling(null);
+          setReloadKey((k) => k + 1);
+          void message.success(`${t('action.done', { action: t('action.file_dispatch') })} · ${c.code}`);
+        }}
+      />
       <Typography.Title level={2} className="page-title" style={{ fontSize: 20 }}>
         {t('dispatch.title')}
       </Typography.Title>
       <Tabs
         activeKey={tab}
         onChange={(k) => (setTab(k), setSelected([]))}
-        items={tabs.map((x) => ({ key: x.key, label: t(x.label) }))}
-        tabBarExtraContent={
-          tab === 'todo' && (
-            <Space>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('dispatch.bulk_hint', { p: formatPercent(CONFIDENT) })}
-              </Typography.Text>
-              <Button type="primary" disabled={confident.length === 0} loading={bulkBusy} onClick={() => void bulkDispatch()} data-testid="bulk-dispatch">
-                {t('dispatch.bulk', { n: confident.length })}
-              </Button>
-            </Space>
-          )
-        }
+        items={tabs.map((x) => ({
+          key: x.key,
+          label: (
+            <span data-testid={`tab-${x.key}`}>
+              {t(x.label)}
+              {counts.has(x.key) && <Badge count={counts.get(x.key)} showZero overflowCount={9999} color={x.key === 'red' ? '#a8071a' : x.key === 'yellow' ? '#ad6800' : '#0958d9'} style={{ marginInlineStart: 6 }} data-testid={`tab-count-${x.key}`} />}
+            </span>
+          ),
+        }))}
       />
+      {/* Outside the tab bar: a tablist may hold only tabs (screen readers announce it as one). */}
+      {tab === 'todo' && (
+        <Space style={{ marginBottom: 12, width: '100%', justifyContent: 'flex-end' }} wrap>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t('dispatch.bulk_hint', { p: formatPercent(CONFIDENT) })}
+          </Typography.Text>
+          <Button type="primary" disabled={confident.length === 0} loading={bulkBusy} onClick={() => void bulkDispatch()} data-testid="bulk-dispatch">
+            {t('dispatch.bulk', { n: confident.length })}
+          </Button>
+        </Space>
+      )}
       <CaseTable
         key={tab}
         label={t(current.label)}
-        base={current.base}
+        base={{ ...current.base, sort: 'urgent' }}
+        place
         filters={current.filters}
         selectable={tab === 'todo'}
         hide={tab === 'todo' ? ['department', 'deadline'] : []}
@@ -169,7 +217,16 @@ export function DispatchQueuePage() {
                 ? [{ title: t('field.hours'), key: 'hours', width: 110, render: (_: unknown, row: CaseSummary) => row.deadlines.pendingExtensionHours ?? '—' }]
                 : []
         }
-        actions={(row, reload) => <CaseRowActions row={row} primary={current.primary} onDone={reload} />}
+        actions={(row, reload) => (
+          <Space size={4} wrap>
+            {(row.state === 'received' || row.state === 'filed') && can('case.dispatch') && (
+              <Button size="small" type="primary" onClick={() => setFiling(row)} data-testid="row-file-dispatch">
+                {t('action.file_dispatch')}
+              </Button>
+            )}
+            <CaseRowActions row={row} primary={tab === 'todo' ? [] : current.primary} onDone={reload} />
+          </Space>
+        )}
       />
     </div>
   );

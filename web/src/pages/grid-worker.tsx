@@ -1,4 +1,6 @@
-import { Card, List, Space, Tabs, Tag, Typography } from 'antd';
+import { CheckSquareOutlined, DatabaseOutlined, EnvironmentOutlined, FormOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { Badge, Card, List, Space, Tag, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { openStates } from '../../../shared/cases/state-machine.ts';
 import { api, type Page } from '../api/client.ts';
@@ -14,6 +16,14 @@ import { MapView } from '../components/map-view.tsx';
 import { useLocale } from '../i18n/locale.tsx';
 import { boundsOf, type AreaCollection, type MapPoint } from '../lib/map-data.ts';
 import { Link, navigate } from '../router.tsx';
+
+const sections: { key: string; label: 'grid.tab.tasks' | 'grid.tab.map' | 'grid.tab.report' | 'fieldwork.tab' | 'grid.tab.data'; icon: ReactNode }[] = [
+  { key: 'tasks', label: 'grid.tab.tasks', icon: <CheckSquareOutlined /> },
+  { key: 'map', label: 'grid.tab.map', icon: <EnvironmentOutlined /> },
+  { key: 'report', label: 'grid.tab.report', icon: <FormOutlined /> },
+  { key: 'fieldwork', label: 'fieldwork.tab', icon: <ScheduleOutlined /> },
+  { key: 'data', label: 'grid.tab.data', icon: <DatabaseOutlined /> },
+];
 
 /** 网格员: one column, big targets, for a phone on patrol — my grid, my tasks, report, base data. */
 export function GridWorkerPage() {
@@ -66,7 +76,7 @@ export function GridWorkerPage() {
         </Typography.Paragraph>
         <Space direction="vertical" style={{ width: '100%' }}>
           <DeadlineClock compact deadline={{ dueAt: c.deadlines.dueAt, yellowAt: c.deadlines.yellowAt, pausedSince: c.deadlines.pausedSince, supervision: c.supervision }} />
-          <CaseRowActions row={c} primary={['check', 'rework']} onDone={loadCases} />
+          <CaseRowActions row={c} primary={['check', 'rework']} expand onDone={loadCases} />
         </Space>
       </Card>
     </List.Item>
@@ -77,37 +87,45 @@ export function GridWorkerPage() {
       <Typography.Title level={2} className="page-title" style={{ fontSize: 20 }}>
         {t('grid.title')} {grid?.features[0] && <Typography.Text type="secondary">· {grid.features.length === 1 ? grid.features[0].properties.name : scopeCode}</Typography.Text>}
       </Typography.Title>
-      <Tabs
-        activeKey={tab}
-        onChange={setTab}
-        centered
-        size="large"
-        items={[
-          {
-            key: 'tasks',
-            label: `${t('grid.tab.tasks')} (${toCheck.length})`,
-            children: (
-              <>
-                <Typography.Title level={3} style={{ fontSize: 16 }}>
-                  {t('grid.tasks_check')}
-                </Typography.Title>
-                <List dataSource={toCheck} renderItem={caseCard} locale={{ emptyText: t('case.empty') }} data-testid="grid-to-check" />
-                <Typography.Title level={3} style={{ fontSize: 16 }}>
-                  {t('grid.tasks_open')}
-                </Typography.Title>
-                <List dataSource={others} renderItem={caseCard} locale={{ emptyText: t('case.empty') }} />
-              </>
-            ),
-          },
-          {
-            key: 'map',
-            label: t('grid.tab.map'),
-            children: <MapView height="60vh" label={t('grid.tab.map')} areas={grid} bounds={bounds} points={points} onPointClick={(id) => id.startsWith('case:') && navigate(`/cases/${id.slice(5)}`)} />,
-          },
-          { key: 'report', label: t('grid.tab.report'), children: <GridReport bounds={bounds} onReported={() => (loadCases(), setTab('tasks'))} /> },
-          { key: 'fieldwork', label: t('fieldwork.tab'), children: <FieldworkTab /> }, { key: 'data', label: t('grid.tab.data'), children: <GridComponents gridCode={scopeCode && scopeCode.length === 15 ? scopeCode : null} /> },
-        ]}
-      />
+      {/* The phone's bottom tab bar: every section one thumb away, none hidden behind an overflow menu. */}
+      <section aria-label={t(sections.find((x) => x.key === tab)!.label)} style={{ paddingBottom: 76 }} data-testid="grid-panel">
+        {tab === 'tasks' && (
+          <>
+            <Typography.Title level={3} style={{ fontSize: 16 }}>
+              {t('grid.tasks_check')}
+            </Typography.Title>
+            <List dataSource={toCheck} renderItem={caseCard} locale={{ emptyText: t('case.empty') }} data-testid="grid-to-check" />
+            <Typography.Title level={3} style={{ fontSize: 16 }}>
+              {t('grid.tasks_open')}
+            </Typography.Title>
+            <List dataSource={others} renderItem={caseCard} locale={{ emptyText: t('case.empty') }} />
+          </>
+        )}
+        {tab === 'map' && <MapView height="60vh" label={t('grid.tab.map')} areas={grid} bounds={bounds} points={points} onPointClick={(id) => id.startsWith('case:') && navigate(`/cases/${id.slice(5)}`)} />}
+        {tab === 'report' && <GridReport bounds={bounds} onReported={() => (loadCases(), setTab('tasks'))} />}
+        {tab === 'fieldwork' && <FieldworkTab />}
+        {tab === 'data' && <GridComponents gridCode={scopeCode && scopeCode.length === 15 ? scopeCode : null} />}
+      </section>
+      <nav className="grid-tabbar" aria-label={t('grid.tabbar')} data-testid="grid-tabbar">
+        <div role="tablist" aria-label={t('grid.tabbar')}>
+          {sections.map((x) => (
+            <button
+              key={x.key}
+              type="button"
+              role="tab"
+              aria-selected={tab === x.key}
+              className={tab === x.key ? 'active' : undefined}
+              onClick={() => setTab(x.key)}
+              data-testid={`grid-tab-${x.key}`}
+            >
+              <span aria-hidden className="icon">
+                {x.key === 'tasks' ? <Badge count={toCheck.length} size="small" offset={[6, -2]}>{x.icon}</Badge> : x.icon}
+              </span>
+              <span className="label">{t(x.label)}</span>
+            </button>
+          ))}
+        </div>
+      </nav>
     </div>
   );
 }

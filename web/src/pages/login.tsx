@@ -42,7 +42,7 @@ export function LoginPage() {
             <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
               {t('app.name')}
             </Typography.Title>
-            <Button type="link" size="small" onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')} aria-label={t('lang.switch_label')}>
+            <Button type="link" size="small" onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')} aria-label={`${t('lang.switch')} · ${t('lang.switch_label')}`}>
               {t('lang.switch')}
             </Button>
           </div>

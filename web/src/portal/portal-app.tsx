@@ -58,7 +58,7 @@ export function PortalApp() {
                 <Switch checked={elder} onChange={setElder} aria-label={t('portal.elder_mode')} />
                 {t('portal.elder_mode')}
               </label>
-              <Button ghost onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')} aria-label={t('lang.switch_label')} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
+              <Button ghost onClick={() => setLocale(locale === 'zh-CN' ? 'en-US' : 'zh-CN')} aria-label={`${t('lang.switch')} · ${t('lang.switch_label')}`} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
                 {t('lang.switch')}
               </Button>
               <Link to="/portal/opendata" style={{ color: '#fff' }}>

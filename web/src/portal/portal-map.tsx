@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import { useCity, useTaxonomy } from '../api/reference.ts';
 import { MapView } from '../components/map-view.tsx';
+import { isMessageKey, type MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { Link, navigate } from '../router.tsx';
 
@@ -34,6 +35,7 @@ export function PortalMap() {
       .then((r) => setItems(r.items))
       .catch(setError);
   }, [category]);
+  const en = locale === 'en-US';
   const groups = [...new Map(taxonomy.categories.map((c) => [c.group, locale === 'en-US' ? c.group : c.groupZh])).entries()];
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -51,12 +53,12 @@ export function PortalMap() {
         renderItem={(i) => (
           <List.Item data-testid="map-report">
             <List.Item.Meta
-              title={<Link to={`/portal/track/${i.code}`}>{i.category?.name ?? i.code}</Link>}
+              title={<Link to={`/portal/track/${i.code}`}>{(i.category && (en ? taxonomy.categories.find((c) => c.code === i.category!.code)?.en : undefined)) ?? i.category?.name ?? i.code}</Link>}
               description={
                 <Space direction="vertical" size={4}>
                   <Typography.Text>{i.summary}</Typography.Text>
                   <Space wrap>
-                    <Tag color={stateColor(i.state)}>{i.stateName}</Tag>
+                    <Tag color={stateColor(i.state)}>{isMessageKey(`state.${i.state}`) ? t(`state.${i.state}` as MessageKey) : i.stateName}</Tag>
                     {i.photos.map((p) => (
                       <img key={p} src={`/api/v1/public/cases/${i.code}/photos/${p}`} alt={t('portal.photos')} width={64} height={64} style={{ objectFit: 'cover', borderRadius: 4 }} />
                     ))}

@@ -1,3 +1,4 @@
+import { CheckCircleFilled } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Form, Image, Input, Radio, Result, Space, Steps, Tabs, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, type ApiError } from '../api/client.ts';
@@ -51,6 +52,7 @@ export function PortalTrack({ code }: { code: string }) {
     );
   }
   if (!c) return <Card loading />;
+  const en = locale === 'en-US';
 
   const stateLabel = (s: string, fallback: string) => (isMessageKey(`state.${s}`) ? t(`state.${s}` as MessageKey) : fallback);
   return (
@@ -63,8 +65,8 @@ export function PortalTrack({ code }: { code: string }) {
           <Descriptions.Item label={t('portal.state')}>
             <strong data-testid="portal-state">{stateLabel(c.state, c.stateName)}</strong>
           </Descriptions.Item>
-          {c.category && <Descriptions.Item label={t('field.category')}>{c.category.name}</Descriptions.Item>}
-          {c.department && <Descriptions.Item label={t('portal.department')}>{c.department.name}</Descriptions.Item>}
+          {c.category && <Descriptions.Item label={t('field.category')}>{en ? c.category.nameEn : c.category.name}</Descriptions.Item>}
+          {c.department && <Descriptions.Item label={t('portal.department')}>{en ? c.department.nameEn : c.department.name}</Descriptions.Item>}
           <Descriptions.Item label={t('portal.created')}>{formatDateTime(c.createdAt, locale)}</Descriptions.Item>
           {c.expectedAt && !c.closedAt && <Descriptions.Item label={t('portal.expected')}>{formatDateTime(c.expectedAt, locale)}</Descriptions.Item>}
           {c.closedAt && <Descriptions.Item label={t('portal.closed')}>{formatDateTime(c.closedAt, locale)}</Descriptions.Item>}
@@ -99,7 +101,22 @@ export function PortalTrack({ code }: { code: string }) {
         </Card>
       )}
       <Card title={<h2 style={{ fontSize: '1em', margin: 0 }}>{t('portal.progress')}</h2>}>
-        <Steps direction="vertical" size="small" current={c.timeline.length - 1} items={c.timeline.map((e) => ({ title: isMessageKey(`action.${e.action}`) ? t(`action.${e.action}` as MessageKey) : e.stateName, description: `${stateLabel(e.state, e.stateName)} · ${formatDateTime(e.at, locale)}` }))} />
+        {/* Steps taken are done (✓); the last is where the case stands: done too once it is closed or rated. */}
+        <Steps
+          direction="vertical"
+          size="small"
+          data-testid="portal-steps"
+          current={c.timeline.length - 1}
+          items={c.timeline.map((e, i) => {
+            const finished = i < c.timeline.length - 1 || ['closed', 'rated', 'void', 'merged'].includes(c.state);
+            return {
+              status: finished ? ('finish' as const) : ('process' as const),
+              icon: finished ? <CheckCircleFilled aria-label={t('portal.step.done')} style={{ color: '#237804' }} /> : undefined,
+              title: isMessageKey(`action.${e.action}`) ? t(`action.${e.action}` as MessageKey) : e.stateName,
+              description: `${stateLabel(e.state, e.stateName)} · ${formatDateTime(e.at, locale)}${finished ? '' : ` · ${t('portal.step.current')}`}`,
+            };
+          })}
+        />
       </Card>
       <Card title={<h2 style={{ fontSize: '1em', margin: 0 }}>{t('portal.rate_title')}</h2>}>
         {c.rating ? (

@@ -1,0 +1,94 @@
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { mapReady, person, signIn, useStage } from './browser.ts';
+import { busyDay } from './busy-day.ts';
+
+/**
+ * axe-core over the main console and portal screens, in the real browser against the real server: any
+ * `serious` or `critical` violation fails, with the rule, the first offending elements and axe's help link.
+ */
+const axeSource: string = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+// A working city (cases waiting, dispatched, carded) so the screens are audited full, not empty.
+const stage = useStage((s) => busyDay(s.t, 16));
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: string[]; html: string; failureSummary?: string }[];
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Antd's motion settles before the audit (the live case feed keeps the network busy, so no 'networkidle').
+  await page.waitForTimeout(500);
+  // Evaluated over the DevTools protocol: the console's CSP (script-src 'self') rightly refuses inline scripts.
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
+  // A string, so the Node-side type check needs no DOM types; axe.run resolves to its results.
+  const violations = await page.evaluate<Violation[]>("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)");
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}) ${v.helpUrl}`);
+}
+
+async function audit(page: Page, screen: string, found: string[]) {
+  for (const v of await seriousViolations(page)) found.push(`${screen}: ${v}`);
+}
+
+describe('accessibility (axe)', () => {
+  it('finds no serious or critical violation on the console screens', async () => {
+    const found: string[] = [];
+    const visitor = await person(stage);
+    await visitor.page.goto('/login');
+    await visitor.page.getByLabel('用户名').waitFor();
+    await audit(visitor.page, 'login', found);
+
+    const leader = await person(stage);
+    await signIn(leader.page, 'leader');
+    await leader.page.locator('canvas').first().waitFor();
+    await audit(leader.page, 'operations', found);
+    await leader.page.goto('/map');
+    await mapReady(leader.page);
+    await audit(leader.page, 'map', found);
+
+    const dispatcher = await person(stage);
+    await signIn(dispatcher.page, 'dispatcher');
+    await dispatcher.page.locator('tr.ant-table-row').first().waitFor();
+    await audit(dispatcher.page, 'dispatch queue', found);
+    const code = await dispatcher.page.locator('tr.ant-table-row').first().getAttribute('data-row-key');
+    await dispatcher.page.goto(`/cases/${code}`);
+    await dispatcher.page.getByTestId('case-timeline').waitFor();
+    await audit(dispatcher.page, 'case detail', found);
+    await dispatcher.page.goto('/cases');
+    await dispatcher.page.locator('tr.ant-table-row').first().waitFor();
+    await audit(dispatcher.page, 'case list', found);
+    await dispatcher.page.goto('/registry');
+    await dispatcher.page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    await audit(dispatcher.page, 'registry', found);
+
+    const worker = await person(stage, { phone: true });
+    await signIn(worker.page, 'gridworker');
+    await worker.page.getByTestId('grid-tabbar').waitFor();
+    await audit(worker.page, 'grid worker (phone)', found);
+
+    expect(found).toEqual([]);
+  }, 180_000);
+
+  it('finds no serious or critical violation on the portal', async () => {
+    const found: string[] = [];
+    const citizen = await person(stage, { phone: true });
+    await citizen.page.goto('/portal');
+    await citizen.page.getByRole('button', { name: '我要反映' }).waitFor();
+    await audit(citizen.page, 'portal home', found);
+    await citizen.page.goto('/portal/report');
+    await citizen.page.getByLabel('问题描述').waitFor();
+    await audit(citizen.page, 'portal report', found);
+    const token = await stage.t.login('dispatcher');
+    const [first] = (await stage.t.call('GET', '/api/v1/cases?pageSize=1', { token })).json().items;
+    await citizen.page.goto(`/portal/track/${first.code}`);
+    await citizen.page.getByTestId('portal-state').waitFor();
+    await audit(citizen.page, 'portal track', found);
+    expect(found).toEqual([]);
+  }, 120_000);
+});
