@@ -1,5 +1,6 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
+import { getSetting } from '../../db/settings-store.ts';
 import { AppError, invalid, notFound } from '../../errors.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import type { Taxonomy } from '../../taxonomy/taxonomy.ts';
@@ -54,7 +55,8 @@ export function createAlarmService(
     if (!sink) return;
     const rule = alarm.rule_id ? await alarms.rule(db, alarm.rule_id) : undefined;
     const category = rule?.case_category;
-    if (!category) {
+    // 系统设置 brain.auto_case off: alarms wait for a dispatcher to link or open a case from the workbench
+    if (!category || (await getSetting(db, 'brain.auto_case')) === false) {
       await alarms.update(db, alarm.id, { case_link: 'none' });
       return;
     }
