@@ -9,11 +9,12 @@ import { evaluationMessages } from './messages/evaluation.ts';
 import { disputeMessages } from './messages/disputes.ts';
 import { participationMessages } from './messages/participation.ts';
 import { adminMessages } from './messages/admin.ts';
+import { deviceMessages } from './messages/devices.ts';
 
 export type Locale = 'zh-CN' | 'en-US';
 
 /** Every string the UI shows, as [中文, English]; a missing translation is a type error, not a blank. */
-export const messages = { ...commonMessages, ...errorMessages, ...caseMessages, ...registryMessages, ...portalMessages, ...datahallMessages, ...notifyMessages, ...evaluationMessages, ...disputeMessages, ...participationMessages, ...adminMessages } as const;
+export const messages = { ...commonMessages, ...errorMessages, ...caseMessages, ...registryMessages, ...portalMessages, ...datahallMessages, ...notifyMessages, ...evaluationMessages, ...disputeMessages, ...participationMessages, ...adminMessages, ...deviceMessages } as const;
 export type MessageKey = keyof typeof messages;
 
 export type Vars = Record<string, string | number>;
