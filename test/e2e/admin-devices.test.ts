@@ -57,7 +57,7 @@ describe('alarm workbench and devices screen', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('设备编号').fill('e2e-smoke-1');
     await dialog.getByLabel('类型').click();
-    await page.getByRole('option', { name: '烟感' }).click();
+    await page.locator('.ant-select-item-option', { hasText: '烟感' }).first().click();
     await dialog.getByLabel('名称').fill('浏览器登记的烟感');
     await dialog.getByLabel('经度').fill(String(demo.lon));
     await dialog.getByLabel('纬度').fill(String(demo.lat));

@@ -52,7 +52,7 @@ export function AdminAuditPage() {
         <Typography.Title level={3} style={{ margin: 0 }}>{t('auditview.title')}</Typography.Title>
         <ExportButton path="/api/v1/audit" query={filter} name="audit" />
       </Space>
-      <Form layout="inline" onFinish={search}>
+      <Form name="audit-filter" layout="inline" onFinish={search}>
         <Form.Item name="actor" label={t('auditview.actor')}><Input style={{ width: 130 }} /></Form.Item>
         <Form.Item name="action" label={t('auditview.action')}><Input style={{ width: 170 }} /></Form.Item>
         <Form.Item name="targetType" label={t('auditview.target_type')}><Input style={{ width: 130 }} /></Form.Item>

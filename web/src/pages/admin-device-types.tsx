@@ -142,7 +142,7 @@ export function AdminDeviceTypesPage() {
         <Table<Rule> rowKey="id" size="small" columns={ruleColumns} dataSource={rules} pagination={false} />
       </Card>
       <Modal width={720} open={editing !== null} title={editing === 'new' ? t('types.create') : t('types.edit')} okText={t('dev.common.save')} cancelText={t('dev.common.cancel')} onOk={() => void saveType()} onCancel={() => setEditing(null)}>
-        <Form form={form} layout="vertical">
+        <Form name="device-type" form={form} layout="vertical">
           <Space wrap>
             <Form.Item name="code" label={t('types.code')} rules={[{ required: true, pattern: /^[a-z][a-z0-9_]{1,31}$/ }]}>
               <Input disabled={editing !== 'new'} />
@@ -184,7 +184,7 @@ export function AdminDeviceTypesPage() {
         </Form>
       </Modal>
       <Modal open={ruleOpen} title={t('rules.create')} okText={t('dev.common.save')} cancelText={t('dev.common.cancel')} onOk={() => void saveRule()} onCancel={() => setRuleOpen(false)}>
-        <Form form={ruleForm} layout="vertical">
+        <Form name="alarm-rule" form={ruleForm} layout="vertical">
           <Form.Item name="name" label={t('rules.name')} rules={[{ required: true, whitespace: true }]}><Input maxLength={100} /></Form.Item>
           <Form.Item name="deviceType" label={t('devices.type')} rules={[{ required: true }]}>
             <Select options={types.map((ty) => ({ value: ty.code, label: locale === 'en-US' ? ty.en : ty.zh }))} />

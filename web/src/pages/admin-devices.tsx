@@ -134,7 +134,7 @@ export function AdminDevicesPage() {
           <Button type="primary" onClick={() => (form.resetFields(), form.setFieldsValue({ protocol: 'mqtt' }), setEditing({ mode: 'create' }))}>{t('devices.create')}</Button>
         </Space>
       </Space>
-      <Form layout="inline" onFinish={(v: typeof filter) => (setPage(1), setFilter({ q: v.q || undefined, type: v.type, online: v.online }))}>
+      <Form name="device-filter" layout="inline" onFinish={(v: typeof filter) => (setPage(1), setFilter({ q: v.q || undefined, type: v.type, online: v.online }))}>
         <Form.Item name="q" label={t('devices.search')}>
           <Input style={{ width: 180 }} />
         </Form.Item>
@@ -171,7 +171,7 @@ export function AdminDevicesPage() {
         </Space>
       </Card>
       <Modal open={editing !== null} title={editing?.mode === 'create' ? t('devices.create') : t('devices.edit')} okText={t('dev.common.save')} cancelText={t('dev.common.cancel')} onOk={() => void save()} onCancel={() => setEditing(null)}>
-        <Form form={form} layout="vertical">
+        <Form name="device-edit" form={form} layout="vertical">
           {editing?.mode === 'create' && (
             <>
               <Form.Item name="id" label={t('devices.id')} rules={[{ required: true, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/ }]}>

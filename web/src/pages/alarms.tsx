@@ -38,7 +38,8 @@ export function AlarmsPage() {
   const [clearing, setClearing] = useState<Alarm | null>(null);
   const [toCase, setToCase] = useState<Alarm | null>(null);
   const [live, setLive] = useState(false);
-  const [form] = Form.useForm<{ reason?: string; caseCode?: string; category?: string }>();
+  const [clearForm] = Form.useForm<{ reason?: string }>();
+  const [caseForm] = Form.useForm<{ caseCode?: string; category?: string }>();
   const manage = can('alarm.manage');
 
   const load = useCallback(
@@ -91,8 +92,8 @@ export function AlarmsPage() {
                 {t('alarms.acknowledge')}
               </Button>
             )}
-            {a.status !== 'cleared' && <Button size="small" onClick={() => (form.resetFields(), setClearing(a))}>{t('alarms.clear')}</Button>}
-            {!a.case.code && a.case.link !== 'pending' && can('case.create') && <Button size="small" onClick={() => (form.resetFields(), setToCase(a))}>{t('alarms.to_case')}</Button>}
+            {a.status !== 'cleared' && <Button size="small" onClick={() => (clearForm.resetFields(), setClearing(a))}>{t('alarms.clear')}</Button>}
+            {!a.case.code && a.case.link !== 'pending' && can('case.create') && <Button size="small" onClick={() => (caseForm.resetFields(), setToCase(a))}>{t('alarms.to_case')}</Button>}
           </Space>
         ),
     },
@@ -111,7 +112,7 @@ export function AlarmsPage() {
         </Typography.Title>
         <ExportButton path="/api/v1/alarms" query={filter} name="alarms" />
       </Space>
-      <Form layout="inline" onFinish={(v: typeof filter) => (setPage(1), setFilter({ ...v, type: v.type || undefined, area: v.area || undefined }))} initialValues={filter}>
+      <Form name="alarm-filter" layout="inline" onFinish={(v: typeof filter) => (setPage(1), setFilter({ ...v, type: v.type || undefined, area: v.area || undefined }))} initialValues={filter}>
         <Form.Item name="status" label={t('alarms.status')}>
           <Select style={{ width: 200 }} allowClear options={statusOptions} />
         </Form.Item>
@@ -141,14 +142,14 @@ export function AlarmsPage() {
         cancelText={t('dev.common.cancel')}
         onCancel={() => setClearing(null)}
         onOk={() =>
-          form.validateFields(['reason']).then((v) => {
+          clearForm.validateFields().then((v) => {
             const a = clearing!;
             setClearing(null);
             void act(api.post(`/api/v1/alarms/${a.id}/clear`, { reason: v.reason }), 'alarms.cleared');
           })
         }
       >
-        <Form form={form} layout="vertical">
+        <Form name="alarm-clear" form={clearForm} layout="vertical">
           <Form.Item name="reason" label={t('alarms.clear_reason')} rules={[{ required: true, whitespace: true }]}>
             <Input.TextArea rows={2} maxLength={500} />
           </Form.Item>
@@ -161,14 +162,14 @@ export function AlarmsPage() {
         cancelText={t('dev.common.cancel')}
         onCancel={() => setToCase(null)}
         onOk={() =>
-          form.validateFields(['caseCode', 'category']).then((v) => {
+          caseForm.validateFields().then((v) => {
             const a = toCase!;
             setToCase(null);
             void act(api.post(`/api/v1/alarms/${a.id}/case`, { caseCode: v.caseCode || undefined, category: v.category || undefined }), 'alarms.linked');
           })
         }
       >
-        <Form form={form} layout="vertical">
+        <Form name="alarm-case" form={caseForm} layout="vertical">
           <Form.Item name="caseCode" label={t('alarms.case_code')} rules={[{ pattern: /^[0-9]{13}$/ }]}>
             <Input maxLength={13} />
           </Form.Item>
