@@ -5,8 +5,6 @@ import { z } from 'zod';
  * settings table (mode, version counters, the calendar's schedule) is shown read-only or has its own screen.
  */
 export const editableSettings = {
-  /** the console's title bar and exported file headers */
-  'site.name': { schema: z.string().trim().min(1).max(40), default: 'CivicGrid 城市网格化治理平台' },
   /** a raised alarm whose rule names a category opens a case by itself (告警自动转工单); off = dispatchers decide */
   'brain.auto_case': { schema: z.boolean(), default: true },
 } as const;

@@ -120,7 +120,6 @@ export const deviceMessages = {
   'settings.value': ['值', 'Value'],
   'settings.updated': ['更新时间', 'Updated'],
   'settings.readonly': ['只读', 'Read-only'],
-  'settings.site.name': ['平台名称', 'Platform name'],
   'settings.brain.auto_case': ['告警自动转工单', 'Alarms open cases automatically'],
   // audit
   'auditview.title': ['审计日志', 'Audit trail'],
