@@ -125,6 +125,11 @@ export function AdminDevicesPage() {
 
   const points = (data?.items ?? []).filter((d) => d.lon !== null && d.lat !== null).map((d) => ({ id: d.id, lon: d.lon!, lat: d.lat!, color: !d.enabled ? '#8c8c8c' : d.online ? '#389e0d' : '#cf1322' }));
 
+  // fit the map to the devices on this page
+  const bounds: [number, number, number, number] | null = points.length
+    ? [Math.min(...points.map((p) => p.lon)), Math.min(...points.map((p) => p.lat)), Math.max(...points.map((p) => p.lon)), Math.max(...points.map((p) => p.lat))]
+    : null;
+
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }}>
@@ -147,8 +152,6 @@ export function AdminDevicesPage() {
         <Button htmlType="submit">{t('dev.common.search')}</Button>
       </Form>
       {error !== null && <Alert type="error" showIcon message={te(error)} />}
-      <MapView height={300} points={points} label={t('devices.map')} />
-      <Table<Device> rowKey="id" size="small" columns={columns} dataSource={data?.items ?? []} pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }} />
       <Card title={t('devices.import')}>
         <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Text type="secondary">{t('devices.import_hint')}</Typography.Text>
@@ -170,6 +173,8 @@ export function AdminDevicesPage() {
           )}
         </Space>
       </Card>
+      <MapView height={300} points={points} bounds={bounds} label={t('devices.map')} />
+      <Table<Device> rowKey="id" size="small" columns={columns} dataSource={data?.items ?? []} pagination={{ current: page, pageSize: 50, total: data?.total ?? 0, onChange: setPage, showSizeChanger: false }} />
       <Modal open={editing !== null} title={editing?.mode === 'create' ? t('devices.create') : t('devices.edit')} okText={t('dev.common.save')} cancelText={t('dev.common.cancel')} onOk={() => void save()} onCancel={() => setEditing(null)}>
         <Form name="device-edit" form={form} layout="vertical">
           {editing?.mode === 'create' && (
