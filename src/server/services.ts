@@ -127,7 +127,7 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   // ---- issue #18: 系统设置 (editable keys of shared/settings.ts)
   const settings = createSettingsService(deps);
 
-  return { settings, auth, org, calendar, taxonomy: taxonomyVersions, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes, participation };
+  return { auth, org, calendar, taxonomy: taxonomyVersions, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes, participation, settings };
 }
 
 export type Services = ReturnType<typeof createServices>;
