@@ -84,6 +84,11 @@ export const permissionTable = {
   'fieldwork.read': ['admin', 'leader', 'dispatcher', 'gridworker'],
   /** 协商议事: run participation spaces, consultations and proposals of one's own area; verify residents in person */
   'participation.organise': ['admin', 'gridworker'],
+  // ---- issue #18 devices/admin screens
+  /** 感知设备类型: define device types, their metrics, units and valid ranges */
+  'devicetype.manage': ['admin'],
+  /** 系统设置 deployment settings an admin may change in the browser */
+  'settings.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

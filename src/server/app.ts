@@ -34,6 +34,7 @@ import { datahallRoutes } from './datahall/routes.ts';
 import { openDataRoutes } from './opendata/routes.ts';
 import { registerNotify } from './notify/register.ts';
 import { evaluationRoutes } from './evaluation/routes.ts';
+import { settingsRoutes } from './settings/routes.ts';
 import { createEvaluationService } from './evaluation/service.ts';
 
 export interface AppOptions {
@@ -170,6 +171,7 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   await app.register(evaluationRoutes(services.evaluation, cases.present)); // 综合评价: indicators, schemes, scores, trends, drill-down
   await registerDisputes(app, services.disputes); // 矛盾纠纷 register, 风险预警 warnings, grid field work (巡查/走访/排查)
   await registerParticipation(app, services.participation); // 协商议事: residents, consultations, polls, proposals, results
+  await app.register(settingsRoutes(services.settings)); // 系统设置 (issue #18)
   // the console's catch-all (index.html for client routes) must stay the last registration
   await app.register(webRoutes(deps, { cases })); // console + citizen portal (its public report files through `cases.intake`)
 

@@ -35,6 +35,7 @@ import type { BlobStore } from './storage/blob-store.ts';
 import { blobStoreFor } from './storage/from-config.ts';
 import { createTaxonomyService } from './taxonomy/service.ts';
 import type { Taxonomy } from './taxonomy/taxonomy.ts';
+import { createSettingsService } from './settings/service.ts';
 import { createTriageService } from './triage/service.ts';
 
 export interface ServiceOptions {
@@ -123,7 +124,10 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   // codes by SMS through notify's outbox when a gateway is configured; otherwise participation's demo outbox
   const participation = createParticipation(deps, cases, notify.notify.channels.sms ? { sendCode: notify.notify.sendResidentCode } : {});
 
-  return { auth, org, calendar, taxonomy: taxonomyVersions, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes, participation };
+  // ---- issue #18: 系统设置 (editable keys of shared/settings.ts)
+  const settings = createSettingsService(deps);
+
+  return { auth, org, calendar, taxonomy: taxonomyVersions, geo, dispatch, blobs, bus, notifications, triage, registry, cases, open311Keys, open311, brain, datahall, notify, evaluation, disputes, participation, settings };
 }
 
 export type Services = ReturnType<typeof createServices>;

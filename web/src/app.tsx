@@ -41,6 +41,13 @@ const CallbacksPage = lazy(() => import('./pages/callbacks.tsx').then((m) => ({ 
 const EvaluationPage = lazy(() => import('./pages/evaluation.tsx').then((m) => ({ default: m.EvaluationPage })));
 const BigScreenPage = lazy(() => import('./pages/evaluation-screen.tsx').then((m) => ({ default: m.BigScreenPage })));
 const ParticipationConsolePage = lazy(() => import('./pages/participation-console.tsx').then((m) => ({ default: m.ParticipationConsolePage })));
+// ---- issue #18: alarm workbench and admin screens
+const AlarmsPage = lazy(() => import('./pages/alarms.tsx').then((m) => ({ default: m.AlarmsPage })));
+const AdminDevicesPage = lazy(() => import('./pages/admin-devices.tsx').then((m) => ({ default: m.AdminDevicesPage })));
+const AdminDeviceTypesPage = lazy(() => import('./pages/admin-device-types.tsx').then((m) => ({ default: m.AdminDeviceTypesPage })));
+const AdminKeysPage = lazy(() => import('./pages/admin-keys.tsx').then((m) => ({ default: m.AdminKeysPage })));
+const AdminSettingsPage = lazy(() => import('./pages/admin-settings.tsx').then((m) => ({ default: m.AdminSettingsPage })));
+const AdminAuditPage = lazy(() => import('./pages/admin-audit.tsx').then((m) => ({ default: m.AdminAuditPage })));
 const PortalApp = lazy(() => import('./portal/portal-app.tsx').then((m) => ({ default: m.PortalApp })));
 
 interface ConsoleRoute {
@@ -76,6 +83,13 @@ const consoleRoutes: ConsoleRoute[] = [
   { pattern: '/disputes/:code', nav: 'disputes', render: (p) => <DisputeDetailPage code={p.code!} /> },
   { pattern: '/warnings', nav: 'warnings', render: () => <WarningsPage /> },
   { pattern: '/participation', nav: 'participation', render: () => <ParticipationConsolePage /> },
+  // ---- issue #18
+  { pattern: '/alarms', nav: 'alarms', render: () => <AlarmsPage /> },
+  { pattern: '/admin/devices', nav: 'admin_devices', render: () => <AdminDevicesPage /> },
+  { pattern: '/admin/device-types', nav: 'admin_device_types', render: () => <AdminDeviceTypesPage /> },
+  { pattern: '/admin/keys', nav: 'admin_keys', render: () => <AdminKeysPage /> },
+  { pattern: '/admin/settings', nav: 'admin_settings', render: () => <AdminSettingsPage /> },
+  { pattern: '/admin/audit', nav: 'admin_audit', render: () => <AdminAuditPage /> },
 ];
 
 function Console() {

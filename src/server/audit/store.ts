@@ -175,8 +175,10 @@ export function createAuditStore() {
       return db.selectFrom('audit_log').select(['seq', 'at']).where('chain_pos', 'is', null).where('at', '<', before).orderBy('seq').limit(1).executeTakeFirst();
     },
 
-    async page(db: Db, filter: { targetType?: string; targetId?: string; actor?: string; action?: string }, page: number, pageSize: number) {
+    async page(db: Db, filter: { targetType?: string; targetId?: string; actor?: string; action?: string; from?: Date; to?: Date }, page: number, pageSize: number) {
       let q = db.selectFrom('audit_log');
+      if (filter.from) q = q.where('at', '>=', filter.from);
+      if (filter.to) q = q.where('at', '<', filter.to);
       if (filter.targetType) q = q.where('target_type', '=', filter.targetType);
       if (filter.targetId) q = q.where('target_id', '=', filter.targetId);
       if (filter.actor) q = q.where('actor', '=', filter.actor);

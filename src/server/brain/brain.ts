@@ -17,6 +17,9 @@ import { CredentialCache, verifyDeviceSecret } from './devices/credentials.ts';
 import { createDashboardService } from './dashboard-service.ts';
 import { createDeviceService } from './devices/service.ts';
 import { createDeviceStore } from './devices/store.ts';
+import { DeviceTypeCatalog } from './devices/type-catalog.ts';
+import { createDeviceTypeService } from './devices/type-service.ts';
+import { createDeviceTypeStore } from './devices/type-store.ts';
 import { BrainEvents } from './events.ts';
 import { createStorageJobs } from './jobs.ts';
 import { createPipeline, type PipelineOptions } from './ingest/queue.ts';
@@ -52,6 +55,8 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
   const engine = new RuleEngine(config.TZ_OFFSET_MINUTES);
   const events = new BrainEvents();
   const credentialCache = new CredentialCache();
+  const typeCatalog = new DeviceTypeCatalog();
+  const types = createDeviceTypeService(deps, { store: createDeviceTypeStore(), catalog: typeCatalog });
   const { org } = opts;
   let cityPath: string | null = null;
   async function city(): Promise<string> {
@@ -62,11 +67,11 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
   }
 
   let sink: AlarmCaseSink | null = opts.cases ? caseSinkFromService(deps, opts.cases, caseReads, city) : null;
-  const alarmService = createAlarmService(deps, { alarms, devices, events, engine, pipeline: () => pipeline, taxonomy: opts.taxonomy, sink: () => sink });
-  const pipeline = createPipeline(deps, { devices, readings, alarms, engine, events, hooks: alarmService }, opts.pipeline);
-  const deviceService = createDeviceService(deps, { devices, pipeline: () => pipeline, credentialCache, geo: opts.geo });
-  const rules = createRuleService(deps, { alarms, devices, engine, taxonomy: opts.taxonomy });
-  const dashboard = createDashboardService(deps, { alarms, devices, cases: caseReads });
+  const alarmService = createAlarmService(deps, { alarms, devices, events, engine, pipeline: () => pipeline, taxonomy: opts.taxonomy, sink: () => sink, types: typeCatalog });
+  const pipeline = createPipeline(deps, { devices, readings, alarms, engine, events, hooks: alarmService, metricSpec: typeCatalog.metricSpec }, opts.pipeline);
+  const deviceService = createDeviceService(deps, { devices, pipeline: () => pipeline, credentialCache, geo: opts.geo, types: typeCatalog });
+  const rules = createRuleService(deps, { alarms, devices, engine, taxonomy: opts.taxonomy, types: typeCatalog });
+  const dashboard = createDashboardService(deps, { alarms, devices, cases: caseReads, types: typeCatalog });
   const storage = createStorageJobs(deps, readings);
 
   let broker: RunningBroker | null = null;
@@ -138,6 +143,9 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
     engine,
     events,
     devices: deviceService,
+    /** 感知设备类型: CRUD over device_types; `typeCatalog` is this node's in-memory copy ingest reads */
+    types,
+    typeCatalog,
     alarms: alarmService,
     rules,
     dashboard,
@@ -151,6 +159,7 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
     },
 
     async load() {
+      await types.load();
       await pipeline.load();
       pipeline.start();
     },
@@ -227,6 +236,7 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
         if (sweeping) return;
         sweeping = sweep()
           .then(() => rules.reload())
+          .then(() => types.reload())
           .catch((err) => logger.error({ err }, 'brain sweep failed'))
           .finally(() => (sweeping = null));
       }, periodMs);
@@ -241,6 +251,7 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
       await this.stopBroker();
       await pipeline.close();
       await alarmService.idle();
+      await types.close();
     },
   };
 }

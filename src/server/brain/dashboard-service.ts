@@ -5,7 +5,7 @@ import type { Deps } from '../context.ts';
 import type { AlarmStore } from './alarms/store.ts';
 import type { BrainCaseReads } from './alarms/case-store.ts';
 import type { DeviceStore } from './devices/store.ts';
-import { deviceTypes } from './devices/types.ts';
+import type { DeviceTypeCatalog } from './devices/type-catalog.ts';
 
 /** A device heard from within this many of its report intervals counts as online (设备在线). */
 export const ONLINE_INTERVALS = 3;
@@ -13,7 +13,7 @@ export const ONLINE_INTERVALS = 3;
 export const windowMs = (w: string) => Number(w.slice(0, -1)) * (w.endsWith('d') ? 86_400_000 : 3_600_000);
 
 /** 城市运行体征: the operations dashboard's KPIs and the H3 hotspot map, both within the viewer's scope. */
-export function createDashboardService(deps: Deps, parts: { alarms: AlarmStore; devices: DeviceStore; cases: BrainCaseReads }) {
+export function createDashboardService(deps: Deps, parts: { alarms: AlarmStore; devices: DeviceStore; cases: BrainCaseReads; types: DeviceTypeCatalog }) {
   // read-only: a replica when one is configured (seconds of lag are fine on a dashboard)
   const { readDb: db, clock } = deps;
 
@@ -22,9 +22,10 @@ export function createDashboardService(deps: Deps, parts: { alarms: AlarmStore; 
       assertCan(actor, 'dashboard.read');
       const now = clock.now();
       // Online cut-off per type: its report interval × 3; one query per distinct interval keeps it simple.
-      const intervals = [...new Set(Object.values(deviceTypes).map((t) => t.intervalS))];
+      const types = parts.types.all();
+      const intervals = [...new Set(types.map((t) => t.intervalS))];
       const perInterval = await Promise.all(intervals.map((s) => parts.devices.onlineCounts(db, actor.scopePath, new Date(now.getTime() - ONLINE_INTERVALS * s * 1000))));
-      const byType = Object.values(deviceTypes).map((t) => {
+      const byType = types.map((t) => {
         const row = perInterval[intervals.indexOf(t.intervalS)]!.find((r) => r.type === t.code);
         return { type: t.code, name: t.zh, total: row?.total ?? 0, online: row?.online ?? 0 };
       });

@@ -1,15 +1,15 @@
 import type { z } from 'zod';
 import type { AlarmRow, RuleRow } from './alarms/store.ts';
 import type { DeviceView } from './devices/store.ts';
-import { deviceTypes } from './devices/types.ts';
 import { ONLINE_INTERVALS } from './dashboard-service.ts';
 import type { alarm, device, rule } from './schema.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 // Presenters decide what leaves the API: never a password or token hash, never the ltree scope path.
-export const presentDevice = (d: DeviceView, now: Date): z.infer<typeof device> => {
-  const interval = (deviceTypes[d.type]?.intervalS ?? 300) * 1000 * ONLINE_INTERVALS;
+/** `intervalS`: the device type's report interval (from the type catalog); online = heard from within 3 of them. */
+export const presentDevice = (d: DeviceView, now: Date, intervalS: number): z.infer<typeof device> => {
+  const interval = intervalS * 1000 * ONLINE_INTERVALS;
   return {
     id: d.id,
     name: d.name,

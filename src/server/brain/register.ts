@@ -3,6 +3,7 @@ import type { AuthService } from '../auth/service.ts';
 import { alarmRoutes } from './alarms/routes.ts';
 import type { Brain } from './brain.ts';
 import { deviceRoutes } from './devices/routes.ts';
+import { deviceTypeRoutes } from './devices/type-routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,6 +21,7 @@ export async function registerBrain(app: FastifyInstance, brain: Brain, auth: Au
   await brain.load();
   app.decorate('brain', brain);
   app.addHook('onClose', () => brain.close());
+  await app.register(deviceTypeRoutes(brain));
   await app.register(deviceRoutes(brain));
   await app.register(alarmRoutes(brain, auth));
   return brain;

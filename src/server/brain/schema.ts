@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { pageQuery } from '../../../shared/paging.ts';
-import { deviceTypeCodes } from './devices/types.ts';
 import type { Condition } from './rules/engine.ts';
 
 export const deviceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, 'device ids are 2-64 characters: letters, digits, . _ -');
 const departmentCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/);
+/** a device type's code; which codes exist is data (device_types), checked by the services */
+export const deviceTypeCode = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'type codes are 2-32 characters: a-z, digits, _');
 const lon = z.number().min(-180).max(180);
 const lat = z.number().min(-90).max(90);
 
 export const newDevice = z.object({
   id: deviceId,
   name: z.string().trim().min(1).max(100),
-  type: z.enum(deviceTypeCodes),
+  type: deviceTypeCode,
   lon,
   lat,
   ownerDepartment: departmentCode.nullable().optional(),
@@ -36,7 +37,7 @@ export const devicePatch = z
   .refine((p) => Object.keys(p).length > 0, 'send at least one field to change');
 
 export const deviceQuery = pageQuery.extend({
-  type: z.enum(deviceTypeCodes).optional(),
+  type: deviceTypeCode.optional(),
   grid: z.string().regex(/^[0-9]{15}$/).optional(),
   q: z.string().trim().min(1).max(50).optional(),
   online: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
@@ -81,7 +82,13 @@ export const alarmQuery = pageQuery.extend({
     .optional(),
   severity: severity.optional(),
   type: z.string().max(64).optional(),
+  /** an area code (district … grid): alarms inside it */
+  area: z.string().regex(/^[0-9]{2,15}$/).optional(),
 });
+
+export const alarmCaseBody = z
+  .object({ caseCode: z.string().regex(/^[0-9]{13}$/).optional(), category: z.string().regex(/^[0-9]{4}$/).optional() })
+  .refine((b) => !(b.caseCode && b.category), 'give caseCode (link an open case) or category (open a new one), not both');
 
 export const alarm = z.object({
   id: z.string(),
@@ -125,7 +132,7 @@ const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'HH:MM');
 
 export const ruleBody = z.object({
   name: z.string().trim().min(1).max(100),
-  deviceType: z.enum(deviceTypeCodes).nullable().optional(),
+  deviceType: deviceTypeCode.nullable().optional(),
   deviceId: deviceId.nullable().optional(),
   alarmType: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/),
   severity,
@@ -156,4 +163,27 @@ export const historyQuery = z.object({
 export const hotspotQuery = z.object({
   window: z.string().regex(/^[0-9]{1,4}[hd]$/, 'window is like 24h or 7d').default('24h'),
   res: z.coerce.number().int().min(5).max(9).default(8),
+});
+
+const metricSpecBody = z.object({ unit: z.string().trim().max(20), min: z.number(), max: z.number() });
+
+/** 感知设备类型 as an admin edits it: metrics with unit and valid range, the report interval, a healthy band per metric. */
+export const deviceTypeBody = z.object({
+  zh: z.string().trim().min(1).max(100),
+  en: z.string().trim().min(1).max(100),
+  intervalS: z.number().int().min(1).max(86_400),
+  metrics: z.record(metric, metricSpecBody).refine((m) => Object.keys(m).length >= 1 && Object.keys(m).length <= 32, 'declare 1 to 32 metrics'),
+  normal: z.record(metric, z.tuple([z.number(), z.number()])).default({}),
+});
+export const newDeviceType = deviceTypeBody.extend({ code: deviceTypeCode });
+
+export const deviceTypeView = z.object({
+  code: z.string(),
+  zh: z.string(),
+  en: z.string(),
+  intervalS: z.number(),
+  metrics: z.record(z.string(), z.object({ unit: z.string(), min: z.number(), max: z.number() })),
+  normal: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
 });

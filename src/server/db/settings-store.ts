@@ -31,3 +31,8 @@ export async function putSetting(db: Db, key: string, value: unknown, at: Date):
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: at }))
     .execute();
 }
+
+/** Every stored setting (a handful of rows), for the admin's settings screen. */
+export async function listSettings(db: Db): Promise<{ key: string; value: unknown; updated_at: Date }[]> {
+  return db.selectFrom('settings').selectAll().orderBy('key').execute();
+}

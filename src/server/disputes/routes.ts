@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors, paged } from '../../../shared/paging.ts';
-import { registerWorkbook } from './export.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { exportFormat, exportProduces, sendExport, type ExportFormat } from '../http/export.ts';
+import { disputeExportColumns, presentDisputeExport } from './export.ts';
 import { presentDispute, presentDisputeDetail } from './presenters.ts';
-import { disputeDetail, disputeFilter, disputeQuery, disputeSummary, dueFollowup, followupBody, newDispute, outcomeBody, reopenBody, sessionBody } from './schema.ts';
+import { disputeDetail, disputeFilter, type DisputeFilter, disputeQuery, disputeSummary, dueFollowup, followupBody, newDispute, outcomeBody, reopenBody, sessionBody } from './schema.ts';
 import type { DisputeService } from './service.ts';
 
 const byCode = z.object({ code: z.string().regex(/^[0-9]{13}$/) });
-const EXPORT_MAX_ROWS = 10_000;
 
 export const disputeRoutes =
   (disputes: DisputeService): FastifyPluginAsyncZod =>
@@ -19,20 +20,26 @@ export const disputeRoutes =
       reply.status(201).send(presentDisputeDetail(await disputes.create(requireActor(req), req.body))),
     );
 
-    app.get('/api/v1/disputes', { schema: { tags, summary: 'Dispute register (台账) in my scope', querystring: disputeQuery, response: { 200: paged(disputeSummary), ...errors(400, 401, 403) } } }, async (req) => {
-      const { page, pageSize, ...filter } = req.query;
-      const result = await disputes.list(requireActor(req), filter, page, pageSize);
-      return { ...result, items: result.items.map(presentDispute) };
-    });
+    const exportRegister = async (req: FastifyRequest, reply: FastifyReply, format: ExportFormat, filter: DisputeFilter) => {
+      const actor = requireActor(req);
+      return sendExport(req, reply, { format, name: 'disputes', columns: disputeExportColumns, fetchPage: (p, size) => disputes.list(actor, filter, p, size), present: presentDisputeExport(await disputes.areaNames()) });
+    };
 
-    app.get('/api/v1/disputes/export.xlsx', { schema: { tags, summary: 'The filtered register as an XLSX workbook', querystring: disputeFilter, response: { ...errors(400, 401, 403) } } }, async (req, reply) => {
-      const { items } = await disputes.list(requireActor(req), req.query, 1, EXPORT_MAX_ROWS);
-      const bytes = await registerWorkbook(items, await disputes.areaNames());
-      return reply
-        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', 'attachment; filename="disputes.xlsx"')
-        .send(bytes as never);
-    });
+    app.get(
+      '/api/v1/disputes',
+      { schema: { tags, summary: 'Dispute register (台账) in my scope; ?format=csv|xlsx exports every matching row', querystring: disputeQuery.extend({ format: exportFormat }), produces: exportProduces, response: { 200: paged(disputeSummary), ...errors(400, 401, 403) } } },
+      async (req, reply) => {
+        const { page, pageSize, format, ...filter } = req.query;
+        if (format === 'csv' || format === 'xlsx') return exportRegister(req, reply, format, filter);
+        const result = await disputes.list(requireActor(req), filter, page, pageSize);
+        return { ...result, items: result.items.map(presentDispute) };
+      },
+    );
+
+    // kept for links already handed out: the same file as ?format=xlsx
+    app.get('/api/v1/disputes/export.xlsx', { schema: { tags, summary: 'The filtered register as an XLSX workbook (same as ?format=xlsx)', querystring: disputeFilter, produces: exportProduces, response: { ...errors(400, 401, 403) } } }, async (req, reply) =>
+      exportRegister(req, reply, 'xlsx', req.query),
+    );
 
     app.get('/api/v1/disputes/followups/due', { schema: { tags, summary: '回访 due within the next days, and those overdue', querystring: z.object({ days: z.coerce.number().int().min(0).max(90).default(7) }), response: { 200: z.array(dueFollowup), ...errors(400, 401, 403) } } }, async (req) =>
       disputes.dueFollowups(requireActor(req), req.query.days),

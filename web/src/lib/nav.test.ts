@@ -8,11 +8,13 @@ const menuOf = (role: string) => visibleNav(permissionsOf([role])).map((i) => i.
 describe('role-aware navigation', () => {
   it('gives each role the screens its permissions reach, and no others', () => {
     expect(menuOf('clerk')).toEqual(['intake', 'cases', 'map', 'registry', 'datahall', 'datahall_sharing', 'callbacks', 'disputes']);
-    expect(menuOf('dispatcher')).toEqual(['intake', 'dispatch', 'cases', 'map', 'operations', 'evaluation', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'warnings']);
+    expect(menuOf('dispatcher')).toEqual(['intake', 'dispatch', 'cases', 'map', 'operations', 'evaluation', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'warnings', 'alarms']);
     expect(menuOf('handler')).toEqual(['workbench', 'cases', 'map', 'datahall', 'datahall_sharing']);
     expect(menuOf('gridworker')).toEqual(['grid', 'cases', 'map', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'participation']);
-    expect(menuOf('leader')).toEqual(['cases', 'map', 'operations', 'evaluation', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'warnings']);
-    expect(menuOf('dataadmin')).toEqual(['map', 'registry', 'import', 'datahall', 'datahall_sharing']);
+    expect(menuOf('leader')).toEqual(['cases', 'map', 'operations', 'evaluation', 'registry', 'datahall', 'datahall_sharing', 'disputes', 'warnings', 'alarms', 'admin_audit']);
+    expect(menuOf('dataadmin')).toEqual(['map', 'registry', 'import', 'datahall', 'datahall_sharing', 'admin_devices']);
+    // issue #18: device types, keys and settings are the admin's alone
+    expect(menuOf('admin')).toEqual(expect.arrayContaining(['alarms', 'admin_devices', 'admin_device_types', 'admin_keys', 'admin_settings', 'admin_audit']));
     // the admin console's screens (系统管理) appear for admins only
     expect(menuOf('admin')).toContain('admin_calendar');
     expect(menuOf('admin')).toContain('admin_taxonomy');

@@ -37,6 +37,13 @@ export const navItems: readonly NavItem[] = [
   { key: 'admin_users', path: '/admin/users', label: 'nav.admin_users', permissions: ['user.manage'] },
   { key: 'admin_catalogue', path: '/admin/catalogue', label: 'nav.admin_catalogue', permissions: ['dispatch.manage'] },
   { key: 'participation', path: '/participation', label: 'nav.participation', permissions: ['participation.organise'] },
+  // ---- issue #18: alarm workbench and admin screens
+  { key: 'alarms', path: '/alarms', label: 'nav.alarms', permissions: ['alarm.read'] },
+  { key: 'admin_devices', path: '/admin/devices', label: 'nav.admin_devices', permissions: ['device.manage'] },
+  { key: 'admin_device_types', path: '/admin/device-types', label: 'nav.admin_device_types', permissions: ['devicetype.manage', 'alarm.read'] },
+  { key: 'admin_keys', path: '/admin/keys', label: 'nav.admin_keys', permissions: ['open311.manage'] },
+  { key: 'admin_settings', path: '/admin/settings', label: 'nav.admin_settings', permissions: ['settings.manage'] },
+  { key: 'admin_audit', path: '/admin/audit', label: 'nav.admin_audit', permissions: ['audit.read'] },
 ];
 
 export function visibleNav(permissions: Iterable<string>): NavItem[] {

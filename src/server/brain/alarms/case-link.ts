@@ -4,6 +4,7 @@ import type { CaseService } from '../../cases/service.ts';
 import { openStates } from '../../../../shared/cases/state-machine.ts';
 import type { CaseEventTable } from '../../cases/store.ts';
 import type { Deps } from '../../context.ts';
+import { AppError } from '../../errors.ts';
 import type { AlarmRow } from './store.ts';
 import type { BrainCaseReads } from './case-store.ts';
 
@@ -27,6 +28,8 @@ export interface CaseLinkResult {
  */
 export interface AlarmCaseSink {
   open(alarm: AlarmRow, ctx: AlarmCaseContext): Promise<CaseLinkResult>;
+  /** links the alarm to a case the person can see (告警关联工单), noted on the case; 404 when not visible */
+  linkExisting(actor: Actor, alarm: AlarmRow, caseCode: string): Promise<CaseLinkResult>;
   /** records on the case that the alarm cleared (the water receded), for the handler and the checker */
   noteCleared(alarm: AlarmRow): Promise<void>;
 }
@@ -81,6 +84,13 @@ export function caseSinkFromService(deps: Deps, cases: CaseService, reads: Brain
         logger.warn({ err, case: created.code }, 'alarm case left for the dispatcher: automatic filing or dispatch failed');
       }
       return { caseId: created.id, caseCode: created.code, link: 'opened' };
+    },
+
+    async linkExisting(who, alarm, caseCode) {
+      const c = await cases.get(who, caseCode);
+      if (!openStates.includes(c.state as never)) throw new AppError(409, 'alarm.case_closed', `case ${caseCode} is ${c.state}; link the alarm to an open case`);
+      await note(c, 'alarm_linked', { alarm: alarm.id, device: alarm.device_id, type: alarm.type, value: alarm.last_value, by: who.username }, `物联感知告警（设备 ${alarm.device_id}）由 ${who.username} 关联到本案`);
+      return { caseId: c.id, caseCode: c.code, link: 'linked' };
     },
 
     async noteCleared(alarm) {

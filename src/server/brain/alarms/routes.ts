@@ -7,7 +7,9 @@ import { requireActor } from '../../http/auth-hook.ts';
 import { errors, paged } from '../../../../shared/paging.ts';
 import type { Brain } from '../brain.ts';
 import { presentAlarm, presentRule } from '../presenters.ts';
-import { alarm, alarmQuery, hotspotQuery, rule, ruleBody } from '../schema.ts';
+import { exportFormat, exportProduces, sendExport } from '../../http/export.ts';
+import { alarmExportColumns } from './export-columns.ts';
+import { alarm, alarmCaseBody, alarmQuery, hotspotQuery, rule, ruleBody } from '../schema.ts';
 import { streamLive } from '../stream.ts';
 
 /** Alarms, alarm rules, and the live-operations endpoints (stats, sweep, dashboard, hotspots, SSE). */
@@ -17,11 +19,19 @@ export const alarmRoutes =
     const tags = ['brain'];
     const params = z.object({ id: z.string().max(64) });
 
-    app.get('/api/v1/alarms', { schema: { tags, summary: 'Alarms in my scope (filters: deviceId, status, severity, type)', querystring: alarmQuery, response: { 200: paged(alarm), ...errors(400, 401, 403) } } }, async (req) => {
-      const { page, pageSize, ...filter } = req.query;
-      const result = await brain.alarms.list(requireActor(req), filter, page, pageSize);
-      return { ...result, items: result.items.map(presentAlarm) };
-    });
+    app.get(
+      '/api/v1/alarms',
+      { schema: { tags, summary: 'Alarms in my scope (filters: deviceId, status, severity, type, area); ?format=csv|xlsx exports every matching row', querystring: alarmQuery.extend({ format: exportFormat }), produces: exportProduces, response: { 200: paged(alarm), ...errors(400, 401, 403) } } },
+      async (req, reply) => {
+        const { page, pageSize, format, ...filter } = req.query;
+        const actor = requireActor(req);
+        if (format === 'csv' || format === 'xlsx') {
+          return sendExport(req, reply, { format, name: 'alarms', columns: alarmExportColumns, fetchPage: (p, size) => brain.alarms.list(actor, filter, p, size), present: presentAlarm });
+        }
+        const result = await brain.alarms.list(actor, filter, page, pageSize);
+        return { ...result, items: result.items.map(presentAlarm) };
+      },
+    );
 
     app.get('/api/v1/alarms/:id', { schema: { tags, summary: 'One alarm', params, response: { 200: alarm, ...errors(401, 403, 404) } } }, async (req) =>
       presentAlarm(await brain.alarms.get(requireActor(req), req.params.id)),
@@ -37,6 +47,12 @@ export const alarmRoutes =
       '/api/v1/alarms/:id/clear',
       { schema: { tags, summary: 'Clear (解除) an alarm by hand, with a reason; noted on its case', params, body: z.object({ reason: z.string().trim().min(1).max(500) }), response: { 200: alarm, ...errors(400, 401, 403, 404, 409) } } },
       async (req) => presentAlarm(await brain.alarms.clear(requireActor(req), req.params.id, req.body.reason)),
+    );
+
+    app.post(
+      '/api/v1/alarms/:id/case',
+      { schema: { tags, summary: 'Link the alarm to an open case (caseCode), or open a case through intake (category, else the rule\'s)', params, body: alarmCaseBody, response: { 200: alarm, ...errors(400, 401, 403, 404, 409, 503) } } },
+      async (req) => presentAlarm(await brain.alarms.linkCase(requireActor(req), req.params.id, req.body)),
     );
 
     app.get('/api/v1/alarm-rules', { schema: { tags, summary: 'Alarm rules (预警规则)', response: { 200: z.array(rule), ...errors(401, 403) } } }, async (req) =>

@@ -1,12 +1,13 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
-import { AppError, notFound } from '../../errors.ts';
+import { getSetting } from '../../db/settings-store.ts';
+import { AppError, invalid, notFound } from '../../errors.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import type { Taxonomy } from '../../taxonomy/taxonomy.ts';
 import type { AlarmFilter, AlarmRow, AlarmStore } from './store.ts';
 import type { AlarmCaseSink } from './case-link.ts';
 import type { DeviceStore } from '../devices/store.ts';
-import { deviceTypes, metricSpec } from '../devices/types.ts';
+import type { DeviceTypeCatalog } from '../devices/type-catalog.ts';
 import { alarmEvent, type BrainEvents } from '../events.ts';
 import type { Pipeline } from '../ingest/queue.ts';
 import { severities, type RuleEngine } from '../rules/engine.ts';
@@ -20,7 +21,7 @@ const nextSeverity = (s: AlarmRow['severity']) => severities[Math.min(severities
  */
 export function createAlarmService(
   deps: Deps,
-  parts: { alarms: AlarmStore; devices: DeviceStore; events: BrainEvents; engine: RuleEngine; pipeline: () => Pipeline; taxonomy?: Taxonomy; sink: () => AlarmCaseSink | null },
+  parts: { alarms: AlarmStore; devices: DeviceStore; events: BrainEvents; engine: RuleEngine; pipeline: () => Pipeline; taxonomy?: Taxonomy; sink: () => AlarmCaseSink | null; types: DeviceTypeCatalog },
 ) {
   const { db, clock, audit, logger } = deps;
   const { alarms, events } = parts;
@@ -36,25 +37,31 @@ export function createAlarmService(
     return a;
   }
 
+  /** What the case text says about the alarm: rule, device name and type, the metric's unit. */
+  async function caseContext(alarm: AlarmRow, category: string, ruleName: string) {
+    const device = parts.pipeline().device(alarm.device_id);
+    const type = device ? parts.types.get(device.type) : undefined;
+    return {
+      category,
+      ruleName,
+      deviceName: (await parts.devices.nameOf(db, alarm.device_id)) ?? alarm.device_id,
+      deviceTypeZh: type?.zh ?? '感知设备',
+      unit: (type && alarm.metric ? parts.types.metricSpec(type.code, alarm.metric)?.unit : '') ?? '',
+    };
+  }
+
   async function openCase(alarm: AlarmRow) {
     const sink = parts.sink();
     if (!sink) return;
     const rule = alarm.rule_id ? await alarms.rule(db, alarm.rule_id) : undefined;
     const category = rule?.case_category;
-    if (!category) {
+    // 系统设置 brain.auto_case off: alarms wait for a dispatcher to link or open a case from the workbench
+    if (!category || (await getSetting(db, 'brain.auto_case')) === false) {
       await alarms.update(db, alarm.id, { case_link: 'none' });
       return;
     }
-    const device = parts.pipeline().device(alarm.device_id);
-    const type = device ? deviceTypes[device.type] : undefined;
     try {
-      const res = await sink.open(alarm, {
-        category,
-        ruleName: rule.name,
-        deviceName: (await parts.devices.nameOf(db, alarm.device_id)) ?? alarm.device_id,
-        deviceTypeZh: type?.zh ?? '感知设备',
-        unit: (type && alarm.metric ? metricSpec(type.code, alarm.metric)?.unit : '') ?? '',
-      });
+      const res = await sink.open(alarm, await caseContext(alarm, category, rule.name));
       const updated = await db.transaction().execute(async (tx) => {
         const row = await alarms.update(tx, alarm.id, { case_link: res.link, case_id: res.caseId, case_code: res.caseCode, case_error: null });
         await audit.record(tx, clock.now(), { id: null, username: 'brain' }, `alarm.case_${res.link}`, { type: 'alarm', id: alarm.id }, { case: res.caseCode });
@@ -139,6 +146,36 @@ export function createAlarmService(
       if (device) parts.engine.reset(device, a.type);
       events.publish(alarmEvent(row, 'cleared', now));
       if (row.case_id) enqueue(row, 'note');
+      return row;
+    },
+
+    /**
+     * 告警转工单 by hand: link the alarm to an open case the person can see, or open one through the case front
+     * door (intake, channel iot) in the rule's category or the one chosen here.
+     */
+    async linkCase(actor: Actor, id: string, input: { caseCode?: string; category?: string }): Promise<AlarmRow> {
+      assertCan(actor, 'alarm.manage');
+      const a = await visible(actor, id);
+      if (a.case_id || a.case_link === 'pending') throw new AppError(409, 'alarm.already_linked', `alarm ${id} already has a case${a.case_code ? ` (${a.case_code})` : ''}`, { caseCode: a.case_code });
+      const sink = parts.sink();
+      if (!sink) throw new AppError(503, 'brain.no_cases', 'cases are not available on this server');
+      let res;
+      if (input.caseCode) res = await sink.linkExisting(actor, a, input.caseCode);
+      else {
+        assertCan(actor, 'case.create');
+        const rule = a.rule_id ? await alarms.rule(db, a.rule_id) : undefined;
+        const category = input.category ?? rule?.case_category ?? null;
+        if (!category) throw invalid('alarm.category_required', 'this alarm\'s rule names no case category: choose one');
+        if (parts.taxonomy && !parts.taxonomy.category(category)) throw invalid('rule.unknown_category', `category ${category} is not in the taxonomy`);
+        res = await sink.open(a, await caseContext(a, category, rule?.name ?? a.type));
+      }
+      const now = clock.now();
+      const row = await db.transaction().execute(async (tx) => {
+        const r = await alarms.update(tx, id, { case_link: res.link, case_id: res.caseId, case_code: res.caseCode, case_error: null });
+        await record(tx, actor, 'alarm.case_link', id, { case: res.caseCode, link: res.link, chosen: Boolean(input.caseCode) });
+        return r!;
+      });
+      events.publish(alarmEvent(row, 'case_linked', now));
       return row;
     },
 

@@ -118,6 +118,8 @@ export interface AlarmFilter {
   status?: AlarmStatus[];
   severity?: Severity;
   type?: string;
+  /** an area code (district, street, community, grid): alarms inside it */
+  area?: string;
 }
 
 export function createAlarmStore() {
@@ -173,6 +175,7 @@ export function createAlarmStore() {
       if (f.status?.length) q = q.where('status', 'in', f.status);
       if (f.severity) q = q.where('severity', '=', f.severity);
       if (f.type) q = q.where('type', '=', f.type);
+      if (f.area) q = q.where(sql<boolean>`area_path <@ (select path from areas where code = ${f.area})`);
       return Promise.all([
         q.selectAll().orderBy('raised_at', 'desc').orderBy('id').limit(pageSize).offset((page - 1) * pageSize).execute(),
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),

@@ -3,9 +3,13 @@ import { z } from 'zod';
 import { requireActor } from '../../http/auth-hook.ts';
 import { errors, paged } from '../../../../shared/paging.ts';
 import type { Brain } from '../brain.ts';
-import { deviceTypes } from './types.ts';
+import { exportFormat, exportProduces, sendExport } from '../../http/export.ts';
+import { deviceExportColumns } from './export-columns.ts';
 import { presentDevice } from '../presenters.ts';
+import type { DeviceView } from './store.ts';
 import { credentials, device, deviceId, devicePatch, deviceQuery, historyQuery, importBody, newDevice, telemetryBody } from '../schema.ts';
+
+const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Devices, their credentials, bulk import, readings history, and HTTP telemetry. */
 export const deviceRoutes =
@@ -15,21 +19,28 @@ export const deviceRoutes =
     const now = () => brain.now();
     // CSV bulk import arrives as text/csv; only this plugin's routes see this parser.
     app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, { csv: body as string }));
+    app.addContentTypeParser(xlsxType, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, { xlsx: body as Buffer }));
 
-    app.get('/api/v1/device-types', { schema: { tags, summary: 'Device types and their metrics (感知设备类型)', response: { 200: z.array(z.object({ code: z.string(), zh: z.string(), en: z.string(), intervalS: z.number(), metrics: z.record(z.string(), z.object({ unit: z.string(), min: z.number(), max: z.number() })) })), ...errors(401, 403) } } }, async (req) => {
-      brain.deviceTypesGuard(requireActor(req));
-      return Object.values(deviceTypes).map(({ code, zh, en, intervalS, metrics }) => ({ code, zh, en, intervalS, metrics }));
-    });
+    const present = (d: DeviceView) => presentDevice(d, now(), brain.typeCatalog.intervalOf(d.type));
 
-    app.get('/api/v1/devices', { schema: { tags, summary: 'Devices in my scope', querystring: deviceQuery, response: { 200: paged(device), ...errors(400, 401, 403) } } }, async (req) => {
-      const { page, pageSize, ...filter } = req.query;
-      const result = await brain.devices.list(requireActor(req), { ...filter, onlineSince: new Date(now().getTime() - 15 * 60_000) }, page, pageSize);
-      return { ...result, items: result.items.map((d) => presentDevice(d, now())) };
-    });
+    app.get(
+      '/api/v1/devices',
+      { schema: { tags, summary: 'Devices in my scope; ?format=csv|xlsx exports every matching row', querystring: deviceQuery.extend({ format: exportFormat }), produces: exportProduces, response: { 200: paged(device), ...errors(400, 401, 403) } } },
+      async (req, reply) => {
+        const { page, pageSize, format, ...rest } = req.query;
+        const actor = requireActor(req);
+        const filter = { ...rest, onlineSince: new Date(now().getTime() - 15 * 60_000) };
+        if (format === 'csv' || format === 'xlsx') {
+          return sendExport(req, reply, { format, name: 'devices', columns: deviceExportColumns, fetchPage: (p, size) => brain.devices.list(actor, filter, p, size), present });
+        }
+        const result = await brain.devices.list(actor, filter, page, pageSize);
+        return { ...result, items: result.items.map(present) };
+      },
+    );
 
     app.post('/api/v1/devices', { schema: { tags, summary: 'Register a device; its credentials are shown once', body: newDevice, response: { 201: z.object({ device, credentials }), ...errors(400, 401, 403, 409) } } }, async (req, reply) => {
       const r = await brain.devices.create(requireActor(req), req.body);
-      return reply.status(201).send({ device: presentDevice(r.device, now()), credentials: r.credentials });
+      return reply.status(201).send({ device: present(r.device), credentials: r.credentials });
     });
 
     app.post(
@@ -37,25 +48,25 @@ export const deviceRoutes =
       {
         schema: {
           tags,
-          summary: 'Bulk import devices from JSON {devices:[…]} or CSV (text/csv); all or nothing',
-          body: importBody.or(z.object({ csv: z.string() })),
+          summary: 'Bulk import devices from JSON {devices:[…]}, CSV (text/csv) or XLSX; all or nothing, row errors with codes',
+          body: importBody.or(z.object({ csv: z.string() })).or(z.object({ xlsx: z.instanceof(Buffer) })),
           response: { 201: z.object({ created: z.number(), credentials: z.array(credentials) }), ...errors(400, 401, 403, 413, 415) },
         },
       },
       async (req, reply) => {
-        const body = req.body as { devices?: unknown[]; csv?: string };
-        return reply.status(201).send(await brain.devices.importMany(requireActor(req), body.csv !== undefined ? { csv: body.csv } : { rows: body.devices }));
+        const body = req.body as { devices?: unknown[]; csv?: string; xlsx?: Buffer };
+        return reply.status(201).send(await brain.devices.importMany(requireActor(req), body.csv !== undefined ? { csv: body.csv } : body.xlsx ? { xlsx: body.xlsx } : { rows: body.devices }));
       },
     );
 
     const params = z.object({ id: deviceId });
 
     app.get('/api/v1/devices/:id', { schema: { tags, summary: 'One device with its latest state', params, response: { 200: device, ...errors(401, 403, 404) } } }, async (req) =>
-      presentDevice(await brain.devices.get(requireActor(req), req.params.id), now()),
+      present(await brain.devices.get(requireActor(req), req.params.id)),
     );
 
     app.patch('/api/v1/devices/:id', { schema: { tags, summary: 'Rename, move, enable/disable a device', params, body: devicePatch, response: { 200: device, ...errors(400, 401, 403, 404) } } }, async (req) =>
-      presentDevice(await brain.devices.update(requireActor(req), req.params.id, req.body), now()),
+      present(await brain.devices.update(requireActor(req), req.params.id, req.body)),
     );
 
     app.delete('/api/v1/devices/:id', { schema: { tags, summary: 'Remove a device (its alarms go with it)', params, response: { 204: z.null(), ...errors(401, 403, 404) } } }, async (req, reply) => {

@@ -1,14 +1,14 @@
-import { parse as parseCsv } from 'csv-parse/sync';
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
-import { conflict, invalid, notFound } from '../../errors.ts';
+import { AppError, conflict, invalid, notFound } from '../../errors.ts';
 import { assertPlaceInScope } from '../policy.ts';
 import type { GeoService } from '../../geo/service.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import { secretDigest } from '../../privacy/pii.ts';
+import { readImportFile } from './import-file.ts';
 import { generateSecret, hashDeviceSecret, type CredentialCache } from './credentials.ts';
 import type { DeviceFilter, DeviceStore, DeviceTable, DeviceView } from './store.ts';
-import { deviceTypes } from './types.ts';
+import type { DeviceTypeCatalog } from './type-catalog.ts';
 import type { Pipeline } from '../ingest/queue.ts';
 import { newDevice, type NewDeviceInput } from '../schema.ts';
 
@@ -24,7 +24,7 @@ export const MAX_IMPORT_ROWS = 20_000;
  * Devices: registry, placement (point → grid, H3), credentials shown once, bulk import all-or-nothing.
  * The ingestion pipeline's in-memory table is told of every change, so a new device publishes at once.
  */
-export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; pipeline: () => Pipeline; credentialCache: CredentialCache; geo: Pick<GeoService, 'locate'> }) {
+export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; pipeline: () => Pipeline; credentialCache: CredentialCache; geo: Pick<GeoService, 'locate'>; types: DeviceTypeCatalog }) {
   const { db, clock, audit } = deps;
   const { devices } = parts;
   const { geo } = parts;
@@ -52,7 +52,7 @@ export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; p
   }
 
   async function rowFor(actor: Actor, input: NewDeviceInput, now: Date): Promise<{ row: DeviceTable; creds: Credentials }> {
-    if (!deviceTypes[input.type]) throw invalid('device.unknown_type', `device type ${input.type} is unknown`, { allowed: Object.keys(deviceTypes) });
+    if (!parts.types.get(input.type)) throw invalid('device.unknown_type', `device type ${input.type} is unknown`, { allowed: parts.types.codes() });
     const where = await place(actor, input.lon, input.lat);
     const { creds, password_hash, token_hash } = await credentialsFor(input.id, input.password);
     return {
@@ -171,29 +171,24 @@ export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; p
      * 批量导入 from JSON rows or CSV text. Every row is checked before anything is written; one bad row means
      * nothing is imported and the answer lists every bad row, so a fixed file can simply be sent again.
      */
-    async importMany(actor: Actor, input: { rows?: unknown[]; csv?: string }): Promise<{ created: number; credentials: Credentials[] }> {
+    async importMany(actor: Actor, input: { rows?: unknown[]; csv?: string; xlsx?: Buffer }): Promise<{ created: number; credentials: Credentials[] }> {
       assertCan(actor, 'device.manage');
       let raw: unknown[];
-      if (input.csv !== undefined) {
-        try {
-          raw = parseCsv(input.csv, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
-        } catch (err) {
-          throw invalid('device.import_bad_csv', `the CSV cannot be read: ${(err as Error).message}`);
-        }
-        raw = (raw as Record<string, string>[]).map((r) => ({
-          ...r, lon: r.lon === '' ? undefined : Number(r.lon), lat: r.lat === '' ? undefined : Number(r.lat),
+      if (input.csv !== undefined || input.xlsx !== undefined) {
+        raw = (await readImportFile(input)).map((r) => ({
+          ...r, lon: r.lon ? Number(r.lon) : undefined, lat: r.lat ? Number(r.lat) : undefined,
           ownerDepartment: r.ownerDepartment || undefined, componentId: r.componentId || undefined, protocol: r.protocol || undefined, password: r.password || undefined,
         }));
       } else raw = input.rows ?? [];
       if (!raw.length) throw invalid('device.import_empty', 'no rows to import');
       if (raw.length > MAX_IMPORT_ROWS) throw invalid('device.import_too_large', `at most ${MAX_IMPORT_ROWS} rows per import`);
-      const errors: { row: number; message: string }[] = [];
+      const errors: { row: number; code: string; message: string }[] = [];
       const parsed: { row: number; input: NewDeviceInput }[] = [];
       const seen = new Set<string>();
       raw.forEach((r, i) => {
         const p = newDevice.safeParse(r);
-        if (!p.success) errors.push({ row: i + 1, message: p.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
-        else if (seen.has(p.data.id)) errors.push({ row: i + 1, message: `device ${p.data.id} appears twice` });
+        if (!p.success) errors.push({ row: i + 1, code: 'request.invalid', message: p.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ') });
+        else if (seen.has(p.data.id)) errors.push({ row: i + 1, code: 'device.import_duplicate', message: `device ${p.data.id} appears twice` });
         else {
           seen.add(p.data.id);
           parsed.push({ row: i + 1, input: p.data });
@@ -204,14 +199,14 @@ export function createDeviceService(deps: Deps, parts: { devices: DeviceStore; p
       const built: { row: DeviceTable; creds: Credentials }[] = [];
       for (const p of parsed) {
         if (taken.has(p.input.id)) {
-          errors.push({ row: p.row, message: `device ${p.input.id} already exists` });
+          errors.push({ row: p.row, code: 'device.exists', message: `device ${p.input.id} already exists` });
           continue;
         }
         try {
           await checkRefs(p.input);
           built.push(await rowFor(actor, p.input, now));
         } catch (err) {
-          errors.push({ row: p.row, message: err instanceof Error ? err.message : String(err) });
+          errors.push({ row: p.row, code: err instanceof AppError ? err.code : 'server.error', message: err instanceof Error ? err.message : String(err) });
         }
       }
       if (errors.length) throw invalid('device.import_rejected', `${errors.length} row(s) are invalid; nothing was imported`, { errors: errors.sort((a, b) => a.row - b.row).slice(0, 500) });

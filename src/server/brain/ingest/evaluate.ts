@@ -1,5 +1,6 @@
 import type { AlarmHit } from '../alarms/store.ts';
 import type { DeviceMeta } from '../devices/store.ts';
+import type { MetricLookup } from '../devices/type-catalog.ts';
 import type { Outcome, RuleEngine } from '../rules/engine.ts';
 import { monthOf, type ReadingColumns } from './store.ts';
 import { checkRanges, type Rejection } from './validate.ts';
@@ -27,6 +28,8 @@ export interface EvaluatedBatch {
 
 export interface EvaluateContext {
   engine: RuleEngine;
+  /** the device types' metric ranges (this node's catalog of the device_types table) */
+  metricSpec: MetricLookup;
   meta(deviceId: string): DeviceMeta | undefined;
   knownMonth(month: string): boolean;
   reject(deviceId: string, r: Rejection): void;
@@ -35,9 +38,9 @@ export interface EvaluateContext {
 }
 
 /** Range and state checks that need the device; null when the reading may go in. */
-export function deviceCheck(meta: DeviceMeta, values: Record<string, number>): Rejection | null {
+export function deviceCheck(metricSpec: MetricLookup, meta: DeviceMeta, values: Record<string, number>): Rejection | null {
   if (!meta.enabled) return { reason: 'device_disabled', message: `device ${meta.id} is disabled` };
-  return checkRanges(meta.type, values);
+  return checkRanges(metricSpec, meta.type, values);
 }
 
 /**
@@ -58,7 +61,7 @@ export function evaluateBatch(batch: Pending[], swept: Outcome[], ctx: EvaluateC
       continue;
     }
     if (!p.device) {
-      const bad = deviceCheck(meta, p.values);
+      const bad = deviceCheck(ctx.metricSpec, meta, p.values);
       if (bad) {
         ctx.reject(p.deviceId, bad);
         continue;

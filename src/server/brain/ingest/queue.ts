@@ -2,6 +2,7 @@ import type { Deps } from '../../context.ts';
 import type { AlarmStore } from '../alarms/store.ts';
 import { ruleFromRow } from '../alarms/store.ts';
 import type { DeviceMeta, DeviceStore } from '../devices/store.ts';
+import type { MetricLookup } from '../devices/type-catalog.ts';
 import type { BrainEvents } from '../events.ts';
 import type { Outcome, RuleEngine } from '../rules/engine.ts';
 import { deviceCheck, evaluateBatch, type Pending } from './evaluate.ts';
@@ -47,7 +48,7 @@ export interface PipelineStats {
  */
 export function createPipeline(
   deps: Deps,
-  parts: { devices: DeviceStore; readings: ReadingStore; alarms: AlarmStore; engine: RuleEngine; events: BrainEvents; hooks: PipelineHooks },
+  parts: { devices: DeviceStore; readings: ReadingStore; alarms: AlarmStore; engine: RuleEngine; events: BrainEvents; hooks: PipelineHooks; metricSpec: MetricLookup },
   options: Partial<PipelineOptions> = {},
 ) {
   const opts = { ...defaultPipelineOptions, ...options };
@@ -93,7 +94,7 @@ export function createPipeline(
     }
     const meta = cache.get(deviceId) ?? null;
     if (meta) {
-      const bad = deviceCheck(meta, reading.values);
+      const bad = deviceCheck(parts.metricSpec, meta, reading.values);
       if (bad) {
         countReject(deviceId, bad);
         return bad;
@@ -131,6 +132,7 @@ export function createPipeline(
         const evaluated = evaluateBatch(batch, swept, {
           engine,
           meta: (id) => cache.get(id),
+          metricSpec: parts.metricSpec,
           knownMonth: (m) => knownMonths.has(m),
           reject: countReject,
           accepted: rememberLatest,
@@ -173,7 +175,7 @@ export function createPipeline(
       const meta = cache.get(deviceId) ?? (await parts.devices.meta(db, [deviceId]))[0];
       if (meta) cache.set(meta.id, meta);
       const problems = readings.flatMap((r, index) => {
-        const bad = isRejection(r) ? r : meta ? deviceCheck(meta, r.values) : { reason: 'unknown_device' as const, message: `no device ${deviceId}` };
+        const bad = isRejection(r) ? r : meta ? deviceCheck(parts.metricSpec, meta, r.values) : { reason: 'unknown_device' as const, message: `no device ${deviceId}` };
         return bad ? [{ index, ...bad }] : [];
       });
       if (problems.length || closed || queue.length + readings.length > opts.maxQueue) {

@@ -1,4 +1,4 @@
-import { metricSpec } from '../devices/types.ts';
+import type { MetricLookup } from '../devices/type-catalog.ts';
 
 /** Why a reading was refused; the keys of the rejection counters in /api/v1/brain/stats. */
 export type RejectReason =
@@ -78,7 +78,7 @@ export function parsePayload(payload: Buffer | string, now: number): RawReading 
 }
 
 /** The range check: every metric must be known for the device type and physically possible. */
-export function checkRanges(type: string, values: Record<string, number>): Rejection | null {
+export function checkRanges(metricSpec: MetricLookup, type: string, values: Record<string, number>): Rejection | null {
   for (const [name, v] of Object.entries(values)) {
     const spec = metricSpec(type, name);
     if (!spec) return reject('unknown_metric', `a ${type} device does not report ${name}`);

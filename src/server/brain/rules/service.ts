@@ -4,7 +4,7 @@ import { invalid, notFound } from '../../errors.ts';
 import type { Taxonomy } from '../../taxonomy/taxonomy.ts';
 import { ruleFromRow, type AlarmStore, type RuleRow } from '../alarms/store.ts';
 import type { DeviceStore } from '../devices/store.ts';
-import { metricSpec } from '../devices/types.ts';
+import type { DeviceTypeCatalog } from '../devices/type-catalog.ts';
 import type { Condition, NewRule, RuleEngine } from './engine.ts';
 
 function metricsOf(c: Condition): string[] {
@@ -13,7 +13,7 @@ function metricsOf(c: Condition): string[] {
 }
 
 /** 预警规则 CRUD. Every change reloads the in-memory engine of this node; other nodes reload on their sweep. */
-export function createRuleService(deps: Deps, parts: { alarms: AlarmStore; devices: DeviceStore; engine: RuleEngine; taxonomy?: Taxonomy }) {
+export function createRuleService(deps: Deps, parts: { alarms: AlarmStore; devices: DeviceStore; engine: RuleEngine; taxonomy?: Taxonomy; types: DeviceTypeCatalog }) {
   const { db, clock, audit } = deps;
   const { alarms, engine } = parts;
 
@@ -26,13 +26,14 @@ export function createRuleService(deps: Deps, parts: { alarms: AlarmStore; devic
 
   async function check(r: NewRule) {
     if (!r.deviceType === !r.deviceId) throw invalid('rule.bad_target', 'a rule applies to a device type or to one device: give exactly one of deviceType, deviceId');
+    if (r.deviceType && !parts.types.get(r.deviceType)) throw invalid('rule.unknown_device_type', `device type ${r.deviceType} does not exist`);
     let type = r.deviceType ?? null;
     if (r.deviceId) {
       type = (await parts.devices.typeOf(db, r.deviceId)) ?? null;
       if (!type) throw invalid('rule.unknown_device', `device ${r.deviceId} does not exist`);
     }
     for (const m of metricsOf(r.condition)) {
-      if (!metricSpec(type!, m)) throw invalid('rule.unknown_metric', `a ${type} device does not report ${m}`);
+      if (!parts.types.metricSpec(type!, m)) throw invalid('rule.unknown_metric', `a ${type} device does not report ${m}`);
     }
     if (r.caseCategory && parts.taxonomy && !parts.taxonomy.category(r.caseCategory)) throw invalid('rule.unknown_category', `category ${r.caseCategory} is not in the taxonomy`);
   }
