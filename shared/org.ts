@@ -11,7 +11,11 @@ export const area = z.object({
   level: areaLevel,
   path: z.string(),
   parentCode: z.string().nullable(),
+  /** 核实 before 立案: a grid's citizen reports are filed only after its grid worker verified them on site */
+  verifyBeforeFiling: z.boolean(),
 });
+
+export const areaSettings = z.object({ verifyBeforeFiling: z.boolean() });
 
 export const areaQuery = pageQuery.extend({
   level: areaLevel.optional(),

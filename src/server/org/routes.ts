@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors, paged } from '../../../shared/paging.ts';
 import { presentArea, presentDepartment, presentUser } from './presenters.ts';
-import { area, areaCode, areaQuery, department, departmentBody, departmentCode, newArea, newUser, user, userPatch, userQuery } from '../../../shared/org.ts';
+import { area, areaCode, areaSettings, areaQuery, department, departmentBody, departmentCode, newArea, newUser, user, userPatch, userQuery } from '../../../shared/org.ts';
 import type { OrgService } from './service.ts';
 
 export const orgRoutes =
@@ -25,6 +25,12 @@ export const orgRoutes =
 
     app.post('/api/v1/areas', { schema: { tags, summary: 'Create an area under a parent', body: newArea, response: { 201: area, ...errors(400, 401, 403, 404, 409) } } }, async (req, reply) =>
       reply.status(201).send(presentArea(await org.createArea(requireActor(req), req.body))),
+    );
+
+    app.patch(
+      '/api/v1/areas/:code',
+      { schema: { tags, summary: "A grid's settings: verifyBeforeFiling (核实 before 立案 for citizen reports)", params: z.object({ code: areaCode }), body: areaSettings, response: { 200: area, ...errors(400, 401, 403, 404) } } },
+      async (req) => presentArea(await org.setAreaSettings(requireActor(req), req.params.code, req.body)),
     );
 
     app.get('/api/v1/departments', { schema: { tags, summary: 'Handling units (部门)', response: { 200: z.array(department), ...errors(401, 403) } } }, async (req) =>

@@ -109,6 +109,18 @@ export function createOrgService(deps: Deps, auth: AuthService) {
       return (await store.findAreaAnywhere(db, row.code))!;
     },
 
+    /** 核实 before 立案 is a grid's setting: the grid worker is the one who goes and looks */
+    async setAreaSettings(actor: Actor, code: string, s: { verifyBeforeFiling: boolean }): Promise<AreaRow> {
+      assertCan(actor, 'org.manage');
+      const a = await areaInScope(actor, code);
+      if (a.level !== 'grid') throw invalid('area.not_a_grid', 'on-site verification before filing is set per grid');
+      await db.transaction().execute(async (tx) => {
+        await store.setVerifyBeforeFiling(tx, code, s.verifyBeforeFiling);
+        await record(tx, actor, 'area.settings', 'area', code, s);
+      });
+      return areaInScope(actor, code);
+    },
+
     async listDepartments(actor: Actor): Promise<DepartmentRow[]> {
       assertCan(actor, 'org.read');
       return store.listDepartments(db);
