@@ -41,5 +41,6 @@ export const disputeMessages = {
   'fieldwork.running': ['巡查中，已记录 {n} 个轨迹点', 'On patrol, {n} track points'],
   'fieldwork.visits_due': ['待走访', 'Visits due'],
   'fieldwork.visit_done': ['已走访', 'Visited'],
+  'fieldwork.house': ['房屋', 'House'],
   'fieldwork.screening_nothing': ['本月排查：未发现矛盾', 'This month: nothing found'],
 } as const;
