@@ -11,6 +11,8 @@ export const area = z.object({
   level: areaLevel,
   path: z.string(),
   parentCode: z.string().nullable(),
+  /** 核实 before 立案: a grid's citizen reports are filed only after its grid worker verified them on site */
+  verifyBeforeFiling: z.boolean(),
 });
 
 export const areaQuery = pageQuery.extend({
@@ -102,7 +104,9 @@ export const departmentQuery = z.object({
   kind: departmentKind.optional(),
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
-export const areaPatch = z.object({ name: z.string().trim().min(1).max(100) });
+export const areaPatch = z
+  .object({ name: z.string().trim().min(1).max(100).optional(), verifyBeforeFiling: z.boolean().optional() })
+  .refine((p) => p.name !== undefined || p.verifyBeforeFiling !== undefined, { message: 'give a name or verifyBeforeFiling' });
 
 /** One row of the org-tree file: an area (行政区划) or a department (处置单位), told apart by `type`. */
 export const orgTreeRow = z.object({

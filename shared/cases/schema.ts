@@ -131,6 +131,8 @@ export const caseSummary = z.object({
 
 export const caseDetail = caseSummary.extend({
   allowedActions: z.array(z.string()),
+  /** 核实: when the report was last verified on site (a grid may require it before 立案) */
+  verifiedAt: z.string().nullable(),
   timeline: z.array(event),
   attachments: z.array(attachment),
   objections: z.array(z.object({ department: z.string(), reason: z.string(), by: z.string(), at: z.string(), redispatchedTo: z.string().nullable() })),

@@ -73,7 +73,15 @@ export interface Transition {
   ownDepartment?: boolean;
   /** a reason is required (objections, rejections, rework, …) */
   needsReason?: boolean;
+  /**
+   * 核实 before 立案: in a grid that requires on-site verification, a citizen report (see verifiedChannels) must
+   * carry a verify first. Whether the grid requires it is data (areas.verify_before_filing), so the service checks.
+   */
+  needsOnSiteVerification?: boolean;
 }
+
+/** Channels whose reports come from citizens (not seen by staff on site): the ones a grid may want verified before 立案. */
+export const verifiedChannels: ReadonlySet<string> = new Set(['hotline', 'web', 'app', 'api', 'open311']);
 
 const t = (from: CaseState, action: CaseAction, to: CaseState, permission: Permission, extra: Partial<Transition> = {}): Transition => ({
   from,
@@ -87,7 +95,7 @@ const t = (from: CaseState, action: CaseAction, to: CaseState, permission: Permi
 export const openStates: readonly CaseState[] = ['received', 'filed', 'dispatched', 'handling', 'extension_requested', 'parked', 'reported', 'checked', 'returned'];
 
 export const transitions: readonly Transition[] = [
-  t('received', 'file', 'filed', 'case.dispatch'),
+  t('received', 'file', 'filed', 'case.dispatch', { needsOnSiteVerification: true }),
   // 核实 before 立案: whoever may check work on site (the grid worker of the case's grid) records what they found
   t('received', 'verify', 'received', 'case.check', { needsReason: true }),
   t('received', 'reject', 'rejected', 'case.accept', { needsReason: true }),

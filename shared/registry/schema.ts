@@ -132,6 +132,8 @@ const houseFields = {
   room: text(20).optional(),
   purpose: z.enum(housePurposes).optional(),
   rental: z.boolean().optional(),
+  /** 走访 cycle in days (a rental flat, a shared house): the grid worker's due list counts from the last visit */
+  visitCycleDays: z.number().int().min(1).max(366).nullable().optional(),
   ...placement,
   note: text(500).optional(),
 };
@@ -157,6 +159,7 @@ export const house = z.object({
   room: z.string(),
   purpose: z.enum(housePurposes),
   rental: z.boolean(),
+  visitCycleDays: z.number().nullable(),
   gridCode: z.string(),
   lon: z.number().nullable(),
   lat: z.number().nullable(),

@@ -99,4 +99,25 @@ describe('grid field work', () => {
     expect(p).toMatchObject({ points: [], tracksPurged: true, pointCount: 3 });
     expect((await t.call('POST', '/api/v1/ops/jobs/track-retention', { token: tok.gridworker })).statusCode).toBe(403);
   });
+  it('houses on a visitCycleDays join the due list, go overdue, and a visit of the house clears it', async () => {
+    const house = (await t.call('GET', '/api/v1/houses?pageSize=1', { token: tok.gridworker })).json().items[0];
+    expect((await t.call('PATCH', `/api/v1/houses/${house.id}`, { token: tok.gridworker, body: { visitCycleDays: 0 } })).statusCode).toBe(400);
+    const set = await t.call('PATCH', `/api/v1/houses/${house.id}`, { token: tok.gridworker, body: { visitCycleDays: 60 } });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().visitCycleDays).toBe(60);
+    const dueOf = async () => ((await t.call('GET', '/api/v1/fieldwork/visits/due?pageSize=200', { token: tok.gridworker })).json().items as { kind: string; houseId: string | null; personId: string | null; cycleDays: number; overdue: boolean; lastVisit: string | null }[]).find((x) => x.houseId === house.id);
+    // counted from its registration, 60 days: not yet due (the clock is some 45 days on)
+    expect(await dueOf()).toMatchObject({ kind: 'house', personId: null, cycleDays: 60, overdue: false, lastVisit: null });
+    t.clock.advance(16 * DAY);
+    expect((await dueOf())!.overdue).toBe(true);
+    const v = await t.call('POST', '/api/v1/fieldwork/visits', { token: tok.gridworker, body: { houseId: house.id, note: '出租屋走访，登记租户' } });
+    expect(v.statusCode, v.body).toBe(201);
+    expect(await dueOf()).toMatchObject({ overdue: false, lastVisit: t.clock.now().toISOString() });
+    // the visit is in the grid worker's daily log; the house leaves the list when its cycle is cleared
+    const day = new Date(t.clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const log = (await t.call('GET', `/api/v1/fieldwork/log?day=${day}`, { token: tok.gridworker })).json();
+    expect(log.visits.map((x: { houseId: string | null }) => x.houseId)).toContain(house.id);
+    await t.call('PATCH', `/api/v1/houses/${house.id}`, { token: tok.gridworker, body: { visitCycleDays: null } });
+    expect(await dueOf()).toBeUndefined();
+  });
 });

@@ -152,6 +152,31 @@ describe('residents and votes', () => {
     expect(Number(n.n)).toBe(1);
     expect((await pub('GET', `${P}/residents/me`, { resident: first })).json().displayName).toBe((await pub('GET', `${P}/residents/me`, { resident: again })).json().displayName);
   });
+
+  it('a tenant or owner of a house in the community takes part though registered elsewhere; family of it does not', async () => {
+    const outsiders = await peopleOf('990100.990105', 0, 2);
+    const [owner, family] = outsiders;
+    const house = await t.deps.db.selectFrom('houses').select('id').where(sql<boolean>`area_path <@ ${community.path}::ltree`).orderBy('id').limit(1).executeTakeFirstOrThrow();
+    // an owner registered in another district (the register keeps the person's entry where it is), and a family member
+    await t.deps.db.updateTable('people').set({ house_id: house.id, house_relation: 'owner' }).where('id', '=', owner!.id).execute();
+    await t.deps.db.updateTable('people').set({ house_id: house.id, house_relation: 'family' }).where('id', '=', family!.id).execute();
+    const o = await verifyByPhone(owner!);
+    const f = await verifyByPhone(family!);
+    const me = (await pub('GET', `${P}/residents/me`, { resident: o })).json();
+    expect(me.areas.map((a: { code: string }) => a.code)).toContain(community.code);
+    const c = (await t.call('POST', `/api/v1/participation/spaces/${spaceId}/consultations`, {
+      token: admin,
+      body: { title: '楼道照明改造', kind: 'single', options: ['声控灯', '常亮节能灯'], deliberationAt: hours(0), opensAt: hours(0), closesAt: hours(48) },
+    })).json();
+    t.clock.advance(60_000);
+    expect((await pub('POST', `${P}/consultations/${c.id}/votes`, { resident: o, body: { choices: [c.options[0].id] } })).statusCode).toBe(201);
+    const refused = await pub('POST', `${P}/consultations/${c.id}/votes`, { resident: f, body: { choices: [c.options[0].id] } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('participation.outside_area');
+    // a proposal and a support go by the same rule
+    expect((await pub('POST', `${P}/proposals`, { resident: o, body: { spaceId, title: '单元门禁维修', body: '3单元门禁坏了一个月，外来人员随意进出。' } })).statusCode).toBe(201);
+    expect((await pub('POST', `${P}/proposals`, { resident: f, body: { spaceId, title: '单元门禁维修', body: '3单元门禁坏了一个月，外来人员随意进出。' } })).statusCode).toBe(403);
+  });
 });
 
 describe('proposals, answers and accountability', () => {

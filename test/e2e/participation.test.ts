@@ -46,10 +46,58 @@ describe('participation on a phone', () => {
     await page.getByText('东门停车场一角').click();
     await page.getByTestId('cast-vote').click();
     await page.getByTestId('voted').waitFor();
+    // the demo's two votes and this one: the seed once verified a single resident (see demo-seed.ts)
+    const votes = await t.deps.db.selectFrom('participation_votes').select('resident_id').where('consultation_id', '=', c.id).execute();
+    expect(votes).toHaveLength(3);
     expect(await page.getByTestId('cast-vote').textContent()).toContain('修改投票');
     // The resident's real name is nowhere on the page.
     if (row.name) expect(await page.content()).not.toContain(row.name);
     await shot(page, 'participation-phone');
+
+    // On the same phone: propose, and support a neighbour's proposal from the list.
+    await page.goto('/portal/participation');
+    await page.getByRole('tab', { name: '居民提议' }).click();
+    await page.getByLabel('提议标题').fill('单元楼道加装扶手');
+    await page.getByLabel('提议内容').fill('3单元楼梯较陡，老人上下楼不便，建议加装扶手。');
+    const proposed = page.waitForResponse((r) => r.url().endsWith('/api/v1/public/participation/proposals') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: /提\s*交/ }).click();
+    expect((await proposed).status()).toBe(201);
+    await page.getByText('单元楼道加装扶手').first().waitFor();
+    const supported = page.waitForResponse((r) => /\/proposals\/[^/]+\/supports$/.test(r.url()));
+    await page.locator('.ant-card').filter({ hasText: '增加夜间路灯' }).getByRole('button', { name: /附\s*议/ }).click();
+    expect((await supported).status()).toBe(201);
+
+    // No public participation page carries a real name or a phone number of anyone in the community: every tab of
+    // the home page and every public consultation, read as a visitor would (the page text, on the phone).
+    const community = await t.deps.db
+      .selectFrom('people')
+      .select(['name', 'phone_sealed'])
+      .where(sql<boolean>`area_path <@ ${area.path}::ltree`)
+      .execute();
+    const names = community.map((p) => p.name).filter((n): n is string => !!n && n.length >= 2);
+    const phones = community.map((p) => (p.phone_sealed ? t.deps.pii.decrypt(p.phone_sealed) : null)).filter((x): x is string => !!x);
+    expect(names.length).toBeGreaterThan(10);
+    const clean = async (where: string) => {
+      const text = await page.locator('body').innerText();
+      expect(text.length, where).toBeGreaterThan(20);
+      for (const n of names) expect(text, `${where}: ${n}`).not.toContain(n);
+      for (const p of phones) expect(text, where).not.toContain(p);
+      // a phone layout: nothing wider than the screen
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), where).toBeLessThanOrEqual(390);
+    };
+    await page.goto('/portal/participation');
+    for (const tab of ['议事', '居民提议', '办理结果', '居民公约', '议事会议']) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      await page.getByRole('tabpanel').first().waitFor();
+      await clean(`tab ${tab}`);
+    }
+    const all = (await t.call('GET', '/api/v1/public/participation/consultations?pageSize=100')).json().items as { id: string; title: string }[];
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    for (const x of all) {
+      await page.goto(`/portal/participation/consultations/${x.id}`);
+      await page.getByTestId('consultation-state').waitFor();
+      await clean(`consultation ${x.title}`);
+    }
     expect(jsErrors(page)).toEqual([]);
 
   }, 120_000);

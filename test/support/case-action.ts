@@ -15,7 +15,7 @@ export function caseRow(over: Partial<CaseRow> = {}): CaseRow {
     reporter_phone: 'sealed', reporter_phone_idx: null, reporter_email: null, rating_token_hash: null, external_ref: null, main_department: null, co_departments: [],
     dispatched_at: null, deadline_hours: null, taxonomy_version: null, working_time: null, due_at: null, yellow_at: null, step_due_at: null, paused_since: null, paused_ms: 0,
     pending_extension_hours: null, supervision: 'none', merged_into: null, answer: null, rating: null, rating_comment: null, rated_at: null, rework_count: 0,
-    rating_rework_used: false, created_by: null, created_at: at, updated_at: at, closed_at: null, ...over,
+    rating_rework_used: false, created_by: null, created_at: at, updated_at: at, closed_at: null, verified_at: null, ...over,
   };
 }
 

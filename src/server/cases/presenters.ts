@@ -66,6 +66,7 @@ export function presentCaseDetail(
   return {
     ...presentCase(c, ctx),
     allowedActions: allowedActions(c.state),
+    verifiedAt: iso(c.verified_at ?? null),
     timeline: extra.events.map((e) => ({
       id: e.id,
       at: e.at.toISOString(),

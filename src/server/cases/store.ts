@@ -59,6 +59,8 @@ export interface CaseTable {
   created_at: Date;
   updated_at: Date;
   closed_at: Date | null;
+  /** 核实: when the grid worker last verified the report on site (migration 0042) */
+  verified_at: Generated<Date | null>;
 }
 
 export interface CaseEventTable {
@@ -199,6 +201,9 @@ export function createCaseStore() {
 
     findByCodeAnywhere: (db: Db, code: string) => db.selectFrom('cases').selectAll().where('code', '=', code).executeTakeFirst(),
 
+    /** 核实 before 立案: whether the case's grid requires its grid worker's on-site verification first (migration 0042) */
+    gridVerifiesBeforeFiling: (db: Db, gridCode: string) =>
+      db.selectFrom('areas').select('verify_before_filing').where('code', '=', gridCode).executeTakeFirst().then((r) => r?.verify_before_filing === true),
     findById: (db: Db, id: string) => db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst(),
 
     /** The kinds of those of `ids` that are attachments of this case (an action may cite only its own). */

@@ -44,7 +44,7 @@ const presentVisit = (v: { id: string; person_id: string | null; house_id: strin
   by: v.visited_by_name,
   note: v.note,
 });
-const dueVisit = z.object({ personId: z.string(), name: z.string(), tags: z.array(z.string()), gridCode: z.string(), cycleDays: z.number().int(), lastVisit: z.string().nullable(), nextDue: z.string(), overdue: z.boolean() });
+const dueVisit = z.object({ kind: z.enum(['person', 'house']), personId: z.string().nullable(), houseId: z.string().nullable(), name: z.string(), tags: z.array(z.string()), gridCode: z.string(), cycleDays: z.number().int(), lastVisit: z.string().nullable(), nextDue: z.string(), overdue: z.boolean() });
 const screeningRow = z.object({ grid: z.object({ code: z.string(), name: z.string() }), done: z.boolean(), nothingFound: z.boolean().nullable(), disputeCodes: z.array(z.string()), recordedAt: z.string().nullable(), recordedBy: z.string().nullable() });
 const period = z.string().regex(/^(\d{4}-\d{2}|holiday:\d{4}-\d{2}-\d{2})$/);
 
@@ -85,7 +85,7 @@ export const fieldworkRoutes =
       const r = await fw.dueVisits(requireActor(req), req.query.page, req.query.pageSize);
       return {
         ...r,
-        items: r.items.map((x) => ({ personId: x.id, name: x.name_mask, tags: x.tags, gridCode: x.grid_code, cycleDays: Number(x.cycle_days), lastVisit: iso(x.last_visit), nextDue: x.next_due.toISOString(), overdue: x.overdue })),
+        items: r.items.map((x) => ({ kind: x.kind, personId: x.kind === 'person' ? x.id : null, houseId: x.kind === 'house' ? x.id : null, name: x.name_mask, tags: x.tags, gridCode: x.grid_code, cycleDays: Number(x.cycle_days), lastVisit: iso(x.last_visit), nextDue: x.next_due.toISOString(), overdue: x.overdue })),
       };
     });
     app.get(

@@ -102,21 +102,31 @@ export function createFieldworkStore() {
       if (userId) q = q.where('visited_by', '=', userId);
       return q.orderBy('visited_at', 'desc').limit(500).execute();
     },
-    /** special-care people with a visit cycle, their last visit, in scope, most overdue first */
+    /** special-care people and houses with a visit cycle (migration 0043), their last visit, in scope, most overdue first */
     dueVisits: (db: Db, scopePath: string, now: Date, page: number, pageSize: number) => {
-      const base = db
+      const people = db
         .selectFrom('people as p')
         .where(withinScope('p.area_path', scopePath))
         .where(sql<boolean>`jsonb_path_exists(p.care, '$.*.visitCycleDays')`);
-      const rows = base
-        .select(['p.id', 'p.name_mask', 'p.tags', 'p.grid_code', 'p.address', 'p.created_at'])
+      const houses = db.selectFrom('houses as h').where(withinScope('h.area_path', scopePath)).where('h.visit_cycle_days', 'is not', null);
+      const rows = people
+        .select([sql<'person' | 'house'>`'person'`.as('kind'), 'p.id', 'p.name_mask', 'p.tags', 'p.grid_code', 'p.address', 'p.created_at'])
         .select(cycleDays.as('cycle_days'))
         .select(sql<Date | null>`(select max(v.visited_at) from visits v where v.person_id = p.id)`.as('last_visit'))
+        .unionAll(
+          houses
+            .select([sql<'person' | 'house'>`'house'`.as('kind'), 'h.id', 'h.address as name_mask', sql<string[]>`case when h.rental then array['rental'] else '{}'::text[] end`.as('tags'), 'h.grid_code', 'h.address', 'h.created_at'])
+            .select(sql<number>`h.visit_cycle_days`.as('cycle_days'))
+            .select(sql<Date | null>`(select max(v.visited_at) from visits v where v.house_id = h.id)`.as('last_visit')),
+        )
         .as('x');
       const q = db.selectFrom(rows).selectAll().select(sql<Date>`coalesce(x.last_visit, least(x.created_at, ${now}::timestamptz)) + make_interval(days => x.cycle_days)`.as('next_due'));
       return Promise.all([
         q.orderBy('next_due').orderBy('x.id').limit(pageSize).offset((page - 1) * pageSize).execute(),
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
+        Promise.all([
+          people.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+          houses.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        ]).then(([a, b]) => Number(a.n) + Number(b.n)),
       ]);
     },
 

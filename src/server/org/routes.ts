@@ -66,8 +66,8 @@ export const orgRoutes =
 
     app.patch(
       '/api/v1/areas/:code',
-      { schema: { tags, summary: 'Rename an area (its code carries the hierarchy and never changes)', params: z.object({ code: areaCode }), body: areaPatch, response: { 200: area, ...errors(400, 401, 403, 404) } } },
-      async (req) => presentArea(await org.renameArea(requireActor(req), req.params.code, req.body.name)),
+      { schema: { tags, summary: "Rename an area (its code carries the hierarchy and never changes) and/or a grid's settings: verifyBeforeFiling (核实 before 立案 for citizen reports)", params: z.object({ code: areaCode }), body: areaPatch, response: { 200: area, ...errors(400, 401, 403, 404) } } },
+      async (req) => presentArea(await org.updateArea(requireActor(req), req.params.code, req.body)),
     );
 
     app.get(

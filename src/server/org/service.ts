@@ -114,6 +114,28 @@ export function createOrgService(deps: Deps, auth: AuthService) {
       return (await store.findAreaAnywhere(db, row.code))!;
     },
 
+    /**
+     * One PATCH for an area: 更名 (its code carries the hierarchy and never changes; its name may) and/or, for a
+     * grid, 核实 before 立案 (the grid worker is the one who goes and looks); each part audited as its own change.
+     */
+    async updateArea(actor: Actor, code: string, patch: { name?: string; verifyBeforeFiling?: boolean }): Promise<AreaRow> {
+      assertCan(actor, 'org.manage');
+      const current = await areaInScope(actor, code);
+      const { name, verifyBeforeFiling } = patch;
+      if (verifyBeforeFiling !== undefined && current.level !== 'grid') throw invalid('area.not_a_grid', 'on-site verification before filing is set per grid');
+      await db.transaction().execute(async (tx) => {
+        if (name !== undefined) {
+          await store.renameArea(tx, code, name);
+          await record(tx, actor, 'area.update', 'area', code, { before: current.name, after: name });
+        }
+        if (verifyBeforeFiling !== undefined) {
+          await store.setVerifyBeforeFiling(tx, code, verifyBeforeFiling);
+          await record(tx, actor, 'area.settings', 'area', code, { verifyBeforeFiling });
+        }
+      });
+      return (await store.findAreaAnywhere(db, code))!;
+    },
+
     async listDepartments(actor: Actor, filter: { q?: string; kind?: DepartmentRow['kind']; active?: boolean } = {}): Promise<DepartmentRow[]> {
       assertCan(actor, 'org.read');
       // a city has a few hundred units: filtered here rather than a paged query, so the list stays one array
@@ -165,17 +187,6 @@ export function createOrgService(deps: Deps, auth: AuthService) {
         });
         return row;
       });
-    },
-
-    /** 更名: an area's code carries the hierarchy and never changes; its name may. */
-    async renameArea(actor: Actor, code: string, name: string): Promise<AreaRow> {
-      assertCan(actor, 'org.manage');
-      const current = await areaInScope(actor, code);
-      await db.transaction().execute(async (tx) => {
-        await store.renameArea(tx, code, name);
-        await record(tx, actor, 'area.update', 'area', code, { before: current.name, after: name });
-      });
-      return (await store.findAreaAnywhere(db, code))!;
     },
 
     /** 组织架构导出: every area in the admin's scope and every department, as rows of one file. */

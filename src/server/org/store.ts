@@ -12,6 +12,8 @@ export interface AreaTable {
   path: string;
   parent_code: string | null;
   created_at: Generated<Date>;
+  /** 核实 before 立案: citizen reports in this grid are filed only after on-site verification (migration 0042) */
+  verify_before_filing: Generated<boolean>;
 }
 
 export interface DepartmentTable {
@@ -67,12 +69,13 @@ export function createOrgStore() {
     findAreaAnywhere: (db: Db, code: string) => db.selectFrom('areas').selectAll().where('code', '=', code).executeTakeFirst(),
     hasAreas: async (db: Db) => (await db.selectFrom('areas').select('code').limit(1).executeTakeFirst()) !== undefined,
     rootArea: (db: Db) => db.selectFrom('areas').selectAll().where('level', '=', 'city').orderBy('code').limit(1).executeTakeFirst(),
-    async insertArea(db: Db, a: Omit<AreaRow, 'created_at'>) {
+    async insertArea(db: Db, a: Omit<AreaRow, 'created_at' | 'verify_before_filing'>) {
       await db.insertInto('areas').values(a).execute();
     },
     renameArea: (db: Db, code: string, name: string) => db.updateTable('areas').set({ name }).where('code', '=', code).execute(),
     /** every area in scope, in tree order (the org-tree export; a city has a few thousand) */
     allAreas: (db: Db, scopePath: string) => db.selectFrom('areas').selectAll().where(withinScope('path', scopePath)).orderBy('path').execute(),
+    setVerifyBeforeFiling: (db: Db, code: string, on: boolean) => db.updateTable('areas').set({ verify_before_filing: on }).where('code', '=', code).execute(),
 
     // ---- departments
     listDepartments: (db: Db) => db.selectFrom('departments').selectAll().orderBy('code').execute(),

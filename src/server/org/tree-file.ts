@@ -50,7 +50,7 @@ export interface ImportRowError {
 }
 
 export interface TreePlan {
-  newAreas: Omit<AreaRow, 'created_at'>[];
+  newAreas: Omit<AreaRow, 'created_at' | 'verify_before_filing'>[];
   renames: { code: string; name: string }[];
   departments: { row: Omit<DepartmentRow, 'created_at'>; exists: boolean }[];
 }
@@ -117,7 +117,7 @@ export async function planTreeImport(sheet: Sheet, db: TreeLookups): Promise<{ p
     if (!out && r && depth < 6) {
       const parent = r.parent ? await areaFor(r.parent, depth + 1) : null;
       const level = parent ? childLevel[parent.level] : null;
-      if (parent && level && !childCodeProblem(parent, code)) out = { code, name: r.name, level, path: `${parent.path}.${code}`, parent_code: parent.code, created_at: new Date(0) };
+      if (parent && level && !childCodeProblem(parent, code)) out = { code, name: r.name, level, path: `${parent.path}.${code}`, parent_code: parent.code, created_at: new Date(0), verify_before_filing: false };
     }
     resolved.set(code, out);
     return out;

@@ -4,6 +4,7 @@ import { AppError, conflict, notFound } from '../errors.ts';
 import { createCommentStore, type CommentRow } from './comment-store.ts';
 import { createConsultationStore } from './consultation-store.ts';
 import type { ResidentInArea } from './resident-store.ts';
+import { livesIn } from './rules.ts';
 
 export type { CommentRow } from './comment-store.ts';
 
@@ -21,7 +22,7 @@ export function createCommentService(deps: Deps) {
     async post(resident: ResidentInArea, consultationId: string, body: string) {
       const c = await cons.consultation(db, consultationId);
       if (!c) throw notFound('consultation', consultationId);
-      if (!inside(resident.areaPath, c.area_path)) throw new AppError(403, 'participation.outside_area', 'only residents of this area comment here');
+      if (!livesIn(resident, c.area_path)) throw new AppError(403, 'participation.outside_area', 'only residents of this area comment here');
       const now = clock.now();
       if ((await store.recent(db, resident.id, new Date(now.getTime() - 600_000))) >= COMMENTS_PER_10_MIN) {
         throw new AppError(429, 'participation.too_many_comments', 'you have commented a lot just now; wait a few minutes');

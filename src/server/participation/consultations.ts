@@ -3,7 +3,7 @@ import type { Deps } from '../context.ts';
 import { AppError, conflict, invalid, notFound } from '../errors.ts';
 import { createConsultationStore, type ConsultationRow } from './consultation-store.ts';
 import { createResidentStore, type ResidentInArea } from './resident-store.ts';
-import { checkChoices, resultsVisible, stateOf, tally, type ConsultationState } from './rules.ts';
+import { checkChoices, livesIn, resultsVisible, stateOf, tally, type ConsultationState } from './rules.ts';
 
 export interface NewSpace {
   areaCode: string;
@@ -84,7 +84,7 @@ export function createConsultationService(deps: Deps) {
   async function castable(resident: ResidentInArea, id: string) {
     const c = await store.consultation(db, id);
     if (!c) throw notFound('consultation', id);
-    if (!inside(resident.areaPath, c.area_path)) throw new AppError(403, 'participation.outside_area', 'only residents of this area take part in this consultation');
+    if (!livesIn(resident, c.area_path)) throw new AppError(403, 'participation.outside_area', 'only residents of this area take part in this consultation');
     if (stateOf(c, clock.now()) !== 'voting') throw conflict('participation.not_open', 'the vote is not open');
     const options = await store.options(db, id);
     return { c, optionIds: options.map((o) => o.id) };

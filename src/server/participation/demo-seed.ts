@@ -25,8 +25,12 @@ export async function seedParticipationDemo(tx: Db, _deps: Deps, now: Date): Pro
   const community = (await areas.area(tx, grid.parent_code!))!;
   const unit = await areas.firstFunctionalUnit(tx);
 
-  // The first registered people of the grid with a phone (ordered by grid and ID-number digest: stable under the demo key).
-  const people = await areas.registeredWithPhone(tx, grid.path, DEMO_RESIDENTS);
+  // The first registered people of the community with a phone (ordered by ID-number digest: stable under the demo key).
+  // Taken from the community, not the grid: a grid of the small test city has a single such person, and the seed
+  // then made one resident where it promised six — one vote on the open consultation instead of two, and
+  // proposals with no supporters. Too few people is an error, never a smaller demo.
+  const people = await areas.registeredWithPhone(tx, community.path, DEMO_RESIDENTS);
+  if (people.length < DEMO_RESIDENTS) throw new Error(`participation demo: ${community.code} has ${people.length} registered people with a phone, ${DEMO_RESIDENTS} needed`);
   const residents: string[] = [];
   for (const [i, p] of people.entries()) {
     const r = await areas.insertResident(tx, { person_id: p.id, id_number_bidx: p.id_number_bidx, display_name: i % 2 ? p.name_mask : `居民${i + 1}号`, verified_by: 'staff', verifier_user_id: null, verified_at: day(-30) });

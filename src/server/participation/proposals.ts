@@ -7,7 +7,7 @@ import type { ConsultationService, NewConsultation } from './consultations.ts';
 import { createConsultationStore } from './consultation-store.ts';
 import { createProposalStore, type Decision, type ProposalRow } from './proposal-store.ts';
 import type { ResidentInArea } from './resident-store.ts';
-import { DAY_MS } from './rules.ts';
+import { DAY_MS, livesIn } from './rules.ts';
 
 export interface ProposalAnswer {
   decision: Decision;
@@ -45,7 +45,7 @@ export function createProposalService(deps: Deps, others: { consultations: Consu
     async propose(resident: ResidentInArea, input: { spaceId: string; title: string; body: string }) {
       const space = await spaces.space(db, input.spaceId);
       if (!space) throw notFound('participation_space', input.spaceId);
-      if (!inside(resident.areaPath, space.area_path)) throw new AppError(403, 'participation.outside_area', 'only residents of this area propose here');
+      if (!livesIn(resident, space.area_path)) throw new AppError(403, 'participation.outside_area', 'only residents of this area propose here');
       const now = clock.now();
       return db.transaction().execute(async (tx) => {
         const { id } = await store.insert(tx, {
@@ -67,7 +67,7 @@ export function createProposalService(deps: Deps, others: { consultations: Consu
     async support(resident: ResidentInArea, id: string) {
       const p = await store.find(db, id);
       if (!p) throw notFound('proposal', id);
-      if (!inside(resident.areaPath, p.area_path)) throw new AppError(403, 'participation.outside_area', 'only residents of this area support this proposal');
+      if (!livesIn(resident, p.area_path)) throw new AppError(403, 'participation.outside_area', 'only residents of this area support this proposal');
       if (p.resident_id === resident.id) throw conflict('participation.own_proposal', 'you cannot support your own proposal');
       if (p.decision) throw conflict('participation.proposal_answered', 'the proposal has been answered');
       const space = (await spaces.space(db, p.space_id))!;

@@ -51,6 +51,8 @@ export interface ResidentInArea {
   personId: string;
   areaPath: string;
   gridCode: string;
+  /** the register entry's area, and that of the house the person is tenant or owner of (see rules.ts livesIn) */
+  areaPaths: string[];
 }
 
 export function createResidentStore() {
@@ -90,7 +92,8 @@ export function createResidentStore() {
         .selectFrom('participation_sessions as s')
         .innerJoin('participation_residents as r', 'r.id', 's.resident_id')
         .innerJoin('people as p', 'p.id', 'r.person_id')
-        .select(['r.id', 'r.display_name', 'r.person_id', sql<string>`p.area_path::text`.as('area_path'), 'p.grid_code', 's.expires_at'])
+        .leftJoin('houses as h', (j) => j.onRef('h.id', '=', 'p.house_id').on('p.house_relation', 'in', ['owner', 'tenant']))
+        .select(['r.id', 'r.display_name', 'r.person_id', sql<string>`p.area_path::text`.as('area_path'), sql<string | null>`h.area_path::text`.as('house_path'), 'p.grid_code', 's.expires_at'])
         .where('s.token_hash', '=', tokenHash)
         .where('s.expires_at', '>', now)
         .executeTakeFirst(),

@@ -115,13 +115,16 @@ export function createResidentService(deps: Deps, opts: { sendCode: SendCode }) 
     async authenticate(token: string): Promise<ResidentInArea | null> {
       if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) return null;
       const r = await store.sessionResident(db, secretDigest(token), clock.now());
-      return r ? { id: r.id, displayName: r.display_name, personId: r.person_id, areaPath: r.area_path, gridCode: r.grid_code } : null;
+      return r ? { id: r.id, displayName: r.display_name, personId: r.person_id, areaPath: r.area_path, gridCode: r.grid_code, areaPaths: [...new Set([r.area_path, ...(r.house_path ? [r.house_path] : [])])] } : null;
     },
 
     signOut: (token: string) => store.revokeSession(db, secretDigest(token)).then(() => undefined),
 
     /** The resident's own areas, grid up to city, for "my community". */
-    areasOf: (r: ResidentInArea) => store.ancestors(db, r.areaPath),
+    areasOf: async (r: ResidentInArea) => {
+      const all = (await Promise.all(r.areaPaths.map((p) => store.ancestors(db, p)))).flat();
+      return all.filter((a, i) => all.findIndex((b) => b.code === a.code) === i);
+    },
 
     /** Demo mode only: what the code sender "sent", so a tester can sign in without a phone. */
     async devOutbox(actor: Actor) {

@@ -1,5 +1,11 @@
 import { invalid } from '../errors.ts';
 
+/**
+ * 居民 of an area: registered there, or tenant or owner of a house there (a person's register entry and the house
+ * they are linked to can lie in different areas, e.g. an owner registered elsewhere). `areaPaths` holds both.
+ */
+export const livesIn = (r: { areaPaths: readonly string[] }, area: string) => r.areaPaths.some((p) => p === area || p.startsWith(`${area}.`));
+
 /** The timetable of a consultation: 提议 → 协商 → 表决 → 结果. */
 export interface Timetable {
   proposal_at: Date;

@@ -44,6 +44,7 @@ export const presentHouse = (h: HouseRow): z.infer<typeof house> => ({
   room: h.room,
   purpose: h.purpose,
   rental: h.rental,
+  visitCycleDays: h.visit_cycle_days ?? null,
   gridCode: h.grid_code,
   lon: h.lon,
   lat: h.lat,

@@ -9,7 +9,9 @@ interface Patrol {
   stoppedAt: string | null;
 }
 interface DueVisit {
-  personId: string;
+  kind: 'person' | 'house';
+  personId: string | null;
+  houseId: string | null;
   name: string;
   nextDue: string;
   overdue: boolean;
@@ -68,7 +70,8 @@ export function FieldworkTab() {
         <List
           dataSource={due}
           renderItem={(v) => (
-            <List.Item actions={[<Button key="v" onClick={() => void api.post('/api/v1/fieldwork/visits', { personId: v.personId }).then(loadDue, fail)}>{t('fieldwork.visit_done')}</Button>]}>
+            <List.Item actions={[<Button key="v" onClick={() => void api.post('/api/v1/fieldwork/visits', v.kind === 'house' ? { houseId: v.houseId } : { personId: v.personId }).then(loadDue, fail)}>{t('fieldwork.visit_done')}</Button>]}>
+              {v.kind === 'house' && <Tag>{t('fieldwork.house')}</Tag>}
               {v.name} {new Date(v.nextDue).toLocaleDateString()} {v.overdue && <Tag color="red">{t('disputes.overdue')}</Tag>}
             </List.Item>
           )}

@@ -4,6 +4,7 @@ import { disputeStateLabels, disputeStates, disputeTypeLabels, disputeTypes, ris
 import { api, getToken, queryString, type Page } from '../api/client.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { Link } from '../router.tsx';
+import { DisputeIntake } from '../components/dispute-intake.tsx';
 
 const riskColor = { low: 'green', medium: 'orange', high: 'red' } as const;
 
@@ -67,6 +68,7 @@ export function DisputesPage() {
         <Select allowClear placeholder={t('disputes.type')} style={{ width: 160 }} options={disputeTypes.map((s) => ({ value: s, label: disputeTypeLabels[s] }))} onChange={(v) => (setFilter({ ...filter, type: v }), setPage(1))} />
         <Select allowClear placeholder={t('disputes.risk')} style={{ width: 120 }} options={riskLevels.map((s) => ({ value: s, label: s }))} onChange={(v) => (setFilter({ ...filter, risk: v }), setPage(1))} />
         <Button onClick={() => void exportXlsx()}>{t('disputes.export')}</Button>
+        <DisputeIntake />
       </Space>
       {error !== null && <Alert type="error" showIcon message={te(error)} />}
       <Table<DisputeSummary>

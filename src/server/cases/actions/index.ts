@@ -6,6 +6,7 @@ import { close } from './close.ts';
 import { closeNow } from './close-now.ts';
 import { denyExtension } from './deny-extension.ts';
 import { dispatch } from './dispatch.ts';
+import { file } from './file.ts';
 import { merge } from './merge.ts';
 import { note } from './note.ts';
 import { object } from './object.ts';
@@ -24,6 +25,7 @@ export type { ActInput, ActionContext, ActionHandler } from './types.ts';
  * move in the state machine (file, accept, suspend, resume, …): state, step deadline and clock only.
  */
 export const actionHandlers: Partial<Record<CaseAction, ActionHandler>> = {
+  file,
   reject: closeNow,
   void: closeNow,
   answer,

@@ -12,6 +12,7 @@ describe('verify (核实)', () => {
   it('records the finding with its photo count and tells the command centre', async () => {
     const r = await runHandler(verify, 'verify', caseRow({ state: 'received' }), { reason: '现场确有占道经营' }, { photos: 2 });
     expect(r.payload).toEqual({ verified: true, photos: 2 });
+    expect(r.patch.verified_at).toEqual(new Date('2026-11-23T02:00:00Z'));
     expect(r.notices).toEqual([{ recipient_type: 'role', recipient: 'dispatcher', kind: 'case.verified', title: '案件 2026112300001 已现场核实，可决定是否立案' }]);
   });
 });

@@ -41,6 +41,7 @@ export async function prepareHouse(input: NewHouse, placer: Placer, now: Date): 
       room: addr.room,
       purpose: input.purpose ?? 'residential',
       rental: input.rental ?? false,
+      visit_cycle_days: input.visitCycleDays ?? null,
       ...place,
       note: input.note ?? '',
       created_at: now,

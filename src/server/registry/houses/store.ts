@@ -14,6 +14,8 @@ export interface HouseTable extends LocatedColumns {
   room: string;
   purpose: (typeof housePurposes)[number];
   rental: boolean;
+  /** 走访 cycle of the house in days (migration 0043); null: not visited on a cycle */
+  visit_cycle_days: Generated<number | null>;
   note: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

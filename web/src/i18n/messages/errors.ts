@@ -44,6 +44,9 @@ export const errorMessages = {
   'error.case.unknown_nature': ['诉求性质不存在', 'Unknown nature'],
   'error.case.category_locked': ['案件已派遣，不能再改分类', 'The category cannot change after dispatch'],
   'error.case.reason_required': ['请填写原因', 'Give a reason'],
+  // #16 核实 before 立案
+  'error.case.needs_verification': ['本网格的群众诉求须经网格员现场核实后方可立案', 'In this grid a citizen report is filed only after the grid worker has verified it on site'],
+  'error.area.not_a_grid': ['现场核实设置只适用于网格', 'On-site verification is set per grid'],
   'error.case.answer_required': ['请填写答复内容', 'Write the answer'],
   'error.case.photo_required': ['该类事项需要上传现场照片', 'This category needs an on-site photo'],
   'error.case.rating_required': ['请选择评价', 'Choose a rating'],
