@@ -136,7 +136,9 @@ function RuleModal({ rule, categoryOptions, departmentOptions, onClose, onSaved 
   const [form] = Form.useForm<RuleForm>();
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
-    const v = await form.validateFields();
+    // an invalid form shows its messages; the rejection is not an error
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setError(null);
     const body = { departmentCode: v.departmentCode, coDepartments: v.coDepartments ?? [], allowTerritorial: v.allowTerritorial ?? false, note: v.note ?? '' };
     try {
