@@ -63,7 +63,7 @@ export function AdminCataloguePage() {
       .catch((err: unknown) => void message.error(te(err)));
 
   const columns: TableColumnsType<Rule> = [
-    { title: t('catalogue.category'), dataIndex: 'category', render: (c: string) => `${c} ${categoryName(categories, c, locale)}` },
+    { title: t('catalogue.category'), dataIndex: 'category', render: (c: string) => categoryName(categories, c, locale) },
     { title: t('catalogue.area'), dataIndex: 'areaCode', render: (a: string | null) => a ?? t('org.city_wide') },
     { title: t('catalogue.unit'), dataIndex: 'departmentCode', render: unit },
     { title: t('catalogue.co'), dataIndex: 'coDepartments', render: (cs: string[]) => cs.map((c) => <Tag key={c}>{unit(c)}</Tag>) },
