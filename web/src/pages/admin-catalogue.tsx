@@ -63,7 +63,7 @@ export function AdminCataloguePage() {
       .catch((err: unknown) => void message.error(te(err)));
 
   const columns: TableColumnsType<Rule> = [
-    { title: t('catalogue.category'), dataIndex: 'category', render: (c: string) => `${c} ${categoryName(categories, c, locale)}` },
+    { title: t('catalogue.category'), dataIndex: 'category', render: (c: string) => categoryName(categories, c, locale) },
     { title: t('catalogue.area'), dataIndex: 'areaCode', render: (a: string | null) => a ?? t('org.city_wide') },
     { title: t('catalogue.unit'), dataIndex: 'departmentCode', render: unit },
     { title: t('catalogue.co'), dataIndex: 'coDepartments', render: (cs: string[]) => cs.map((c) => <Tag key={c}>{unit(c)}</Tag>) },
@@ -136,7 +136,9 @@ function RuleModal({ rule, categoryOptions, departmentOptions, onClose, onSaved 
   const [form] = Form.useForm<RuleForm>();
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
-    const v = await form.validateFields();
+    // an invalid form shows its messages; the rejection is not an error
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setError(null);
     const body = { departmentCode: v.departmentCode, coDepartments: v.coDepartments ?? [], allowTerritorial: v.allowTerritorial ?? false, note: v.note ?? '' };
     try {

@@ -208,7 +208,9 @@ function AreaModal({ mode, area, onClose, onSaved }: { mode: 'child' | 'rename';
   const [form] = Form.useForm<{ code: string; name: string }>();
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
-    const v = await form.validateFields();
+    // an invalid form shows its messages; the rejection is not an error
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setError(null);
     try {
       const saved = mode === 'child' ? await api.post<Area>('/api/v1/areas', { code: v.code, name: v.name, parentCode: area.code }) : await api.patch<Area>(`/api/v1/areas/${area.code}`, { name: v.name });
@@ -239,7 +241,9 @@ function DepartmentModal({ editing, defaultArea, onClose, onSaved }: { editing: 
   const [form] = Form.useForm<DeptForm>();
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
-    const v = await form.validateFields();
+    // an invalid form shows its messages; the rejection is not an error
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setError(null);
     const body = { name: v.name, nameEn: v.nameEn ?? '', kind: v.kind, areaCode: v.areaCode ?? null, active: v.active };
     try {

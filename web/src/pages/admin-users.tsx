@@ -162,7 +162,9 @@ function UserModal({ user, departments, onClose, onSaved }: { user: UserDto | nu
   const [form] = Form.useForm<UserForm>();
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
-    const v = await form.validateFields();
+    // an invalid form shows its messages; the rejection is not an error
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setError(null);
     try {
       if (user) {
