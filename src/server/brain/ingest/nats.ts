@@ -183,6 +183,9 @@ export async function startNatsConsumer(a: { nc: NatsConnection; o: NatsIngestOp
   let closed = false;
   messages = await consumer.consume({
     max_messages: Math.min(5000, o.maxAckPending),
+    // a pull waiting at a stream leader that died is noticed by missed heartbeats (half of this) and renewed:
+    // 5 s instead of the default 30 s bounds how long a node idles after a NATS server is lost
+    expires: 5000,
     callback: (m) => {
       stats.delivered++;
       if (!m.redelivered) return take(m);
