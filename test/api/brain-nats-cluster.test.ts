@@ -126,13 +126,19 @@ describe.skipIf(!natsServerAvailable)('ingestion on a NATS cluster (NATS_URL)', 
 
   it('keeps ingesting, losing nothing, when the stream leader\'s NATS server is killed', { timeout: 60_000 }, async () => {
     const o = natsOptionsOf(t.deps.config);
-    const nc = await connect({ servers: cluster.urls.split(',') });
-    const leader = (await (await nc.jetstreamManager()).streams.info(o.stream)).cluster?.leader;
-    await nc.close();
+    const nc = await connect({ servers: cluster.urls.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    const jsm = await nc.jetstreamManager();
+    const leader = (await jsm.streams.info(o.stream)).cluster?.leader;
     const victim = cluster.nodes.findIndex((n) => n.name === leader);
     expect(victim).toBeGreaterThanOrEqual(0);
     await cluster.kill(victim);
-    // the R3 stream elects a new leader among the two left; devices reconnect to a surviving server
+    // the R3 stream and its consumer elect new leaders among the two left (NATS's MQTT publishes into the stream
+    // without waiting for it, so a device publishing during the election would lose QoS 0/1 messages there)
+    await eventually(async () => {
+      const [si, ci] = await Promise.all([jsm.streams.info(o.stream), jsm.consumers.info(o.stream, o.consumer)]).catch(() => [null, null]);
+      return si?.cluster?.leader && si.cluster.leader !== leader && ci?.cluster?.leader ? si : null;
+    }, 'new stream and consumer leaders', 30_000);
+    await nc.close();
     const c = await device((victim + 1) % 3);
     for (let round = 0; round < 5; round++) await publish(c, 40);
     await c.endAsync();
