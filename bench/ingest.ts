@@ -1,7 +1,16 @@
 /**
  * `npm run bench:ingest` — sustained telemetry ingestion through MQTT with the default rules active.
  *
- * One run per database (PGlite always; PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set):
+ * Per database (PGlite always; PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set), on the embedded aedes
+ * broker and on NATS (BENCH_BROKER=aedes | nats | both, default both; NATS needs /usr/sbin/nats-server).
+ *
+ * NATS: a separate nats-server process (JetStream, its own MQTT listener) is the broker, so the baseline is not
+ * held down by the pipeline. First a bare JetStream consumer (a child process that only acks, on the same
+ * stream and durable consumer) takes the load; then CivicGrid (NATS_URL, pull + batch write + ack after
+ * commit) takes the same offered load. Offered rate BENCH_NATS_RATE (default 60000/s, over 8 connections), high
+ * enough that the publisher's skipped count shows where the broker stops taking more.
+ *
+ * aedes:
  *   - the server side (embedded aedes broker + ingestion pipeline + rule engine + alarm upserts) in this process;
  *   - a publisher child process (the simulator's publishLoad through a gateway login, 10,000 devices);
  *   - a bare mqtt.js subscriber child process on `civicgrid/devices/+/telemetry` of the same broker, counting
@@ -11,9 +20,12 @@
  * BENCH_DEVICES (10000), BENCH_DB (both | pglite | postgres).
  */
 import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
+import { connect } from 'nats';
 import pg from 'pg';
+import { natsServerAvailable, startNatsCluster, type NatsCluster } from '../test/support/nats-cluster.ts';
 import { createBrain } from '../src/server/brain/brain.ts';
 import { generateSecret, hashDeviceSecret } from '../src/server/brain/devices/credentials.ts';
 import { secretDigest } from '../src/server/privacy/pii.ts';
@@ -21,7 +33,8 @@ import { createDeviceStore, type DeviceTable } from '../src/server/brain/devices
 import { deviceTypes } from '../src/server/brain/devices/types.ts';
 import { publishLoad } from '../src/server/brain/simulator.ts';
 import { loadConfig } from '../src/server/config.ts';
-import { createDeps } from '../src/server/context.ts';
+import { createDeps, type Deps } from '../src/server/context.ts';
+import { ensureIngestStream, natsOptionsOf } from '../src/server/brain/ingest/nats.ts';
 import { openPglite, openPostgres, type Database } from '../src/server/db/database.ts';
 import { migrate } from '../src/server/db/migrate.ts';
 import { seedDemo } from '../src/server/seed/demo.ts';
@@ -29,6 +42,7 @@ import { createServices } from '../src/server/services.ts';
 import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 25_000);
+const NATS_RATE = Number(process.env.BENCH_NATS_RATE ?? 60_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const LATENCY_GAUGES = 300;
@@ -37,7 +51,9 @@ const role = process.env.BENCH_ROLE;
 if (role === 'publisher') {
   const types = Object.keys(deviceTypes);
   const devices = Array.from({ length: DEVICES }, (_, i) => ({ id: `bench-${i}`, type: types[i % types.length]! }));
-  const r = await publishLoad({ url: process.env.BENCH_URL!, username: 'gw:bench', password: process.env.BENCH_PASSWORD!, devices, rate: RATE, durationS: SECONDS, connections: 4, anomalyRate: 0.0005 });
+  const rate = Number(process.env.BENCH_OFFERED ?? RATE);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 4);
+  const r = await publishLoad({ url: process.env.BENCH_URL!, username: 'gw:bench', password: process.env.BENCH_PASSWORD!, devices, rate, durationS: SECONDS, connections, anomalyRate: 0.0005 });
   process.stdout.write(`${JSON.stringify(r)}\n`);
   process.exit(0);
 }
@@ -61,7 +77,33 @@ if (role === 'subscriber') {
   await new Promise(() => {});
 }
 
-function child(r: 'publisher' | 'subscriber', env: Record<string, string>) {
+if (role === 'js-consumer') {
+  // the do-nothing JetStream consumer: pull, ack, count — what the stream delivers with nothing behind it
+  const nc = await connect({ servers: process.env.BENCH_NATS! });
+  const consumer = await nc.jetstream().consumers.get(process.env.BENCH_STREAM!, process.env.BENCH_CONSUMER!);
+  let n = 0;
+  let first = 0;
+  let last = 0;
+  await consumer.consume({
+    max_messages: 5000,
+    expires: 5000,
+    callback: (m) => {
+      if (!n) first = performance.now();
+      n++;
+      last = performance.now();
+      m.ack();
+    },
+  });
+  process.stdout.write('ready\n');
+  process.stdin.on('data', async () => {
+    process.stdout.write(`${JSON.stringify({ received: n, seconds: (last - first) / 1000 })}\n`);
+    await nc.drain();
+    process.exit(0);
+  });
+  await new Promise(() => {});
+}
+
+function child(r: 'publisher' | 'subscriber' | 'js-consumer', env: Record<string, string>) {
   const p = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env: { ...process.env, ...env, BENCH_ROLE: r }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];
   let buf = '';
@@ -100,17 +142,72 @@ async function run(label: string, database: Database) {
     const p = places[i % places.length]!;
     return { ...p, id, name: id, type, owner_department: null, component_id: null, protocol: 'mqtt', password_hash: `sha256$${secretDigest(generateSecret())}`, token_hash: null, credentials_rotated_at: now, enabled: true, last_seen: null, latest: '{}', battery: null, signal: null, accepted_count: 0, rejected_count: 0, created_at: now, updated_at: now };
   };
-  await store.insertMany(deps.db, [...Array.from({ length: DEVICES }, (_, i) => row(`bench-${i}`, types[i % types.length]!, i)), ...Array.from({ length: LATENCY_GAUGES }, (_, i) => row(`lat-${i}`, 'water_level', i))]);
+  await store.insertMany(deps.db, Array.from({ length: DEVICES }, (_, i) => row(`bench-${i}`, types[i % types.length]!, i)));
   const password = generateSecret();
   const city = (await deps.db.selectFrom('areas').select('path').where('level', '=', 'city').executeTakeFirstOrThrow()).path;
   await store.upsertGateway(deps.db, { username: 'bench', password_hash: await hashDeviceSecret(password, true), scope_path: city, created_at: now, updated_at: now });
+
+  for (const broker of brokers()) {
+    const tag = broker === 'nats' ? 'n' : 'a';
+    await store.insertMany(deps.db, Array.from({ length: LATENCY_GAUGES }, (_, i) => row(`lat-${tag}-${i}`, 'water_level', i)));
+    if (broker === 'nats') {
+      const nats = await startNatsCluster(1);
+      try {
+        await measure(`${label}, NATS JetStream (separate nats-server)`, deps, password, tag, nats);
+      } finally {
+        await nats.stop();
+      }
+    } else await measure(`${label}, embedded aedes`, deps, password, tag, null);
+  }
+}
+
+function brokers(): ('aedes' | 'nats')[] {
+  const which = process.env.BENCH_BROKER ?? 'both';
+  const want: ('aedes' | 'nats')[] = which === 'both' ? ['aedes', 'nats'] : [which as 'aedes' | 'nats'];
+  if (want.includes('nats') && !natsServerAvailable) {
+    console.log('\n(NATS skipped: no /usr/sbin/nats-server; apt-get install nats-server)');
+    return want.filter((b) => b !== 'nats');
+  }
+  return want;
+}
+
+let streamNo = 0;
+
+/** The baseline on NATS: the same offered load into the stream, taken by a consumer that only acks. */
+async function bareJetStream(nats: NatsCluster, o: ReturnType<typeof natsOptionsOf>, mqttUrl: string, password: string) {
+  const nc = await connect({ servers: nats.urls.split(',') });
+  const jsm = await nc.jetstreamManager();
+  await ensureIngestStream(jsm, o);
+  const consumer = child('js-consumer', { BENCH_NATS: nats.urls, BENCH_STREAM: o.stream, BENCH_CONSUMER: o.consumer });
+  await consumer.next();
+  const pub = child('publisher', { BENCH_URL: mqttUrl, BENCH_PASSWORD: password, BENCH_OFFERED: String(NATS_RATE), BENCH_CONNECTIONS: '8' });
+  const published = JSON.parse(await pub.next()) as { sent: number; skipped: number; seconds: number; rate: number };
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    const ci = await jsm.consumers.info(o.stream, o.consumer);
+    if ((ci.num_pending === 0 && ci.num_ack_pending === 0) || performance.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stored = (await jsm.streams.info(o.stream)).state.last_seq;
+  consumer.proc.stdin.write('report\n');
+  const bare = JSON.parse(await consumer.next()) as { received: number; seconds: number };
+  await nc.close();
+  return { published, bare, stored };
+}
+
+async function measure(label: string, base: Deps, password: string, tag: string, nats: NatsCluster | null) {
+  const stream = `BENCH_${process.pid}_${++streamNo}`;
+  const config = nats ? loadConfig({}, { LOG_LEVEL: 'silent', NATS_URL: nats.urls, NATS_MQTT_BRIDGE: false, NATS_STREAM: stream }) : base.config;
+  const deps: Deps = { ...base, config };
+  const natsMqtt = nats ? `mqtt://127.0.0.1:${nats.nodes[0]!.mqttPort}` : null;
+  const baseline = nats ? await bareJetStream(nats, natsOptionsOf(config), natsMqtt!, password) : null;
 
   // the brain alone (no alarm → case sink), on the same geo, org and case feed the server would give it
   const { geo, org, bus } = createServices(deps, loadTaxonomy());
   const brain = createBrain(deps, { cases: null, geo, org, caseBus: bus, pipeline: { flushMs: 50, batchSize: 10_000 } });
   await brain.load();
   const broker = await brain.startBroker({ port: 0 });
-  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const url = natsMqtt ?? `mqtt://127.0.0.1:${broker.port}`;
 
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -119,18 +216,20 @@ async function run(label: string, database: Database) {
     if (e.action === 'raised' && t0 !== undefined) latencies.push(Date.now() - t0);
   });
 
-  const sub = child('subscriber', { BENCH_URL: url, BENCH_PASSWORD: password });
-  await sub.next();
+  // aedes: a bare subscriber on the same broker in the same window (the NATS baseline ran just before, alone)
+  const sub = nats ? null : child('subscriber', { BENCH_URL: url, BENCH_PASSWORD: password });
+  await sub?.next();
   const s0 = { ...brain.pipeline.stats };
   const started = performance.now();
-  const pub = child('publisher', { BENCH_URL: url, BENCH_PASSWORD: password });
+  const offered = nats ? NATS_RATE : RATE;
+  const pub = child('publisher', { BENCH_URL: url, BENCH_PASSWORD: password, BENCH_OFFERED: String(offered), BENCH_CONNECTIONS: nats ? '8' : '4' });
 
   // one anomaly per gauge, spread over the load window
   const probe = await mqtt.connectAsync(url, { username: 'gw:bench', password, reconnectPeriod: 0 });
   const probeEvery = (SECONDS * 1000 * 0.8) / LATENCY_GAUGES;
   await new Promise((r) => setTimeout(r, 1000));
   for (let i = 0; i < LATENCY_GAUGES; i++) {
-    const id = `lat-${i}`;
+    const id = `lat-${tag}-${i}`;
     const t0 = Date.now();
     sentAt.set(id, t0);
     probe.publish(`civicgrid/devices/${id}/telemetry`, JSON.stringify({ ts: t0, values: { level: 0.5 } }), { qos: 0 });
@@ -142,8 +241,8 @@ async function run(label: string, database: Database) {
   while (brain.pipeline.stats.received - s0.received < published.sent + LATENCY_GAUGES && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await brain.pipeline.flush();
   const elapsed = (performance.now() - started) / 1000;
-  sub.proc.stdin.write('report\n');
-  const bare = JSON.parse(await sub.next()) as { received: number; seconds: number };
+  sub?.proc.stdin.write('report\n');
+  const bare = sub ? (JSON.parse(await sub.next()) as { received: number; seconds: number }) : baseline!.bare;
   await probe.endAsync();
 
   const st = brain.pipeline.stats;
@@ -153,8 +252,14 @@ async function run(label: string, database: Database) {
   const alarms = await deps.db.selectFrom('alarms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const readings = await deps.db.selectFrom('readings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   console.log(`\n== ${label} ==`);
-  console.log(`offered        ${RATE}/s for ${SECONDS} s to ${DEVICES} devices; publisher sent ${published.sent} (${published.rate}/s, skipped ${published.skipped} on back-pressure)`);
-  console.log(`bare mqtt.js   received ${bare.received} in ${bare.seconds.toFixed(1)} s = ${Math.round(bareRate)}/s`);
+  console.log(`load average   ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${cpus().length} cores)`);
+  if (baseline) {
+    const b = baseline.published;
+    console.log(`baseline       offered ${NATS_RATE}/s for ${SECONDS} s over 8 MQTT connections to nats-server; sent ${b.sent} (${b.rate}/s, skipped ${b.skipped} on back-pressure); stream stored ${baseline.stored}`);
+    console.log(`bare JetStream consumer (pull + ack, separate process) received ${bare.received} in ${bare.seconds.toFixed(1)} s = ${Math.round(bareRate)}/s`);
+  }
+  console.log(`offered        ${offered}/s for ${SECONDS} s to ${DEVICES} devices; publisher sent ${published.sent} (${published.rate}/s, skipped ${published.skipped} on back-pressure)`);
+  if (!baseline) console.log(`bare mqtt.js   received ${bare.received} in ${bare.seconds.toFixed(1)} s = ${Math.round(bareRate)}/s (same in-process broker, same window)`);
   console.log(`civicgrid      wrote ${written} readings (+ rules, alarm upserts) in ${elapsed.toFixed(1)} s = ${Math.round(ingestRate)}/s  → ${((ingestRate / bareRate) * 100).toFixed(0)} % of bare`);
   console.log(`               batches ${st.flushes - s0.flushes}, avg ${Math.round(written / Math.max(1, st.flushes - s0.flushes))} readings, last write ${st.lastFlushMs} ms; rejected ${st.rejected - s0.rejected}; lost ${st.lost - s0.lost}; rows in readings ${Number(readings.n)}; alarms ${Number(alarms.n)}`);
   console.log(`publish→alarm  p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms over ${latencies.length}/${LATENCY_GAUGES} alarms`);

@@ -44,6 +44,26 @@ const schema = z.object({
   MQTT_HOST: z.string().optional(),
   /** largest MQTT packet the embedded broker accepts; a bigger announced length closes the connection */
   MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(268_435_455).default(262_144),
+  /**
+   * ingestion on a NATS cluster: comma-separated servers (nats://a:4222,nats://b:4222). Readings then go through
+   * a JetStream stream that every node consumes through one durable consumer; unset: the pipeline reads the MQTT broker
+   */
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\/[^,\s]+(,\s*(nats|tls):\/\/[^,\s]+)*$/, 'must be nats://host:port[,nats://host:port…]')
+    .optional(),
+  NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a JetStream stream name (letters, digits, _ and -)').default('CIVICGRID_TELEMETRY'),
+  NATS_CONSUMER: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a consumer name (letters, digits, _ and -)').default('civicgrid-ingest'),
+  /** the stream's subject, `*` for the device: what NATS's MQTT makes of civicgrid/devices/{id}/telemetry */
+  NATS_SUBJECT: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.\*(\.[A-Za-z0-9_-]+)*$|^\*(\.[A-Za-z0-9_-]+)+$/, 'must be a subject with one * token for the device').default('civicgrid.devices.*.telemetry'),
+  /** copies of the stream when this node creates it: 3 on a cluster (survives losing a server), 1 on a single server */
+  NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /** readings handed out and not yet acked, over all nodes: bounds redelivery work and memory */
+  NATS_MAX_ACK_PENDING: z.coerce.number().int().min(100).max(1_000_000).default(50_000),
+  /** a reading not acked this long after delivery goes to another node */
+  NATS_ACK_WAIT_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** with NATS_URL: the embedded broker still takes device logins and forwards telemetry into the stream; false when devices connect to NATS's own MQTT port */
+  NATS_MQTT_BRIDGE: bool.default(true),
   TZ_OFFSET: z.string().default('+08:00'),
   /** raster XYZ basemap for the console's maps (https or same-origin, to pass the CSP); unset = offline plain background */
   MAP_TILE_URL: z.string().regex(/\{z\}.*\{x\}.*\{y\}|\{z\}.*\{y\}.*\{x\}/, 'must be an XYZ template with {z}, {x} and {y}').optional(),
@@ -115,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config: Config = { ...merged, TZ_OFFSET_MINUTES: offsetMinutes };
   if (config.DATABASE_REPLICA_URL && !config.DATABASE_URL) throw new ConfigError('configuration: DATABASE_REPLICA_URL needs DATABASE_URL (a replica of PostgreSQL, not of PGlite)');
+  if (config.NATS_URL && config.MQTT_URL) throw new ConfigError('configuration: set NATS_URL or MQTT_URL, not both (with NATS_URL devices reach NATS, directly or through the embedded broker)');
   if (config.CIVICGRID_STORAGE === 's3') {
     const missing = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !config[k]);
     if (missing.length) throw new ConfigError(`configuration: CIVICGRID_STORAGE=s3 needs ${missing.join(', ')}`);

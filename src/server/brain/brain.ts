@@ -24,6 +24,8 @@ import { BrainEvents } from './events.ts';
 import { createStorageJobs } from './jobs.ts';
 import { createPipeline, type PipelineOptions } from './ingest/queue.ts';
 import { createReadingStore } from './ingest/store.ts';
+import { createSeenStore } from './ingest/seen-store.ts';
+import { connectNats, natsBridge, natsOptionsOf, startNatsConsumer, type NatsConsumerStats } from './ingest/nats.ts';
 import { createRuleService } from './rules/service.ts';
 import { RuleEngine } from './rules/engine.ts';
 import { checkShape, parsePayload, type RawReading, type Rejection } from './ingest/validate.ts';
@@ -50,6 +52,7 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
   const { db, clock, logger, config } = deps;
   const devices = createDeviceStore();
   const readings = createReadingStore();
+  const seen = createSeenStore();
   const alarms = createAlarmStore();
   const caseReads = createBrainCaseReads();
   const engine = new RuleEngine(config.TZ_OFFSET_MINUTES);
@@ -68,13 +71,14 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
 
   let sink: AlarmCaseSink | null = opts.cases ? caseSinkFromService(deps, opts.cases, caseReads, city) : null;
   const alarmService = createAlarmService(deps, { alarms, devices, events, engine, pipeline: () => pipeline, taxonomy: opts.taxonomy, sink: () => sink, types: typeCatalog });
-  const pipeline = createPipeline(deps, { devices, readings, alarms, engine, events, hooks: alarmService, metricSpec: typeCatalog.metricSpec }, opts.pipeline);
+  const pipeline = createPipeline(deps, { devices, readings, alarms, engine, events, hooks: alarmService, metricSpec: typeCatalog.metricSpec, seen }, opts.pipeline);
   const deviceService = createDeviceService(deps, { devices, pipeline: () => pipeline, credentialCache, geo: opts.geo, types: typeCatalog });
   const rules = createRuleService(deps, { alarms, devices, engine, taxonomy: opts.taxonomy, types: typeCatalog });
   const dashboard = createDashboardService(deps, { alarms, devices, cases: caseReads, types: typeCatalog });
   const storage = createStorageJobs(deps, readings);
 
   let broker: RunningBroker | null = null;
+  let natsStats: NatsConsumerStats | null = null;
   let sweeper: NodeJS.Timeout | null = null;
   let sweeping: Promise<unknown> | null = null;
 
@@ -136,6 +140,33 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
     const rollup = await storage.rollup();
     const dropped = await storage.retention();
     return { escalated, pendingCases: cases, rollup, droppedPartitions: dropped };
+  }
+
+  /** The NATS path: this node's share of the durable consumer, and the MQTT bridge into the stream. */
+  async function startNatsIngest(mqttPort: number): Promise<RunningBroker> {
+    const no = natsOptionsOf(config);
+    const nc = await connectNats(no, `civicgrid-${process.pid}`, logger);
+    try {
+      const consumer = await startNatsConsumer({ nc, o: no, pipeline, seen, db, clock, logger });
+      natsStats = consumer.stats;
+      const bridge = config.NATS_MQTT_BRIDGE
+        ? await startEmbeddedBroker({ port: mqttPort, host: config.MQTT_HOST ?? config.HOST, maxPacketBytes: config.MQTT_MAX_PACKET_BYTES, auth: mqttAuth, ingest: natsBridge(nc, no, clock), logger })
+        : null;
+      return {
+        port: bridge?.port ?? null,
+        host: bridge?.host,
+        kind: 'nats',
+        async close() {
+          // devices first (nothing new comes in), then what this node took is written and acked, then leave
+          await bridge?.close();
+          await consumer.close();
+          await nc.drain().catch(() => nc.close());
+        },
+      };
+    } catch (err) {
+      await nc.close();
+      throw err;
+    }
   }
 
   return {
@@ -203,7 +234,7 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
         .sort((a, b) => b[1].rejected - a[1].rejected)
         .slice(0, 20)
         .map(([deviceId, d]) => ({ deviceId, ...d }));
-      return { ...s, queued: pipeline.queued(), devicesKnown: pipeline.devices.size, broker: broker ? { kind: broker.kind, port: broker.port } : null, topRejected };
+      return { ...s, queued: pipeline.queued(), devicesKnown: pipeline.devices.size, broker: broker ? { kind: broker.kind, port: broker.port } : null, nats: natsStats ? { ...natsStats } : null, topRejected };
     },
 
     async sweep(actor: Actor) {
@@ -213,9 +244,13 @@ export function createBrain(deps: Deps, opts: BrainOptions) {
       return result;
     },
 
-    /** Starts the broker: embedded aedes on MQTT_PORT, or a subscription to MQTT_URL. */
+    /**
+     * Starts the broker: embedded aedes on MQTT_PORT, or a subscription to MQTT_URL; with NATS_URL the pipeline
+     * consumes the JetStream stream instead (and the embedded broker, unless NATS_MQTT_BRIDGE=false, forwards into it).
+     */
     async startBroker(o: { port?: number; url?: string } = {}): Promise<RunningBroker> {
       if (broker) return broker;
+      if (config.NATS_URL && !o.url) return (broker = await startNatsIngest(o.port ?? config.MQTT_PORT));
       const url = o.url ?? config.MQTT_URL;
       broker = url
         ? await connectExternalBroker({ url, ingest: ingestMqtt, logger })

@@ -21,15 +21,18 @@ export interface MqttAuth {
   gatewayMayPublish(scopePath: string, deviceId: string): Promise<boolean>;
 }
 
-/** Takes a telemetry payload; returns why it was refused (logged, sampled), or nothing when it was taken. */
-export type Ingest = (deviceId: string, payload: Buffer) => { reason: string; message: string } | null | void;
+/**
+ * Takes a telemetry payload; returns why it was refused (logged, sampled), or nothing when it was taken — or a
+ * promise (the NATS bridge) that settles when the message is safely stored; a QoS 1 PUBACK waits for it.
+ */
+export type Ingest = (deviceId: string, payload: Buffer) => { reason: string; message: string } | null | void | Promise<void>;
 
 export interface RunningBroker {
   /** the port actually listened on (MQTT_PORT=0 picks a free one) */
   port: number | null;
   /** the address the embedded broker is bound to (MQTT_HOST, else HOST) */
   host?: string;
-  kind: 'embedded' | 'external';
+  kind: 'embedded' | 'external' | 'nats';
   close(): Promise<void>;
 }
 
@@ -106,6 +109,17 @@ export async function startEmbeddedBroker(opts: { port: number; host?: string; m
       (packet, cb) => {
         const id = deviceOfTopic(packet.topic);
         const rejected = id ? opts.ingest(id, packet.payload as Buffer) : null;
+        if (rejected instanceof Promise) {
+          rejected.then(
+            () => cb(),
+            (err: Error) => {
+              const n = sample('forward:failed');
+              if (n !== null) opts.logger.error({ device: id, err: err.message, seen: n }, 'telemetry could not be forwarded to the stream');
+              cb();
+            },
+          );
+          return;
+        }
         if (rejected) {
           const n = sample(`payload:${rejected.reason}`);
           if (n !== null) opts.logger.warn({ device: id, reason: rejected.reason, message: rejected.message, bytes: (packet.payload as Buffer).length, seen: n }, 'mqtt payload rejected');

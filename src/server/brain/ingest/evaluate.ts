@@ -12,6 +12,16 @@ export interface Pending {
   device: DeviceMeta | null;
   ts: number;
   values: Record<string, number>;
+  /** the broker message it came in (JetStream): acked once its batch is committed, redelivered if not */
+  source?: Source;
+}
+
+/** A reading's message in a durable stream. */
+export interface Source {
+  stream: string;
+  seq: number;
+  /** true: the batch holding it is committed (ack); false: it was not written (redeliver) */
+  settle(written: boolean): void;
 }
 
 /** What the write does to the alarms table for one rule outcome (or a folded run of them). */
@@ -24,6 +34,8 @@ export interface EvaluatedBatch {
   months: Set<string>;
   ops: AlarmOp[];
   accepted: number;
+  /** stream sequences of the batch's broker messages, by stream (recorded in the same transaction) */
+  seen: Map<string, number[]>;
 }
 
 export interface EvaluateContext {
@@ -53,8 +65,14 @@ export function evaluateBatch(batch: Pending[], swept: Outcome[], ctx: EvaluateC
   const months = new Set<string>();
   const ops: AlarmOp[] = [];
   const lastHit = new Map<string, AlarmHit>();
+  const seen = new Map<string, number[]>();
   let accepted = 0;
   for (const p of batch) {
+    if (p.source) {
+      const list = seen.get(p.source.stream);
+      if (list) list.push(p.source.seq);
+      else seen.set(p.source.stream, [p.source.seq]);
+    }
     const meta = p.device ?? ctx.meta(p.deviceId);
     if (!meta) {
       ctx.reject(p.deviceId, { reason: 'unknown_device', message: `no device ${p.deviceId}` });
@@ -84,7 +102,7 @@ export function evaluateBatch(batch: Pending[], swept: Outcome[], ctx: EvaluateC
     const meta = ctx.meta(o.deviceId);
     if (meta) addOutcomes(ops, lastHit, [o], meta);
   }
-  return { cols, months, ops, accepted };
+  return { cols, months, ops, accepted, seen };
 }
 
 /** Turns rule outcomes into alarm operations, folding a run of raise/repeat for one alarm into one upsert. */

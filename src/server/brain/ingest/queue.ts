@@ -5,7 +5,8 @@ import type { DeviceMeta, DeviceStore } from '../devices/store.ts';
 import type { MetricLookup } from '../devices/type-catalog.ts';
 import type { BrainEvents } from '../events.ts';
 import type { Outcome, RuleEngine } from '../rules/engine.ts';
-import { deviceCheck, evaluateBatch, type Pending } from './evaluate.ts';
+import { deviceCheck, evaluateBatch, type Pending, type Source } from './evaluate.ts';
+import type { SeenStore } from './seen-store.ts';
 import type { ReadingStore } from './store.ts';
 import { isRejection, type RawReading, type RejectReason, type Rejection } from './validate.ts';
 import { createBatchWriter, type PipelineHooks } from './write.ts';
@@ -35,7 +36,10 @@ export interface PipelineStats {
   lastBatch: number;
   lastFlushMs: number;
   writeErrors: number;
+  /** readings of a failed batch that nothing will send again (a broker message is redelivered instead) */
   lost: number;
+  /** broker messages of a failed batch handed back for redelivery */
+  returned: number;
   alarmsRaised: number;
   alarmsCleared: number;
 }
@@ -48,7 +52,7 @@ export interface PipelineStats {
  */
 export function createPipeline(
   deps: Deps,
-  parts: { devices: DeviceStore; readings: ReadingStore; alarms: AlarmStore; engine: RuleEngine; events: BrainEvents; hooks: PipelineHooks; metricSpec: MetricLookup },
+  parts: { devices: DeviceStore; readings: ReadingStore; alarms: AlarmStore; engine: RuleEngine; events: BrainEvents; hooks: PipelineHooks; metricSpec: MetricLookup; seen?: SeenStore },
   options: Partial<PipelineOptions> = {},
 ) {
   const opts = { ...defaultPipelineOptions, ...options };
@@ -65,7 +69,7 @@ export function createPipeline(
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
 
-  const stats: PipelineStats = { received: 0, accepted: 0, rejected: 0, byReason: {}, flushes: 0, written: 0, lastBatch: 0, lastFlushMs: 0, writeErrors: 0, lost: 0, alarmsRaised: 0, alarmsCleared: 0 };
+  const stats: PipelineStats = { received: 0, accepted: 0, rejected: 0, byReason: {}, flushes: 0, written: 0, lastBatch: 0, lastFlushMs: 0, writeErrors: 0, lost: 0, returned: 0, alarmsRaised: 0, alarmsCleared: 0 };
   const perDevice = new Map<string, { accepted: number; rejected: number; lastReason: RejectReason | null }>();
   const writer = createBatchWriter(deps, parts, stats, { latestWriteMs: opts.latestWriteMs, closed: () => closed });
   const knownMonths = writer.knownMonths;
@@ -80,8 +84,12 @@ export function createPipeline(
     if (cache.has(deviceId)) writer.noteRejected(deviceId);
   }
 
-  /** Takes one reading (already shape-checked, or the rejection that check produced). Returns why it was refused. */
-  function submit(deviceId: string, reading: RawReading | Rejection): Rejection | null {
+  /**
+   * Takes one reading (already shape-checked, or the rejection that check produced). Returns why it was refused.
+   * A reading from a durable stream brings its `source`: settled once its batch is committed or has failed, and
+   * its `ts` then defaults to `defaultTs` (when the broker stored it), so a redelivery carries the same time.
+   */
+  function submit(deviceId: string, reading: RawReading | Rejection, source?: Source, defaultTs?: number): Rejection | null {
     stats.received++;
     if (isRejection(reading)) {
       countReject(deviceId, reading);
@@ -100,7 +108,7 @@ export function createPipeline(
         return bad;
       }
     }
-    queue.push({ deviceId, device: meta, ts: reading.ts ?? clock.now().getTime(), values: reading.values });
+    queue.push({ deviceId, device: meta, ts: reading.ts ?? defaultTs ?? clock.now().getTime(), values: reading.values, source });
     if (queue.length >= opts.batchSize) kick();
     return null;
   }
@@ -144,12 +152,26 @@ export function createPipeline(
         stats.lastBatch = batch.length;
         stats.lastFlushMs = Math.round(performance.now() - started);
         for (const w of batchWaiters) w.resolve();
+        settle(batch, true);
       } catch (err) {
-        stats.lost += batch.length;
-        logger.error({ err, readings: batch.length }, 'telemetry batch could not be written');
+        const returned = settle(batch, false);
+        stats.returned += returned;
+        stats.lost += batch.length - returned;
+        logger.error({ err, readings: batch.length, returned }, 'telemetry batch could not be written');
         for (const w of batchWaiters) w.reject(err);
       }
     }
+  }
+
+  /** acks (or hands back) the broker messages of a batch; returns how many it had */
+  function settle(batch: Pending[], written: boolean): number {
+    let n = 0;
+    for (const p of batch) {
+      if (!p.source) continue;
+      n++;
+      p.source.settle(written);
+    }
+    return n;
   }
 
   function rememberLatest(meta: DeviceMeta, p: Pending) {

@@ -3,6 +3,7 @@ import type { AlarmRow, AlarmStore } from '../alarms/store.ts';
 import type { DeviceMeta, DeviceStore, LatestUpdate } from '../devices/store.ts';
 import { alarmEvent, type BrainEvents } from '../events.ts';
 import type { AlarmOp, EvaluatedBatch, Pending } from './evaluate.ts';
+import type { SeenStore } from './seen-store.ts';
 import type { ReadingStore } from './store.ts';
 
 export interface PipelineHooks {
@@ -28,7 +29,7 @@ const BRAIN_ACTOR = 'brain';
  */
 export function createBatchWriter(
   deps: Deps,
-  parts: { devices: DeviceStore; readings: ReadingStore; alarms: AlarmStore; events: BrainEvents; hooks: PipelineHooks },
+  parts: { devices: DeviceStore; readings: ReadingStore; alarms: AlarmStore; events: BrainEvents; hooks: PipelineHooks; seen?: SeenStore },
   stats: WriteStats,
   opts: { latestWriteMs: number; closed: () => boolean },
 ) {
@@ -88,7 +89,7 @@ export function createBatchWriter(
     },
 
     /** One transaction per batch, retried a few times: a database blip must not lose what devices sent. */
-    async write({ cols, months, ops }: EvaluatedBatch) {
+    async write({ cols, months, ops, seen }: EvaluatedBatch) {
       const writeLatest = performance.now() - lastLatestWrite >= opts.latestWriteMs;
       const latestRows = writeLatest ? [...dirtyLatest.values()] : [];
       const rejectedRows = writeLatest ? rejectedPending : new Map<string, number>();
@@ -104,6 +105,8 @@ export function createBatchWriter(
             await parts.readings.insert(tx, cols);
             if (writeLatest) await parts.devices.applyLatest(tx, latestRows, rejectedRows);
             await applyOps(tx, ops, raised, cleared);
+            // in the same transaction: a message redelivered after this commit is known to be written
+            if (parts.seen) for (const [stream, seqs] of seen) await parts.seen.record(tx, stream, seqs);
           });
           if (writeLatest) {
             for (const r of latestRows) if (dirtyLatest.get(r.id) === r) dirtyLatest.delete(r.id);
