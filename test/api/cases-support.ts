@@ -48,6 +48,7 @@ export interface NewCaseBody {
   lat?: number;
   address?: string;
   priority?: number;
+  urgent?: boolean;
   reporter?: Record<string, unknown>;
 }
 

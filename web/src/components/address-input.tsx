@@ -2,6 +2,7 @@ import { AutoComplete } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { api, type Page } from '../api/client.ts';
 import { useLocale } from '../i18n/locale.tsx';
+import { distinctHouses, houseLabel } from '../lib/address-label.ts';
 
 interface HouseHit {
   id: string;
@@ -34,12 +35,12 @@ export function AddressInput({ id, value, onChange, onChoose }: { id?: string; v
     timer.current = setTimeout(() => {
       api
         .get<Page<HouseHit>>('/api/v1/houses', { q: q.trim(), pageSize: 8 })
-        .then((res) => setHits(res.items))
+        .then((res) => setHits(distinctHouses(res.items)))
         .catch(() => setHits([]));
     }, 250);
   };
 
-  const label = (h: HouseHit) => h.address;
+  const label = houseLabel;
 
   return (
     <AutoComplete
