@@ -102,7 +102,8 @@ function row(cat, rawScene, part) {
   if (chance(0.08)) {
     const short = pick(SCENES[cat].short);
     const t = pick([`${place}，${short}`, `${place} ${short}`, `${short}。地址${place}`]);
-    return { text: t, category: cat, nature: 'help', style: ['short'] };
+    // a bare problem is a request to fix it; one that judges (太吵, 态度差, 推来推去) is a complaint
+    return { text: t, category: cat, nature: /差|太|推来推去|没人管|不管|乱/.test(short) ? 'complaint' : 'help', style: ['short'] };
   }
   const style = [];
   let desc = speechify(scene);
