@@ -70,6 +70,8 @@ const EXPLICIT: Array<[RegExp, NatureCode]> = [
   [/(我|特此)(要|想|来)?投诉/, 'complaint'],
   [/我(有个|提个|提一个)?建议|提个建议|我的建议是/, 'suggest'],
 ];
+/** A clerk's note while the caller talks: place and problem, nothing else ("建设路口 路灯不亮", "井盖没了。地址…"). */
+const CLERK_NOTE = /^[^，。！？\s]{2,12}[，\s][^，。！？\s]{2,12}[。]?$|^[^，。！？]{2,14}。地址[^，。！？]{2,14}$/;
 const RESOLVED = /处理好了|解决了|修好了|弄好了|清走了|恢复了|(处理|解决|修)得.{0,4}(及时|快)|很快就|当天就|第二天就/;
 /** "我不是来投诉的" is the opposite of a complaint: the words must not count as one. */
 const NEGATED = /不是(来|要|想)?(投诉|举报)的?/g;
@@ -90,9 +92,6 @@ export function natureCueFeatures(norm: string): string[] {
   // A question mark is the single strongest sign of 咨询, but only if the text ends on one
   // (a rhetorical "到底管不管？" mid-complaint is common).
   if (/[？?吗]\s*$/.test(core)) out.push('cue:ends-question');
-  // the last sentence's cues once more, as their own features: in a call the request comes last
-  const last = core.split(/[。！？]/).filter((x) => x.trim() !== '').at(-1) ?? '';
-  for (const cue of NATURE_CUES) if (cue.pattern.test(last)) out.push(`cue:end-${cue.name}`);
   return out;
 }
 
@@ -153,7 +152,7 @@ export class NatureModel {
     if (explicit) return { code: explicit, confidence: 1, ranked, explicit: true };
     // "建设路口，路灯不亮": a bare problem with an address and no word about what the caller wants is a
     // request to fix it (求助); the model, trained on full appeals, would guess from the topic.
-    if (cues.length === 0 && norm.length <= 24) return { code: 'help', confidence: ranked.find((r) => r.label === 'help')!.p, ranked, explicit: false };
+    if (cues.length === 0 && CLERK_NOTE.test(norm)) return { code: 'help', confidence: ranked.find((r) => r.label === 'help')!.p, ranked, explicit: false };
     const top = ranked[0]!;
     return { code: top.label as NatureCode, confidence: top.p, ranked, explicit: false };
   }
