@@ -13,7 +13,7 @@ const INTERJECTIONS = /[嗯呃额唔哦噢诶欸哎]+[，。,\s]*/g;
 // determine as a time or a count (这个月, 那个时候, 这个人): dropping those changes what the caller said.
 const DISCOURSE = '就是说|怎么说呢|然后呢|那个那个|这个这个|(?:那个|这个)(?![月星礼时事人点周])|就是|然后|对吧|你知道吧|喂+|你好|您好';
 // A call's opening formula: "是12345吗？", "能听见吗？", "我说一下".
-const OPENING = /(^|[，。！？\s])(?:是\s?12345吗|(?:能|听得?)听见吗|听得见吗|我说一下|我想说个情况)[，。？！\s]*/g;
+const OPENING = /(^|[，。！？\s])(?:(?:是\s?12345吗|能听见吗|听得见吗|我说一下|我想说个情况)[，。？！\s]*)+/g;
 const AT_CLAUSE_START = new RegExp(`(^|[，。！？,\\s])(?:(?:${DISCOURSE})[，,\\s]*)+`, 'g');
 const BEFORE_PAUSE = new RegExp(`(?:${DISCOURSE})(?=[，。！？,])`, 'g');
 // Stutters: the same 1–2 characters said three or more times ("我我我", "那个那个那个").

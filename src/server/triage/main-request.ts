@@ -53,13 +53,13 @@ export function selectMainRequest(norm: string): MainRequest {
   const demote = DEMOTE.exec(norm);
   if (demote && demote.index > 0) {
     const after = clean(norm.slice(demote.index + demote[0].length));
-    if (after.length >= 6) return withSecondary(after, clean(norm.slice(0, demote.index).replace(SIDE, '')), norm);
+    if (after.length >= 4) return withSecondary(after, clean(norm.slice(0, demote.index).replace(SIDE, '')), norm);
   }
   return { main: norm };
 }
 
 /** Only a split whose both sides say something counts; otherwise the caller was not raising two matters. */
 function withSecondary(main: string, secondary: string, whole: string): MainRequest {
-  if (main.length < 6 || secondary.length < 6) return { main: whole };
+  if (main.length < 4 || secondary.length < 4) return { main: whole };
   return { main, secondary };
 }
