@@ -100,7 +100,8 @@ function row(cat, rawScene, part) {
   const place = pick(PLACES);
   // very short, address-only style: what a clerk types while the caller is still talking
   if (chance(0.08)) {
-    const short = pick(SCENES[cat].short);
+    // the first short form is the dev part's, the second the test part's: the parts share no text
+    const short = SCENES[cat].short[part === 'dev' ? 0 : 1];
     const t = pick([`${place}，${short}`, `${place} ${short}`, `${short}。地址${place}`]);
     // a bare problem is a request to fix it; one that judges (太吵, 态度差, 推来推去) is a complaint
     return { text: t, category: cat, nature: /差|太|推来推去|没人管|不管|乱/.test(short) ? 'complaint' : 'help', style: ['short'] };
