@@ -51,6 +51,12 @@ export function syllableOf(code: number): number {
 }
 
 const BASE = 1024;
+/** number of syllables in a key (ids are ≥ 1, so no leading zeros) */
+const keyLength = (key: number) => {
+  let n = 1;
+  while (key >= BASE ** n) n++;
+  return n;
+};
 const keyOf = (ids: ArrayLike<number>, from: number, len: number) => {
   let k = 0;
   for (let j = 0; j < len; j++) k = k * BASE + ids[from + j]!;
@@ -65,6 +71,8 @@ export interface HomophoneIndex {
   maxLength: number;
   /** sound-alike windows that occur in correctly written text: real words, never corrected (小饭 of 小饭馆) */
   real: Set<string>;
+  /** first syllables of the terms: most characters start none, and are skipped at once */
+  starts: Set<number>;
 }
 
 /**
@@ -94,6 +102,8 @@ export function buildHomophoneIndex(terms: Iterable<string>, written: Iterable<s
     const [len, key] = c.split(':');
     byLength.get(Number(len))!.delete(Number(key));
   }
+  const starts = new Set<number>();
+  for (const map of byLength.values()) for (const key of map.keys()) starts.add(Math.floor(key / BASE ** (keyLength(key) - 1)));
   const real = new Set<string>();
   for (const text of written) {
     const ids = Array.from(text, (c) => syllableOf(c.charCodeAt(0)));
@@ -108,7 +118,7 @@ export function buildHomophoneIndex(terms: Iterable<string>, written: Iterable<s
       }
     }
   }
-  return { byLength, latin, maxLength, real };
+  return { byLength, latin, maxLength, real, starts };
 }
 
 /**
@@ -125,7 +135,7 @@ export function correctHomophones(norm: string, index: HomophoneIndex): string {
   let i = 0;
   while (i < n) {
     let replaced = false;
-    if (ids[i] !== 0) {
+    if (ids[i] !== 0 && index.starts.has(ids[i]!)) {
       for (let len = Math.min(index.maxLength, n - i); len >= 2; len--) {
         let ok = true;
         for (let j = 1; j < len; j++) if (ids[i + j] === 0) ok = false;
