@@ -41,7 +41,7 @@ describe('held-out call-style appeals (#20 done-when)', () => {
     expect(m.gate!.support).toBeGreaterThanOrEqual(50);
   });
 
-  // Not reached: last run 74.4% category, 77.2% department, gate coverage 29.8% (see the #20 report).
+  // Not reached: last run 73.7% category, 75.6% department, gate coverage 26.8% at 98.2% precision (#20 report).
   it.skip('category ≥ 92%, department ≥ 95%, gate coverage ≥ 60%', () => {
     expect(m.categoryAccuracy).toBeGreaterThanOrEqual(0.92);
     expect(m.departmentAccuracy).toBeGreaterThanOrEqual(0.95);
