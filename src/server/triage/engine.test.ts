@@ -27,7 +27,8 @@ describe('classify', () => {
     expect(r.alternatives.map((a) => a.code)).not.toContain(r.category.code);
     const confs = [r.category.confidence, ...r.alternatives.map((a) => a.confidence)];
     expect([...confs].sort((a, b) => b - a)).toEqual(confs);
-    expect(r.autoDispatch).toBe(r.category.confidence >= engine.threshold);
+    expect(r.autoDispatch).toBe(r.dispatchGate.confidence >= r.dispatchGate.threshold);
+    expect(r.dispatchGate.threshold).toBeGreaterThanOrEqual(engine.threshold);
     expect(['consult', 'help', 'complaint', 'report', 'suggest', 'praise']).toContain(r.nature.code);
   });
 
@@ -62,7 +63,7 @@ describe('classify', () => {
 
   it('gives low confidence, and no auto-dispatch, to an appeal unlike anything it has seen', () => {
     const r = engine.classify('无人机天天在小区上空盘旋');
-    expect(r.category.confidence).toBeLessThan(engine.threshold);
+    expect(r.dispatchGate.confidence).toBeLessThan(r.dispatchGate.threshold);
     expect(r.autoDispatch).toBe(false);
   });
 });
@@ -94,14 +95,16 @@ describe('calibration', () => {
     expect(temperature).toBeGreaterThan(0);
     expect(choice.met).toBe(true);
     expect(choice.precision).toBeGreaterThanOrEqual(0.95);
-    expect(engine.threshold).toBe(choice.threshold);
-    expect(engine.threshold).toBeGreaterThan(0);
-    expect(engine.threshold).toBeLessThanOrEqual(1);
+    expect(choice.threshold).toBeGreaterThan(0);
+    expect(choice.threshold).toBeLessThanOrEqual(1);
+    // the unattended-dispatch gate is calibrated on held-out call-style appeals, not on the training corpus
+    expect(engine.gate.source).toMatch(/held-out/);
+    expect(engine.threshold).toBe(engine.gate.threshold);
   });
 
   it('a stricter precision target never lowers the threshold', () => {
     const small = (p: number) =>
-      createTriageEngine({ taxonomy, includeDefaultAppeals: false, folds: 2, autoDispatchPrecision: p }).threshold;
+      createTriageEngine({ taxonomy, includeDefaultAppeals: false, folds: 2, autoDispatchPrecision: p }).calibration.choice.threshold;
     expect(small(0.99)).toBeGreaterThanOrEqual(small(0.8));
   });
 });

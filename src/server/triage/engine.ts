@@ -18,11 +18,19 @@ import {
   type LabelledAppeal,
   type PreparedAppeal,
 } from './corpus.ts';
+import { calibrateGate, NO_GATE, thresholdFor, type DispatchGate, type GatePoint } from './dispatch-gate.ts';
+import { explain, type Explanation } from './explain.ts';
 import { encodeNormalized } from './features.ts';
-import { softmax, TextModel, topLabels, type ModelOptions } from './model.ts';
+import { selectMainRequest } from './main-request.ts';
+import { softmax, TextModel, type ModelOptions } from './model.ts';
 import { NATURE_CODES, NatureModel, type NatureCode } from './nature.ts';
 import { normalize } from './text.ts';
 import { assessUrgency } from './urgency.ts';
+
+/** The held-out call-style appeals the auto-dispatch gate is calibrated on (never trained on). */
+export const DEFAULT_CALIBRATION_URL = new URL('./data/calls-test.jsonl', import.meta.url);
+/** Department precision an unattended dispatch must keep (#20). */
+export const AUTO_DISPATCH_PRECISION = 0.98;
 
 export interface TriageEngineOptions {
   taxonomy: Taxonomy;
@@ -38,6 +46,13 @@ export interface TriageEngineOptions {
   model?: ModelOptions;
   /** options of the nature model (defaults weight cue features, see nature.ts) */
   natureModel?: ModelOptions;
+  /**
+   * held-out appeals the auto-dispatch gate is calibrated on (default data/calls-test.jsonl; `false`: none, the
+   * gate then comes from the cross-validation over the training corpus)
+   */
+  calibrationAppeals?: readonly LabelledAppeal[] | false;
+  /** department precision for the gate, default 0.98 */
+  gatePrecision?: number;
 }
 
 export interface ModelSettings {
@@ -54,7 +69,18 @@ export interface TriageResult {
   urgentCues: string[];
   /** next three categories, best first */
   alternatives: Array<{ code: string; name: string; confidence: number }>;
+  /** the gate says the department is safe to dispatch to without a person */
   autoDispatch: boolean;
+  /** 自动派单: the department's confidence against this category's calibrated threshold */
+  dispatchGate: { eligible: boolean; confidence: number; threshold: number; precision: number; coverage: number };
+  /** the other matter of a two-problem call, offered as a second case */
+  secondary?: { code: string; name: string; confidence: number; department: { code: string; name: string }; text: string };
+  /** present when asked for (`classify(text, { explain: true })`) */
+  explanation?: Explanation;
+}
+
+export interface ClassifyOptions {
+  explain?: boolean;
 }
 
 /** One out-of-fold prediction, kept so evaluation can report cross-validated figures. */
@@ -73,13 +99,14 @@ export interface Calibration {
 }
 
 export interface TriageEngine {
-  classify(text: string): TriageResult;
+  classify(text: string, opts?: ClassifyOptions): TriageResult;
   /** A dispatcher's correction; later similar appeals follow it. */
   learn(text: string, categoryCode: string, natureCode?: NatureCode): void;
   /** Rebuilds both models from the training corpus plus all corrections so far. */
   retrain(): void;
-  /** auto-dispatch when category confidence ≥ threshold */
+  /** auto-dispatch when the department's confidence ≥ threshold (stricter per category, see gate) */
   readonly threshold: number;
+  readonly gate: DispatchGate;
   readonly calibration: Calibration;
   readonly taxonomy: Taxonomy;
   /** number of training examples (without category-name pseudo-examples) */
@@ -171,6 +198,7 @@ export interface EngineState {
   temperature: number;
   natureTemperature: number;
   choice: ThresholdChoice;
+  gate: DispatchGate;
   folds: number;
   trainingSize: number;
   /** out-of-fold predictions (empty for a restored engine: evaluation trains its own) */
@@ -195,11 +223,19 @@ export function trainEngineState(opts: TriageEngineOptions): EngineState {
   const { temperature, natureTemperature, choice } = calibrate(taxonomy, oof, target);
   const models = trainModels(taxonomy, corpus.concat(names), opts);
   models.nature.temperature = natureTemperature;
+  const held = opts.calibrationAppeals ?? loadAppeals(DEFAULT_CALIBRATION_URL, taxonomy);
+  const gatePrecision = opts.gatePrecision ?? AUTO_DISPATCH_PRECISION;
+  // Scored by the final models on appeals they never saw: what the desk will see.
+  const probe = engineFrom(taxonomy, { models, temperature, natureTemperature, choice, gate: NO_GATE, folds: k, trainingSize: corpus.length, outOfFold: [] });
+  const gate = held
+    ? calibrateGate(gatePoints(probe, held), gatePrecision, 'held-out call-style appeals')
+    : calibrateGate(oofGatePoints(taxonomy, oof, temperature), gatePrecision, `${k}-fold cross-validation`);
   return {
     models,
     temperature,
     natureTemperature,
     choice,
+    gate,
     folds: k,
     trainingSize: corpus.length,
     outOfFold: oof,
@@ -207,41 +243,90 @@ export function trainEngineState(opts: TriageEngineOptions): EngineState {
   };
 }
 
+/** Department confidence and correctness of an engine's answers on labelled appeals. */
+export function gatePoints(engine: TriageEngine, appeals: readonly LabelledAppeal[]): GatePoint[] {
+  const dept = (code: string) => engine.taxonomy.category(code)?.department;
+  return appeals.map((a) => {
+    const r = engine.classify(a.text);
+    return { category: r.category.code, confidence: r.dispatchGate.confidence, correct: dept(r.category.code) === dept(a.category) };
+  });
+}
+
+function oofGatePoints(taxonomy: Taxonomy, oof: readonly CrossValidatedPrediction[], temperature: number): GatePoint[] {
+  const codes = taxonomy.categories.map((c) => c.code);
+  const dept = (code: string) => taxonomy.category(code)?.department;
+  return oof.map((p) => {
+    const probs = softmax(p.categoryLogits, temperature);
+    const best = probs.indexOf(Math.max(...probs));
+    const d = dept(codes[best]!);
+    let conf = 0;
+    probs.forEach((q, i) => (conf += dept(codes[i]!) === d ? q : 0));
+    return { category: codes[best]!, confidence: conf, correct: d === dept(p.example.category) };
+  });
+}
+
 /** An engine over trained (or restored) state. */
 export function engineFrom(taxonomy: Taxonomy, state: EngineState): TriageEngine {
   let { models } = state;
-  const { temperature, natureTemperature, choice } = state;
+  const { temperature, natureTemperature, choice, gate } = state;
   const codes = taxonomy.categories.map((c) => c.code);
+  const departmentOf = taxonomy.categories.map((c) => c.department);
   const corrections: PreparedAppeal[] = [];
 
   const describe = (code: string) => taxonomy.category(code)!;
 
   return {
     taxonomy,
-    threshold: choice.threshold,
+    threshold: gate.threshold,
+    gate,
     trainingSize: state.trainingSize,
     calibration: { temperature, natureTemperature, choice, folds: state.folds, outOfFold: state.outOfFold },
     get models() {
       return models;
     },
-    classify(text: string): TriageResult {
-      const norm = normalize(text);
+    classify(text: string, opts: ClassifyOptions = {}): TriageResult {
+      const whole = normalize(text);
+      // A two-problem call is classified on its main request; the other matter becomes a suggestion.
+      const split = selectMainRequest(whole);
+      const norm = split.main;
       const bag = encodeNormalized(norm, false);
-      const ranked = topLabels(codes, models.category.logits(bag), temperature, 4);
-      const top = ranked[0]!;
-      const category = describe(top.label);
+      const logits = models.category.logits(bag);
+      const p = softmax(logits, temperature);
+      const order = top4(p);
+      const top = order[0]!;
+      const category = describe(codes[top]!);
       const department = taxonomy.department(category.department)!;
+      let deptConfidence = 0;
+      for (let i = 0; i < p.length; i++) if (departmentOf[i] === category.department) deptConfidence += p[i]!;
+      deptConfidence = Math.min(1, deptConfidence);
       const nature = models.nature.predict(norm, bag);
       const urgency = assessUrgency(norm, category);
-      return {
-        category: { code: category.code, name: category.zh, confidence: top.p },
+      const threshold = thresholdFor(gate, category.code);
+      const eligible = deptConfidence >= threshold;
+      const result: TriageResult = {
+        category: { code: category.code, name: category.zh, confidence: p[top]! },
         department: { code: department.code, name: department.zh },
         nature: { code: nature.code, confidence: nature.confidence },
         urgent: urgency.urgent,
         urgentCues: urgency.cues,
-        alternatives: ranked.slice(1, 4).map((r) => ({ code: r.label, name: describe(r.label).zh, confidence: r.p })),
-        autoDispatch: top.p >= choice.threshold,
+        alternatives: order.slice(1, 4).map((i) => ({ code: codes[i]!, name: describe(codes[i]!).zh, confidence: p[i]! })),
+        autoDispatch: eligible,
+        dispatchGate: { eligible, confidence: deptConfidence, threshold, precision: gate.precision, coverage: gate.coverage },
       };
+      if (split.secondary) {
+        const sp = softmax(models.category.logits(encodeNormalized(split.secondary, false)), temperature);
+        const best = top4(sp)[0]!;
+        if (best !== top) {
+          const c = describe(codes[best]!);
+          const d = taxonomy.department(c.department)!;
+          result.secondary = { code: c.code, name: c.zh, confidence: sp[best]!, department: { code: d.code, name: d.zh }, text: split.secondary };
+        }
+      }
+      if (opts.explain && order.length > 1) {
+        const second = order[1]!;
+        result.explanation = explain(models.category, bag, norm, codes[top]!, { code: codes[second]!, name: describe(codes[second]!).zh, confidence: p[second]! }, (logits[top]! - logits[second]!) / temperature);
+      }
+      return result;
     },
 
     learn(text: string, categoryCode: string, natureCode?: NatureCode): void {
@@ -261,4 +346,16 @@ export function engineFrom(taxonomy: Taxonomy, state: EngineState): TriageEngine
       models.nature.temperature = natureTemperature;
     },
   };
+}
+
+/** Indices of the four largest probabilities, best first (a partial selection, no sort of all 71). */
+function top4(p: Float64Array): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < p.length; i++) {
+    if (best.length === 4 && p[i]! <= p[best[3]!]!) continue;
+    let j = Math.min(best.length, 3);
+    best[j] = i;
+    for (; j > 0 && p[best[j - 1]!]! < p[i]!; j--) [best[j - 1], best[j]] = [best[j]!, best[j - 1]!];
+  }
+  return best;
 }

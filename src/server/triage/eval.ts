@@ -15,11 +15,12 @@ import { calibrate, createTriageEngine, outOfFold, type CrossValidatedPrediction
 import { rankLogits, softmax, type ModelOptions } from './model.ts';
 import { explicitNature, NATURE_CODES, type NatureCode } from './nature.ts';
 import { assessUrgency } from './urgency.ts';
+import type { DispatchGate } from './dispatch-gate.ts';
 
 export interface PredictionRecord {
   text: string;
   expected: { category: string; nature?: NatureCode; urgent: boolean };
-  predicted: { category: string; top3: string[]; confidence: number; nature: NatureCode; urgent: boolean };
+  predicted: { category: string; top3: string[]; confidence: number; nature: NatureCode; urgent: boolean; gate?: { eligible: boolean; confidence: number } };
 }
 
 export interface EvalMetrics {
@@ -32,6 +33,8 @@ export interface EvalMetrics {
   /** most frequent (expected → predicted) category mistakes */
   confusion: Array<{ expected: string; predicted: string; count: number }>;
   autoDispatch: { threshold: number; target: number; precision: number; coverage: number; support: number };
+  /** 自动派单闸门: department precision and coverage of the calibrated gate on these appeals */
+  gate?: { threshold: number; perCategory: number; target: number; precision: number; coverage: number; support: number; source: string };
   /** expected calibration error of the category confidence */
   ece: number;
 }
@@ -41,6 +44,8 @@ export interface EvalReport {
   trainingSize: number;
   buildMs: number;
   temperature: number;
+  /** the auto-dispatch gate as calibrated when the engine was built */
+  gate?: DispatchGate;
   holdout?: EvalMetrics;
   cv?: EvalMetrics & { folds: number };
 }
@@ -64,6 +69,7 @@ export function computeMetrics(
   records: readonly PredictionRecord[],
   threshold: number,
   target: number,
+  gate?: DispatchGate,
 ): EvalMetrics {
   const dept = (code: string) => taxonomy.category(code)?.department;
   let cat = 0;
@@ -102,7 +108,22 @@ export function computeMetrics(
     })
     .sort((a, b) => b.count - a.count || a.expected.localeCompare(b.expected))
     .slice(0, 10);
+  let gated: EvalMetrics['gate'];
+  if (gate) {
+    const eligible = records.filter((r) => r.predicted.gate?.eligible);
+    const right = eligible.filter((r) => dept(r.predicted.category) === dept(r.expected.category)).length;
+    gated = {
+      threshold: gate.threshold,
+      perCategory: Object.keys(gate.perCategory).length,
+      target: gate.target,
+      precision: ratio(right, eligible.length),
+      coverage: ratio(eligible.length, n),
+      support: eligible.length,
+      source: gate.source,
+    };
+  }
   return {
+    ...(gated ? { gate: gated } : {}),
     n,
     categoryAccuracy: ratio(cat, n),
     top3Accuracy: ratio(top3, n),
@@ -132,6 +153,7 @@ export function recordsFromEngine(engine: TriageEngine, examples: readonly Label
         confidence: r.category.confidence,
         nature: r.nature.code,
         urgent: r.urgent,
+        gate: { eligible: r.dispatchGate.eligible, confidence: r.dispatchGate.confidence },
       },
     };
   });
@@ -212,14 +234,15 @@ export function evaluateFile(path?: string | URL, opts: EvalOptions = {}): EvalR
     trainingSize: engine.trainingSize,
     buildMs,
     temperature: calibration.temperature,
+    gate: engine.gate,
   };
   if (path !== undefined && testSet) {
     report.file = String(path);
-    report.holdout = computeMetrics(taxonomy, recordsFromEngine(engine, testSet), engine.threshold, target);
+    report.holdout = computeMetrics(taxonomy, recordsFromEngine(engine, testSet), engine.calibration.choice.threshold, target, engine.gate);
   }
   if (opts.crossValidate ?? true) {
     const records = recordsFromOutOfFold(taxonomy, calibration.outOfFold, calibration.temperature);
-    report.cv = { ...computeMetrics(taxonomy, records, engine.threshold, target), folds: calibration.folds };
+    report.cv = { ...computeMetrics(taxonomy, records, engine.calibration.choice.threshold, target), folds: calibration.folds };
   }
   return report;
 }
@@ -239,6 +262,14 @@ function formatMetrics(m: EvalMetrics, taxonomy: Taxonomy): string[] {
       : `  auto-dispatch        threshold ${a.threshold.toFixed(3)} → precision ${pct(a.precision)}, coverage ${pct(a.coverage)} (${a.support}/${m.n}; target ${pct(a.target)})`,
     `  calibration error    ECE ${m.ece.toFixed(3)}`,
   ];
+  const g = m.gate;
+  if (g) {
+    lines.push(
+      g.threshold > 1
+        ? `  dispatch gate        no department threshold reaches ${pct(g.target)}; every appeal goes to a dispatcher`
+        : `  dispatch gate        department confidence ≥ ${g.threshold.toFixed(3)}${g.perCategory ? ` (stricter for ${g.perCategory} categories)` : ''} → department precision ${pct(g.precision)}, coverage ${pct(g.coverage)} (${g.support}/${m.n}; target ${pct(g.target)}, calibrated on ${g.source})`,
+    );
+  }
   if (m.confusion.length) {
     lines.push('  most confused (expected → predicted):');
     for (const c of m.confusion) lines.push(`    ${String(c.count).padStart(3)}  ${name(c.expected)} → ${name(c.predicted)}`);
@@ -252,6 +283,16 @@ export function formatReport(r: EvalReport, taxonomy: Taxonomy = loadTaxonomy())
     `triage evaluation (智能分拨评估)`,
     `  training examples ${r.trainingSize}${r.buildMs ? `, engine build ${Math.round(r.buildMs)} ms` : ''}, temperature ${r.temperature.toFixed(3)}`,
   ];
+  if (r.gate) {
+    const g = r.gate;
+    const strict = Object.entries(g.perCategory).map(([c, t]) => `${c} ${t > 1 ? 'never' : `≥ ${t.toFixed(3)}`}`);
+    out.push(
+      g.threshold > 1
+        ? `  auto-dispatch gate   none (no threshold reached ${pct(g.target)} department precision on ${g.source})`
+        : `  auto-dispatch gate   department confidence ≥ ${g.threshold.toFixed(3)}; on ${g.source} (${g.n}): precision ${pct(g.precision)}, coverage ${pct(g.coverage)}, target ${pct(g.target)}`,
+    );
+    if (strict.length) out.push(`  stricter per category ${strict.join(', ')}`);
+  }
   if (r.holdout) {
     out.push('', `held-out file ${r.file ?? ''} (${r.holdout.n} appeals, never trained on)`, ...formatMetrics(r.holdout, taxonomy));
   }

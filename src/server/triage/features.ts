@@ -84,6 +84,19 @@ export class FeatureIndex implements FeatureVisitor {
    * names its features and re-interns them when loaded (see snapshot.ts).
    */
   namesOf(ids: ArrayLike<number>): string[] {
+    const byId = this.allNames();
+    return Array.from(ids, (id) => byId[id]!);
+  }
+
+  private names: string[] = [];
+
+  /** One feature's name (explanations); the reverse table is rebuilt only when features were added. */
+  nameOf(id: number): string {
+    if (this.names.length !== this.family.length) this.names = this.allNames();
+    return this.names[id] ?? '';
+  }
+
+  private allNames(): string[] {
     const byId: string[] = [];
     for (const [w, id] of this.words) byId[id] = `w:${w}`;
     for (const [k, id] of this.ngrams) {
@@ -92,7 +105,7 @@ export class FeatureIndex implements FeatureVisitor {
       byId[id] = `${fam}:${String.fromCharCode(...chars)}`;
     }
     for (const [t, id] of this.tokens) byId[id] = t;
-    return Array.from(ids, (id) => byId[id]!);
+    return byId;
   }
 
   /** Interns one feature string and returns its id. */

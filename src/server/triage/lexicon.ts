@@ -86,16 +86,18 @@ export const CATEGORY_LEXICON: Readonly<Record<string, readonly string[]>> = {
   '1902': ['工作人员', '态度', '窗口', '推诿', '扯皮', '不作为', '办结', '工单', '玩手机', '公职人员', '政务大厅', '不耐烦', '12345', '公车私用', '推来推去'],
 };
 
+import { CATEGORY_CONCEPTS } from './concepts.ts';
+
 interface Index {
   terms: Map<string, string[]>;
   /** first character → the distinct lengths of the terms starting with it */
   lengths: Map<string, number[]>;
 }
 
-function buildIndex(lexicon: Readonly<Record<string, readonly string[]>>): Index {
+function buildIndex(...lexicons: ReadonlyArray<Readonly<Record<string, readonly string[]>>>): Index {
   const terms = new Map<string, string[]>();
   const lengths = new Map<string, number[]>();
-  for (const [code, words] of Object.entries(lexicon)) {
+  for (const [code, words] of lexicons.flatMap((l) => Object.entries(l))) {
     for (const w of words) {
       // Stored as the finished feature string so hits cost no string building.
       const list = terms.get(w) ?? [];
@@ -109,7 +111,13 @@ function buildIndex(lexicon: Readonly<Record<string, readonly string[]>>): Index
   return { terms, lengths };
 }
 
-const defaultIndex = buildIndex(CATEGORY_LEXICON);
+// Keywords and the descriptions callers use instead (concepts.ts) raise the same feature.
+const defaultIndex = buildIndex(CATEGORY_LEXICON, CATEGORY_CONCEPTS);
+
+/** Every term the lexicon knows: the vocabulary homophone correction corrects towards (homophones.ts). */
+export function lexiconTerms(): string[] {
+  return [...defaultIndex.terms.keys()];
+}
 
 /**
  * `k:<code>` for every lexicon term found in the normalised text (one per hit, so a text
@@ -126,6 +134,21 @@ export function lexiconFeatures(norm: string, index: Index = defaultIndex): stri
       if (i + len > norm.length) continue;
       const codes = terms.get(len === 1 ? norm[i]! : norm.slice(i, i + len));
       if (codes) for (const f of codes) out.push(f);
+    }
+  }
+  return out;
+}
+
+/** The terms behind `lexiconFeatures`: which words of the text raised which category (for explanations). */
+export function lexiconHits(norm: string, index: Index = defaultIndex): Array<{ term: string; code: string }> {
+  const out: Array<{ term: string; code: string }> = [];
+  const { terms, lengths } = index;
+  for (let i = 0; i < norm.length; i++) {
+    const ls = lengths.get(norm[i]!);
+    if (!ls) continue;
+    for (const len of ls) {
+      const term = len === 1 ? norm[i]! : norm.slice(i, i + len);
+      for (const f of terms.get(term) ?? []) out.push({ term, code: f.slice(2) });
     }
   }
   return out;

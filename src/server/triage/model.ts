@@ -12,31 +12,10 @@
  */
 
 import { seededRandom } from '../random.ts';
-import { FEATURES, type Bag, type FeatureIndex } from './features.ts';
+import { FEATURES, type Bag } from './features.ts';
+import { Vocabulary, type FamilyWeights, type SparseVector, type VocabularySnapshot } from './vocabulary.ts';
 
-/** A sparse, L2-normalised feature vector over a model's local columns. */
-export interface SparseVector {
-  idx: Int32Array;
-  val: Float64Array;
-}
-
-/** Relative weight of each feature family, keyed by the prefix used in text.ts. */
-export type FamilyWeights = Record<string, number>;
-
-export const DEFAULT_FAMILY_WEIGHTS: FamilyWeights = { w: 1.5, b: 1, t: 0.3, m: 0.3, k: 3, cue: 1.5 };
-
-/**
- * A model's own columns: global feature id → local column, with IDF and family weight
- * per column. Grows on demand so that a correction containing words never seen in
- * training still gets its own weights.
- */
-/** A vocabulary by feature name (ids differ between processes). */
-export interface VocabularySnapshot {
-  features: string[];
-  weight: number[];
-  fam: number[];
-  maxIdf: number;
-}
+export { DEFAULT_FAMILY_WEIGHTS, Vocabulary, type FamilyWeights, type SparseVector, type VocabularySnapshot } from './vocabulary.ts';
 
 export interface ClassifierSnapshot {
   classes: number;
@@ -55,103 +34,6 @@ export interface TextModelSnapshot {
   clf: ClassifierSnapshot;
 }
 
-export class Vocabulary {
-  private col = new Int32Array(0);
-  /** family weight × IDF per column */
-  private weight: number[] = [];
-  /** family weight per column */
-  private fam: number[] = [];
-  private maxIdf = 1;
-
-  constructor(
-    private readonly index: FeatureIndex = FEATURES,
-    private readonly families: FamilyWeights = DEFAULT_FAMILY_WEIGHTS,
-  ) {}
-
-  get size(): number {
-    return this.weight.length;
-  }
-
-  snapshot(): VocabularySnapshot {
-    const ids = new Int32Array(this.weight.length);
-    for (let id = 0; id < this.col.length; id++) if (this.col[id]! >= 0) ids[this.col[id]!] = id;
-    return { features: this.index.namesOf(ids), weight: [...this.weight], fam: [...this.fam], maxIdf: this.maxIdf };
-  }
-
-  static restore(s: VocabularySnapshot, index: FeatureIndex = FEATURES, families: FamilyWeights = DEFAULT_FAMILY_WEIGHTS): Vocabulary {
-    const v = new Vocabulary(index, families);
-    const ids = s.features.map((f) => index.intern(f));
-    v.col = new Int32Array(Math.max(1024, index.size)).fill(-1);
-    ids.forEach((id, c) => (v.col[id] = c));
-    v.weight = [...s.weight];
-    v.fam = [...s.fam];
-    v.maxIdf = s.maxIdf;
-    return v;
-  }
-
-  private columnOf(id: number, grow: boolean): number {
-    if (id >= this.col.length) {
-      if (!grow) return -1;
-      const next = new Int32Array(Math.max(id + 1, this.col.length * 2, 1024)).fill(-1);
-      next.set(this.col);
-      this.col = next;
-    }
-    let c = this.col[id]!;
-    if (c < 0 && grow) {
-      c = this.weight.length;
-      this.col[id] = c;
-      const fam = this.families[this.index.familyOf(id)] ?? 1;
-      this.fam.push(fam);
-      this.weight.push(fam * this.maxIdf);
-    }
-    return c;
-  }
-
-  /**
-   * Assigns columns and IDF from a corpus. IDF matters here: bigrams such as 小区 or 一直
-   * occur in every category and would otherwise take a large share of each unit vector,
-   * drowning the few words that actually name the problem. Columns added later (by
-   * corrections) get the maximum IDF, as a feature seen in no training document would.
-   */
-  fit(bags: readonly Bag[]): void {
-    const df: number[] = [];
-    for (const bag of bags) {
-      for (const id of bag.ids) {
-        const c = this.columnOf(id, true);
-        df[c] = (df[c] ?? 0) + 1;
-      }
-    }
-    const n = bags.length;
-    this.maxIdf = Math.log(n + 1) + 1;
-    for (let c = 0; c < this.weight.length; c++) this.weight[c] = this.fam[c]! * (Math.log((n + 1) / ((df[c] ?? 0) + 1)) + 1);
-  }
-
-  /**
-   * Counts → (1 + ln tf) × family weight × IDF → unit length. Sublinear tf stops a long,
-   * repetitive appeal from drowning out its few telling words; unit length keeps the
-   * learning rate meaningful for texts of any length. Unknown features are dropped
-   * unless `grow` is set.
-   */
-  vectorize(bag: Bag, grow: boolean): SparseVector {
-    const n = bag.ids.length;
-    const idx = new Int32Array(n);
-    const val = new Float64Array(n);
-    let k = 0;
-    let norm = 0;
-    for (let j = 0; j < n; j++) {
-      const c = this.columnOf(bag.ids[j]!, grow);
-      if (c < 0) continue;
-      const v = (1 + Math.log(bag.counts[j]!)) * this.weight[c]!;
-      idx[k] = c;
-      val[k] = v;
-      norm += v * v;
-      k++;
-    }
-    norm = Math.sqrt(norm) || 1;
-    for (let j = 0; j < k; j++) val[j]! /= norm;
-    return { idx: idx.subarray(0, k), val: val.subarray(0, k) };
-  }
-}
 
 export interface SoftmaxOptions {
   /** passes over the data */
@@ -266,6 +148,11 @@ export class SoftmaxClassifier {
 
   logits(x: SparseVector): Float64Array {
     return this.logitsInto(x, new Float64Array(this.classes));
+  }
+
+  /** One weight (0 for a column never trained). */
+  weight(column: number, c: number): number {
+    return column < this.capacity ? this.w[column * this.classes + c]! : 0;
   }
 
   /** In-place softmax of the scratch logits; returns the scratch buffer. */
@@ -414,6 +301,22 @@ export class TextModel {
 
   logits(bag: Bag): Float64Array {
     return this.clf.logits(this.vocab.vectorize(bag, false));
+  }
+
+  /**
+   * How much each feature of a text pushes label `a` over label `b` (its share of the logit margin), as
+   * (feature id, amount) pairs; the explanation of a decision (explain.ts).
+   */
+  contrast(bag: Bag, a: string, b: string): Array<{ id: number; amount: number }> {
+    const x = this.vocab.vectorize(bag, false);
+    const ya = this.labelOf(a);
+    const yb = this.labelOf(b);
+    const out: Array<{ id: number; amount: number }> = [];
+    for (let k = 0; k < x.idx.length; k++) {
+      const c = x.idx[k]!;
+      out.push({ id: this.vocab.idOfColumn(c), amount: x.val[k]! * (this.clf.weight(c, ya) - this.clf.weight(c, yb)) });
+    }
+    return out;
   }
 
   /** All labels, best first, with probabilities at `temperature`. */

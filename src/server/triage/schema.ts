@@ -18,6 +18,26 @@ export const triageResponse = z.object({
   alternatives: z.array(z.object({ code: z.string(), name: z.string(), confidence })),
   autoDispatch: z.boolean().describe('confidence is at or above the calibrated auto-dispatch threshold'),
   threshold: z.number(),
+  dispatchGate: z
+    .object({
+      eligible: z.boolean(),
+      confidence: z.number().describe("the department's confidence (its categories' summed probability)"),
+      threshold: z.number().describe('calibrated threshold for this category (> 1: never unattended)'),
+      precision: z.number().describe('department precision measured at the threshold on held-out call-style appeals'),
+      coverage: z.number(),
+    })
+    .describe('自动派单: whether the desk may dispatch without a person, and the calibration behind it'),
+  secondary: z
+    .object({ code: z.string(), name: z.string(), confidence, department: z.object({ code: z.string(), name: z.string() }), text: z.string() })
+    .optional()
+    .describe('the other matter of a two-problem call, offered as a second case'),
+  explanation: z
+    .object({
+      words: z.array(z.object({ text: z.string(), weight: z.number() })),
+      runnerUp: z.object({ code: z.string(), name: z.string(), confidence, words: z.array(z.object({ text: z.string(), weight: z.number() })), margin: z.number() }),
+    })
+    .optional()
+    .describe('the words that decided the category and why the runner-up lost'),
   duplicates: z.array(z.object({ caseCode: z.string(), score: z.number() })),
 });
 
@@ -36,4 +56,5 @@ export const statusResponse = z.object({
   precisionAtThreshold: z.number(),
   coverageAtThreshold: z.number(),
   temperature: z.number(),
+  gate: z.object({ threshold: z.number(), perCategory: z.record(z.string(), z.number()), precision: z.number(), coverage: z.number(), n: z.number(), source: z.string() }),
 });

@@ -132,7 +132,7 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
       assertCan(actor, 'triage.use');
       if ((input.lon === undefined) !== (input.lat === undefined)) throw invalid('triage.bad_location', 'send both lon and lat, or neither');
       const e = await current();
-      const r = e.classify(input.text);
+      const r = e.classify(input.text, { explain: true });
       const duplicates =
         input.lon !== undefined && opts.findDuplicates
           ? await opts.findDuplicates({ text: input.text, lon: input.lon, lat: input.lat!, category: r.category.code, scopePath: actor.scopePath })
@@ -145,7 +145,10 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
         urgentCues: r.urgentCues,
         alternatives: r.alternatives.map((a) => ({ code: a.code, name: a.name, confidence: a.confidence })),
         autoDispatch: r.autoDispatch,
-        threshold: e.threshold,
+        threshold: r.dispatchGate.threshold,
+        dispatchGate: r.dispatchGate,
+        ...(r.secondary ? { secondary: r.secondary } : {}),
+        ...(r.explanation ? { explanation: r.explanation } : {}),
         duplicates,
       };
     },
@@ -184,8 +187,15 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
       const e = await ready().catch(() => {
         throw new AppError(503, 'triage.unavailable', 'the triage model could not be built');
       });
-      const c = e.calibration.choice;
-      return { trainingSize: e.trainingSize, threshold: e.threshold, precisionAtThreshold: c.precision, coverageAtThreshold: c.coverage, temperature: e.calibration.temperature };
+      const g = e.gate;
+      return {
+        trainingSize: e.trainingSize,
+        threshold: g.threshold,
+        precisionAtThreshold: g.precision,
+        coverageAtThreshold: g.coverage,
+        temperature: e.calibration.temperature,
+        gate: { threshold: g.threshold, perCategory: g.perCategory, precision: g.precision, coverage: g.coverage, n: g.n, source: g.source },
+      };
     },
   };
 }

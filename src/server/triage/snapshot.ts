@@ -8,12 +8,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { DEFAULT_APPEALS_URL } from './corpus.ts';
-import { engineFrom, type TriageEngine } from './engine.ts';
+import { DEFAULT_CALIBRATION_URL, engineFrom, type TriageEngine } from './engine.ts';
 import { TextModel } from './model.ts';
 import { NatureModel } from './nature.ts';
 
 /** Bump when the snapshot layout, the features or the training procedure change: old rows then no longer match. */
-export const MODEL_FORMAT_VERSION = 1;
+// v2 (#20): homophone correction, description concepts, main-request selection and the department gate.
+export const MODEL_FORMAT_VERSION = 2;
 
 interface Snapshot {
   version: number;
@@ -22,6 +23,7 @@ interface Snapshot {
   temperature: number;
   natureTemperature: number;
   choice: TriageEngine['calibration']['choice'];
+  gate: TriageEngine['gate'];
   folds: number;
   trainingSize: number;
 }
@@ -35,6 +37,7 @@ export function snapshotEngine(e: TriageEngine): Buffer {
     temperature: c.temperature,
     natureTemperature: c.natureTemperature,
     choice: c.choice,
+    gate: e.gate,
     folds: c.folds,
     trainingSize: e.trainingSize,
   };
@@ -49,6 +52,7 @@ export function restoreEngine(taxonomy: Taxonomy, bytes: Uint8Array): TriageEngi
     temperature: s.temperature,
     natureTemperature: s.natureTemperature,
     choice: s.choice,
+    gate: s.gate,
     folds: s.folds,
     trainingSize: s.trainingSize,
     outOfFold: [],
@@ -65,6 +69,7 @@ function triageCodeDigest(): string {
     if (/\.(ts|js)$/.test(f) && !/\.test\./.test(f)) h.update(f).update(readFileSync(new URL(f, dir)));
   }
   h.update(readFileSync(DEFAULT_APPEALS_URL));
+  h.update(readFileSync(DEFAULT_CALIBRATION_URL));
   return h.digest('hex');
 }
 

@@ -7,11 +7,13 @@
  * complaint written two ways produces the same features, and so that personal data
  * (phone, ID, plate …) never becomes a learned feature.
  */
+import { readFileSync } from 'node:fs';
 import OpenCC from 'opencc-js';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import { lexiconFeatures } from './lexicon.ts';
+import { lexiconFeatures, lexiconTerms } from './lexicon.ts';
 import { stripFillers } from './fillers.ts';
+import { buildHomophoneIndex, correctHomophones, CUE_WORDS, type HomophoneIndex } from './homophones.ts';
 
 const jieba = Jieba.withDict(dict);
 
@@ -88,9 +90,21 @@ export function normalize(text: string): string {
     .replace(/[~～—_*#=+|^`"“”'‘’「」『』【】[\]()（）《》/\\-]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  // After punctuation is canonical, so fillers are recognised before a pause.
-  return stripFillers(s);
+  // Sound-alike words first (nihao → 你好 is then a filler), fillers after punctuation is canonical, so they are
+  // recognised before a pause.
+  return stripFillers(correctHomophones(s, homophoneIndex()));
 }
+
+let homophones: HomophoneIndex | undefined;
+// The shipped appeals are correctly written: their words are the real words a correction must not touch.
+const homophoneIndex = () =>
+  (homophones ??= buildHomophoneIndex(
+    [...lexiconTerms(), ...CUE_WORDS],
+    readFileSync(new URL('./data/appeals.jsonl', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => toSimplified((JSON.parse(l) as { text: string }).text)),
+  ));
 
 /**
  * Function words that carry no topical signal. Kept short on purpose: words such as

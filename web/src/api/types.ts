@@ -45,4 +45,13 @@ export interface TriageResult {
   autoDispatch?: boolean;
   /** the confidence from which it says so (calibrated on its test set) */
   threshold?: number;
+  /** 自动派单 gate: department confidence against the category's calibrated threshold */
+  dispatchGate?: { eligible: boolean; confidence: number; threshold: number; precision: number; coverage: number };
+  /** the other matter of a two-problem call */
+  secondary?: { code: string; name: string; confidence: number; department: { code: string; name: string }; text: string };
+  /** the words that decided the category and why the runner-up lost */
+  explanation?: {
+    words: { text: string; weight: number }[];
+    runnerUp: { code: string; name: string; confidence: number; words: { text: string; weight: number }[]; margin: number };
+  };
 }

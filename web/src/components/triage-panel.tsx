@@ -46,6 +46,41 @@ export function TriagePanel({ result, failed, loading, onApply, mergeInto, onMer
             <Typography.Text type="secondary">
               {t('field.department')}: {result.department.name}
             </Typography.Text>
+            {result.dispatchGate && (
+              <Typography.Text type={result.dispatchGate.eligible ? 'success' : 'warning'} data-testid="triage-gate">
+                {t(result.dispatchGate.eligible ? 'intake.triage_auto_yes' : 'intake.triage_auto_no', {
+                  c: formatPercent(result.dispatchGate.confidence),
+                  t: result.dispatchGate.threshold > 1 ? '—' : formatPercent(result.dispatchGate.threshold),
+                  p: formatPercent(result.dispatchGate.precision),
+                  v: formatPercent(result.dispatchGate.coverage),
+                })}
+              </Typography.Text>
+            )}
+            {result.explanation && result.explanation.words.length > 0 && (
+              <div data-testid="triage-why">
+                <Typography.Text type="secondary">{t('intake.triage_why')}: </Typography.Text>
+                {result.explanation.words.map((w) => (
+                  <Tag key={w.text} color="blue">
+                    {w.text}
+                  </Tag>
+                ))}
+                <div>
+                  <Typography.Text type="secondary">
+                    {t('intake.triage_why_not', {
+                      name: categoryName(categories, result.explanation.runnerUp.code, locale),
+                      words: result.explanation.runnerUp.words.map((w) => w.text).join('、') || '—',
+                      m: result.explanation.runnerUp.margin.toFixed(1),
+                    })}
+                  </Typography.Text>
+                </div>
+              </div>
+            )}
+            {result.secondary && (
+              <div data-testid="triage-secondary">
+                <Typography.Text type="secondary">{t('intake.triage_secondary')}: </Typography.Text>
+                {categoryName(categories, result.secondary.code, locale)} · {result.secondary.department.name}
+              </div>
+            )}
             {alternatives.length > 0 && (
               <div>
                 <Typography.Text type="secondary">{t('intake.alternatives')}:</Typography.Text>
