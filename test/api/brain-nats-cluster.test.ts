@@ -16,7 +16,8 @@ if (!natsServerAvailable) console.warn('skipping the NATS cluster test: no nats-
  * consumer that died holding messages, a node that had written and died before acking, and a NATS server
  * killed mid-run.
  */
-describe.skipIf(!natsServerAvailable)('ingestion on a NATS cluster (NATS_URL)', () => {
+// CI provides it (.ci/run): there a missing broker fails the run instead of skipping it
+describe.skipIf(!natsServerAvailable && !process.env.CI)('ingestion on a NATS cluster (NATS_URL)', () => {
   let cluster: NatsCluster;
   let t: TestApp;
   let peer: TestApp;

@@ -1,7 +1,8 @@
 /**
  * #20 done-when, measured on the held-out part of the call-style set (data/calls-test.jsonl: scenes never used
- * while tuning, never trained on). The thresholds are the issue's own. Those not reached yet are written out
- * and skipped rather than loosened: the figures measured at the last run are in the comment beside them.
+ * while tuning, never trained on). Nature and gate precision are held to the issue's own thresholds. Category,
+ * department and coverage have not reached theirs (92 / 95 / 60 %): they are held to the level reached, so a
+ * change that loses ground fails, and the issue's goal stays written beside them — raise the floors as it improves.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTaxonomy } from '../taxonomy/taxonomy.ts';
@@ -41,10 +42,10 @@ describe('held-out call-style appeals (#20 done-when)', () => {
     expect(m.gate!.support).toBeGreaterThanOrEqual(50);
   });
 
-  // Not reached: last run 73.7% category, 75.6% department, gate coverage 26.8% at 98.2% precision (#20 report).
-  it.skip('category ≥ 92%, department ≥ 95%, gate coverage ≥ 60%', () => {
-    expect(m.categoryAccuracy).toBeGreaterThanOrEqual(0.92);
-    expect(m.departmentAccuracy).toBeGreaterThanOrEqual(0.95);
-    expect(m.gate!.coverage).toBeGreaterThanOrEqual(0.6);
+  // Goal (#20): category ≥ 92%, department ≥ 95%, coverage ≥ 60%. Reached so far: 73.7%, 75.6%, 26.8% at 98.2 %.
+  it('category, department and gate coverage do not fall below the level reached (goal not yet met)', () => {
+    expect(m.categoryAccuracy).toBeGreaterThanOrEqual(0.73);
+    expect(m.departmentAccuracy).toBeGreaterThanOrEqual(0.75);
+    expect(m.gate!.coverage).toBeGreaterThanOrEqual(0.26);
   });
 });
