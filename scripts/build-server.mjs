@@ -4,24 +4,13 @@
 // through tsx's loader hooks at every start (D1 revisited: restart time). bin/civicgrid.js uses the bundle only
 // while it is newer than every source; otherwise it runs the sources through tsx as before, so editing a file
 // and running `civicgrid` never runs stale code. npm packages stay external (resolved from node_modules).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { newestMtime } from './newest-mtime.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 export const bundlePath = join(root, 'dist', 'server', 'civicgrid.mjs');
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const name of readdirSync(path)) {
-    if (name === 'node_modules' || name === 'dist') continue;
-    newest = Math.max(newest, newestMtime(join(path, name)));
-  }
-  return newest;
-}
 
 /** True when the bundle is missing or older than anything it is built from (sources, shared/, the lockfile). */
 export function serverBuildIsStale() {

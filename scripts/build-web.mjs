@@ -1,24 +1,13 @@
 #!/usr/bin/env node
 // Builds the console (web/ → web/dist) only when the sources are newer than the last build, so `npm start`
 // stays fast after the first run and a fresh clone still gets a working UI with no extra step.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { newestMtime } from './newest-mtime.mjs';
 
 const web = fileURLToPath(new URL('../web/', import.meta.url));
 const distIndex = join(web, 'dist', 'index.html');
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const name of readdirSync(path)) {
-    if (name === 'node_modules' || name === 'dist') continue;
-    newest = Math.max(newest, newestMtime(join(path, name)));
-  }
-  return newest;
-}
 
 /** True when web/dist is missing or older than anything it is built from. */
 export function webBuildIsStale() {

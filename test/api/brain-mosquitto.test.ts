@@ -1,23 +1,13 @@
 import mqtt from 'mqtt';
-import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { alarmsOf, DEMO_DEVICE, eventually, topicOf } from './brain-support.ts';
+import { portAnswers } from '../support/port-answers.ts';
 
 const MOSQUITTO = { host: '127.0.0.1', port: 1883 };
 
 /** CI runs a Mosquitto on 1883; a developer machine may not. */
-const mosquittoAnswers = await new Promise<boolean>((resolve) => {
-  const s = createConnection(MOSQUITTO, () => {
-    s.destroy();
-    resolve(true);
-  });
-  s.on('error', () => resolve(false));
-  s.setTimeout(1000, () => {
-    s.destroy();
-    resolve(false);
-  });
-});
+const mosquittoAnswers = await portAnswers(MOSQUITTO);
 if (!mosquittoAnswers) console.warn(`skipping the Mosquitto interop test: nothing answers on ${MOSQUITTO.host}:${MOSQUITTO.port}`);
 
 // CI provides it (.ci/run): there a missing broker fails the run instead of skipping it

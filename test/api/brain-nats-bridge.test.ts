@@ -1,24 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection } from 'node:net';
 import { connect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 import { alarmsOf, connect as mqttConnect, DEMO_DEVICE, DEMO_DEVICE_PASSWORD, eventually, topicOf } from './brain-support.ts';
+import { portAnswers } from '../support/port-answers.ts';
 
 const NATS = { host: '127.0.0.1', port: 4222 };
 
 /** CI runs a NATS with JetStream on 4222 (.ci/run); a developer machine may not. */
-const natsAnswers = await new Promise<boolean>((resolve) => {
-  const s = createConnection(NATS, () => {
-    s.destroy();
-    resolve(true);
-  });
-  s.on('error', () => resolve(false));
-  s.setTimeout(1000, () => {
-    s.destroy();
-    resolve(false);
-  });
-});
+const natsAnswers = await portAnswers(NATS);
 if (!natsAnswers) console.warn(`skipping the NATS bridge test: nothing answers on ${NATS.host}:${NATS.port}`);
 
 /**

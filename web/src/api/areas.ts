@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, type Page } from './client.ts';
+import { api } from './client.ts';
 
 /** GET /api/v1/areas items (行政区划 and grids). */
 export interface AreaItem {
@@ -24,19 +24,6 @@ export function loadArea(code: string): Promise<AreaItem | null> {
     byCode.set(code, p);
   }
   return p;
-}
-
-/** The children of an area (or the top of the viewer's scope), at most 200 (a community has ~10 grids). */
-export async function loadChildren(parent: string | null): Promise<AreaItem[]> {
-  let items = (await api.get<Page<AreaItem>>('/api/v1/areas', parent ? { parent, pageSize: 200 } : { pageSize: 200, level: 'district' })).items;
-  if (!parent && items.length === 0) {
-    // scoped below a district: the top of the viewer's own subtree
-    const all = (await api.get<Page<AreaItem>>('/api/v1/areas', { pageSize: 200 })).items;
-    const depth = Math.min(...all.map((a) => a.path.split('.').length));
-    items = all.filter((a) => a.path.split('.').length === depth);
-  }
-  for (const a of items) if (!byCode.has(a.code)) byCode.set(a.code, Promise.resolve(a));
-  return items;
 }
 
 /** The district (区) an area lies in, from its ltree path (city.district.…). */

@@ -14,7 +14,7 @@ import { ExportButton } from './export-button.tsx';
 import { caseStates } from '../../../shared/cases/state-machine.ts';
 import { districtOf, useAreaNames } from '../api/areas.ts';
 import { useSession } from '../auth/session.tsx';
-import { AreaFilterTree } from './area-filter-tree.tsx';
+import { AreaTreePicker } from './area-tree-picker.tsx';
 
 export interface CaseFilter {
   state?: string[];
@@ -157,7 +157,7 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
         )}
         {filters.includes('area') && (
           can('org.read') ? (
-            <AreaFilterTree label={t('dispatch.filter.area')} value={user.grid} onChange={(grid) => set({ grid })} />
+            <AreaTreePicker aria-label={t('dispatch.filter.area')} placeholder={t('dispatch.filter.area')} style={{ width: 240 }} value={user.grid ?? null} onChange={(grid) => set({ grid: grid ?? undefined })} />
           ) : (
             <Input.Search allowClear placeholder={t('dispatch.filter.area_code')} aria-label={t('dispatch.filter.area_code')} style={{ width: 220 }} inputMode="numeric" onSearch={(v) => set({ grid: /^[0-9]{6,15}$/.test(v.trim()) ? v.trim() : undefined })} />
           )
