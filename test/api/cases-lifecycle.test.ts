@@ -120,7 +120,7 @@ describe('a case from the hotline to the citizen’s rating', () => {
     expect(body).not.toHaveProperty('reporter');
     expect(body).not.toHaveProperty('text');
     expect(body.answer).toContain('[电话已隐去]');
-    expect(body.department).toEqual({ code: 'SZ', name: '市政设施管理处' });
+    expect(body.department).toEqual({ code: 'SZ', name: '市政设施管理处', nameEn: 'Municipal Facilities Office' });
     expect(body.location.lon).toBe(Math.round((p.lon + 0.000123) * 1000) / 1000);
     expect(body.location.lat).toBe(Math.round((p.lat + 0.000456) * 1000) / 1000);
     expect(body.timeline.map((e: { action: string }) => e.action)).toEqual(['intake', 'file', 'dispatch', 'accept', 'report', 'check', 'close']);

@@ -27,8 +27,9 @@ export const caseRoutes =
     const byCode = z.object({ code: caseCode });
 
     app.post('/api/v1/cases', { schema: { tags, summary: 'Intake (受理): one front door for every channel', body: newCase, response: { 201: intakeResult, ...errors(400, 401, 403) } } }, async (req, reply) => {
-      const result = await cases.intake(requireActor(req), req.body);
-      return reply.status(201).send({ ...cases.intakeView(result), duplicates: result.duplicates, ratingToken: result.ratingToken, ratingCode: ratingCodeFor(cases.core.deps.pii, result.case.id) });
+      const actor = requireActor(req);
+      const result = await cases.intake(actor, req.body);
+      return reply.status(201).send({ ...cases.intakeView(result, actor), duplicates: result.duplicates, ratingToken: result.ratingToken, ratingCode: ratingCodeFor(cases.core.deps.pii, result.case.id) });
     });
 
     app.get(

@@ -54,7 +54,9 @@ export function createCaseService(deps: Deps, opts: CaseServiceOptions) {
     runSupervisionSweep: supervision.runSupervisionSweep,
     detail,
     /** The answer to an intake, built from what was just written (no extra reads on the hot path). */
-    intakeView: (r: { case: CaseRow; event: CaseEventRow }) => presentCaseDetail(r.case, { events: [r.event], attachments: [], objections: [] }, ctx),
+    /** The intake answer: the detail GET would give, its one event named after the signed-in actor (as the join does). */
+    intakeView: (r: { case: CaseRow; event: CaseEventRow }, actor: Actor & { displayName?: string }) =>
+      presentCaseDetail(r.case, { events: [{ ...r.event, actor_name: actor.id ? (actor.displayName ?? null) : null, actor_department: actor.id ? actor.departmentCode : null }], attachments: [], objections: [] }, ctx),
     present: (c: CaseRow) => presentCase(c, ctx),
 
     /** The list in the actor's scope: by offset (`page`) or, given a cursor, by keyset after that cursor's case. */
