@@ -60,19 +60,23 @@ interface Data {
   dataDir: string;
 }
 
-/** The worker's entry URL and loader flags: the bundle's own entry, or the TypeScript source through tsx. */
-function workerEntry(): { url: URL; execArgv: string[] } {
+/**
+ * The worker: the bundle's own entry (scripts/build-server.mjs marks the server bundle with its URL), or the
+ * TypeScript source with tsx's hooks registered inside the worker first (a worker does not inherit hooks
+ * registered with module.register, and ignores `--import` in its execArgv). tsx's ESM api is the .mjs file.
+ */
+function newWorker(data: Data): Worker {
   const bundle = (globalThis as { __civicgridBundleUrl?: string }).__civicgridBundleUrl;
-  if (bundle) return { url: new URL('./triage-worker.mjs', bundle), execArgv: [] };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { url: new URL('./worker.ts', import.meta.url), execArgv: ['--import', tsx] };
+  if (bundle) return new Worker(new URL('./triage-worker.mjs', bundle), { workerData: data });
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(code, { eval: true, workerData: data });
 }
 
 /** Starts the worker now (the boot's first step); it reads and decodes the cache file at once. */
 export function startTriageWorker(dataDir: string): TriageModelSource {
-  const { url, execArgv } = workerEntry();
-  const data: Data = { civicgridTriageWorker: true, dataDir };
-  const worker = new Worker(url, { workerData: data, execArgv });
+  const worker = newWorker({ civicgridTriageWorker: true, dataDir });
   worker.unref(); // never what keeps the process alive
   let next = 0;
   let dead: Error | undefined;
