@@ -11,10 +11,11 @@ import { newestMtime } from './newest-mtime.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 export const bundlePath = join(root, 'dist', 'server', 'civicgrid.mjs');
+export const triageWorkerPath = join(root, 'dist', 'server', 'triage-worker.mjs');
 
 /** True when the bundle is missing or older than anything it is built from (sources, shared/, the lockfile). */
 export function serverBuildIsStale() {
-  if (!existsSync(bundlePath)) return true;
+  if (!existsSync(bundlePath) || !existsSync(triageWorkerPath)) return true;
   const built = statSync(bundlePath).mtimeMs;
   return Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'shared')), newestMtime(join(root, 'package-lock.json'))) > built;
 }
@@ -40,17 +41,16 @@ const ownUrl = {
 export async function ensureServerBuilt({ force = false } = {}) {
   if (!force && !serverBuildIsStale()) return false;
   const { build } = await import('esbuild');
+  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', plugins: [ownUrl], logLevel: 'warning' };
+  // The triage worker (src/server/triage/worker.ts) is its own entry, next to the server bundle, built first so
+  // the bundle's mtime (the staleness check) covers both. The server bundle marks itself with its own URL so
+  // the worker is started from triage-worker.mjs, not from the TypeScript source its import.meta.url names.
+  await build({ ...common, entryPoints: [join(root, 'src', 'server', 'triage', 'worker.ts')], outfile: triageWorkerPath });
   await build({
+    ...common,
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],
     outfile: bundlePath,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'linked',
-    plugins: [ownUrl],
-    logLevel: 'warning',
+    banner: { js: 'globalThis.__civicgridBundleUrl = import.meta.url;' },
   });
   return true;
 }

@@ -29,6 +29,7 @@ import type { Services } from './services.ts';
 import { taxonomyRoutes } from './taxonomy/routes.ts';
 import type { Taxonomy } from './taxonomy/taxonomy.ts';
 import { triageRoutes } from './triage/routes.ts';
+import type { TriageModelSource } from './triage/worker.ts';
 import { webRoutes } from './web/routes.ts';
 import { datahallRoutes } from './datahall/routes.ts';
 import { openDataRoutes } from './opendata/routes.ts';
@@ -44,10 +45,15 @@ export interface AppOptions {
   services: Services;
   /** train the triage model right after start-up instead of on first use (the server does; tests do not) */
   warmTriage?: boolean;
+  /**
+   * where warming gets the model from: the triage worker started at the top of the boot (main.ts), which
+   * decodes the cached model or trains off the main thread; closed once the model is in
+   */
+  triageSource?: TriageModelSource;
 }
 
 /** Builds the HTTP app: wiring only. Routes are thin; rules live in the services, built in services.ts. */
-export async function buildApp({ deps, taxonomy, services, warmTriage = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ deps, taxonomy, services, warmTriage = false, triageSource }: AppOptions): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -157,7 +163,10 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false }:
   await app.register(registryRoutes(services.registry, config.IMPORT_MAX_BYTES)); // 人·地·物·事·组织 base data and imports
   await registerCases(app, services); // cases, notifications, dispatch catalogue, public tracking; `cases.intake` is the front door for other channels
   await app.register(triageRoutes(triage));
-  if (warmTriage) app.addHook('onReady', async () => void setImmediate(() => void triage.warm()));
+  if (warmTriage) {
+    app.addHook('onReady', async () => void setImmediate(() => void triage.warm(triageSource).finally(() => triageSource?.close())));
+  }
+  if (triageSource) app.addHook('onClose', () => triageSource.close());
   await app.register(open311Routes(services.open311Keys, services.open311)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, services.brain, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations
   // 数据大厅 catalogue, sharing keys, access log; open data with the CKAN Action API and DCAT (outside /api/v1)

@@ -11,11 +11,17 @@ import { openRuntime } from './runtime.ts';
 import { createServices } from './services.ts';
 import { startNotifyJobs } from './notify/register.ts';
 import { blobStoreFor } from './storage/from-config.ts';
+import { startTriageWorker } from './triage/worker.ts';
 
 /** `civicgrid start`: boot, listen, and shut down cleanly on SIGINT/SIGTERM so no acknowledged write is lost. */
 export async function startServer(config: Config): Promise<void> {
   describeDataDirHolder({ what: 'civicgrid start', port: config.PORT }); // named in the line a second process gets
-  const runtime = await openRuntime(config);
+  // first: the triage worker loads its code and decodes the cached model while the database opens (issue #19)
+  const triageSource = startTriageWorker(config.CIVICGRID_DATA_DIR);
+  const runtime = await openRuntime(config).catch(async (err: unknown) => {
+    await triageSource.close();
+    throw err;
+  });
   // one blob store for the process (one keep-alive agent on S3), checked before anything is served
   const blobs = blobStoreFor(config);
   // a bucket that is missing or refuses these keys stops the boot here, not at the first photo of the day
@@ -23,11 +29,12 @@ export async function startServer(config: Config): Promise<void> {
     .check()
     .catch(async (err: unknown) => {
       await runtime.close();
+      await triageSource.close();
       throw new ConfigError(`storage: ${(err as Error).message}`);
     });
   // every service once; the app's routes and the sweepers below share them (one case service, one feed)
   const services = createServices(runtime.deps, runtime.taxonomy, { blobs });
-  const app = await buildApp({ deps: runtime.deps, taxonomy: runtime.taxonomy, services, warmTriage: true });
+  const app = await buildApp({ deps: runtime.deps, taxonomy: runtime.taxonomy, services, warmTriage: true, triageSource });
   // Fastify's own "Server listening" line would come before the broker and jobs are up; it says only that the
   // socket is bound, and our "listening" line below is logged once the server really answers.
   const address = await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: (a) => `socket bound at ${a}, starting jobs` });

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../excel.ts';
 import { indicatorByCode } from '../../../shared/evaluation.ts';
 
 interface ScoresLike {
@@ -13,7 +14,7 @@ interface ScoresLike {
  * value, numerator, denominator and points; a second sheet with the weights and the published rule.
  */
 export async function scoresWorkbook(s: ScoresLike): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await loadExcel()).Workbook();
   book.created = new Date(0);
   const sheet = book.addWorksheet('评价得分');
   const codes = s.items[0]?.indicators.map((i) => i.code) ?? Object.keys(s.scheme.weights);

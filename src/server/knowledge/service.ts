@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../excel.ts';
 import { readFileSync } from 'node:fs';
 import { assertCan, can, type Actor } from '../access/permissions.ts';
 import type { CaseService } from '../cases/service.ts';
@@ -173,7 +174,7 @@ export function createKnowledgeService(deps: Deps, others: { cases?: CaseService
     /** XLSX import: every row is checked first; one bad row imports nothing and is reported with its row number. */
     async importXlsx(actor: Actor, bytes: Buffer) {
       assertCan(actor, 'knowledge.manage');
-      const book = new ExcelJS.Workbook();
+      const book = new (await loadExcel()).Workbook();
       try {
         await book.xlsx.load(bytes as never);
       } catch {

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../excel.ts';
 import type { OpenFormat } from '../../../shared/datahall.ts';
 import type { Row } from './store.ts';
 import { csvCell } from '../http/csv-cell.ts';
@@ -51,7 +52,7 @@ export function toGeojson(t: Table, about: About) {
 }
 
 export async function toXlsx(t: Table, about: About): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   const sheet = wb.addWorksheet('data');
   sheet.addRow(t.columns.map((c) => c.label));
   for (const r of t.rows) sheet.addRow(t.columns.map((c) => r[c.name] ?? null));

@@ -359,3 +359,33 @@ function top4(p: Float64Array): number[] {
   }
   return best;
 }
+
+/** A labelled text of the city (a closed case or a dispatcher's correction), as the triage store reads it. */
+export interface CityExample {
+  text: string;
+  category: string;
+  nature: string | null;
+}
+
+const isNatureCode = (n: string | null | undefined): n is NatureCode => !!n && (NATURE_CODES as readonly string[]).includes(n);
+
+/**
+ * The city's engine, trained the way the triage service always has: closed cases with a nature join the
+ * corpus, the rest and then every correction (in order) are learned. Pure CPU: the boot runs it in the triage
+ * worker (worker.ts) so the main thread keeps answering; history and corrections must name known categories.
+ */
+export function trainCityEngine(taxonomy: Taxonomy, known: readonly CityExample[], corrections: readonly CityExample[]): TriageEngine {
+  const e = createTriageEngine({
+    taxonomy,
+    extraExamples: known.filter((h) => isNatureCode(h.nature)).map((h) => ({ text: h.text, category: h.category, nature: h.nature as NatureCode })),
+  });
+  const learnAll = (rows: readonly CityExample[]) => {
+    for (const r of rows) {
+      if (!taxonomy.category(r.category)) continue; // a category retired since: nothing to learn
+      e.learn(r.text, r.category, isNatureCode(r.nature) ? r.nature : undefined);
+    }
+  };
+  learnAll(known.filter((h) => !isNatureCode(h.nature)));
+  learnAll(corrections);
+  return e;
+}

@@ -5,7 +5,8 @@ import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { createTriageEngine, type TriageEngine, type TriageResult } from './engine.ts';
 import { NATURE_CODES, type NatureCode } from './nature.ts';
 import { createTriageStore, type LabelledText } from './store.ts';
-import { modelKey, restoreEngine, snapshotEngine } from './snapshot.ts';
+import { modelKey, restoreEngine, restoreSnapshot, snapshotEngine } from './snapshot.ts';
+import type { TriageModelSource } from './worker.ts';
 import { normalize } from './text.ts';
 
 export interface Duplicate {
@@ -49,8 +50,8 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
   // Training is CPU work of seconds; it starts on first use or when the server warms it at boot, never as a
   // side effect of building the app (tests build many apps that never triage).
   let building: Promise<TriageEngine> | undefined;
-  const ready = () => (building ??= build());
-  const build = async (): Promise<TriageEngine> => {
+  const ready = (source?: TriageModelSource) => (building ??= build(source));
+  const build = async (source?: TriageModelSource): Promise<TriageEngine> => {
     const started = Date.now();
     const history = await store.closedCaseExamples(db, opts.historyLimit ?? 5_000);
     const known = history.filter((h) => opts.taxonomy.category(h.category));
@@ -62,15 +63,41 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
     }
     // Same inputs, same model: a restart (or another node, or a test app cloned from the template) loads it.
     const key = modelKey(opts.taxonomy, [opts.historyLimit ?? 5_000, known, corrections]);
-    const saved = await store.loadModel(db, key);
     let e: TriageEngine | null = null;
     let loaded = false;
+    // the worker's copy of the last model (decoded while the database was opening): no 17 MB read
+    const cached = source ? await source.cached(key).catch(() => null) : null;
+    if (cached) {
+      try {
+        e = restoreSnapshot(opts.taxonomy, cached);
+        loaded = true;
+      } catch (err) {
+        deps.logger.warn({ err }, 'triage: cached model unreadable, reading the stored one');
+      }
+    }
+    const saved = e ? null : await store.loadModel(db, key);
     if (saved) {
       try {
         e = restoreEngine(opts.taxonomy, saved);
         loaded = true;
+        source?.remember(key, saved);
       } catch (err) {
         deps.logger.warn({ err }, 'triage: stored model unreadable, retraining');
+      }
+    }
+    if (!e && source) {
+      // first boot or new inputs: the worker trains, the main thread keeps answering (503 server.warming)
+      const bytes = await source.train(key, known, corrections).catch((err: unknown) => {
+        deps.logger.warn({ err }, 'triage: the worker could not train; training here');
+        return null;
+      });
+      if (bytes) {
+        e = restoreEngine(opts.taxonomy, bytes);
+        try {
+          await store.saveModel(db, key, bytes, clock.now());
+        } catch (err) {
+          deps.logger.warn({ err }, 'triage: model trained but not saved; the next start retrains');
+        }
       }
     }
     if (!e) {
@@ -110,10 +137,13 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
   }
 
   return {
-    /** Builds the model now (the server calls this at boot so the first appeal is not kept waiting). */
-    async warm(): Promise<void> {
+    /**
+     * Builds the model now (the server calls this at boot so the first appeal is not kept waiting); with a
+     * source (the triage worker, worker.ts) the decoding and any training happen off the main thread.
+     */
+    async warm(source?: TriageModelSource): Promise<void> {
       try {
-        await ready();
+        await ready(source);
       } catch (err) {
         building = undefined; // a later call retries
         deps.logger.error({ err }, 'triage model failed to build');

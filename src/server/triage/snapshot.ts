@@ -16,7 +16,7 @@ import { NatureModel } from './nature.ts';
 // v2 (#20): homophone correction, description concepts, main-request selection and the department gate.
 export const MODEL_FORMAT_VERSION = 2;
 
-interface Snapshot {
+export interface Snapshot {
   version: number;
   category: ReturnType<TextModel['snapshot']>;
   nature: ReturnType<NatureModel['snapshot']>;
@@ -45,7 +45,27 @@ export function snapshotEngine(e: TriageEngine): Buffer {
 }
 
 export function restoreEngine(taxonomy: Taxonomy, bytes: Uint8Array): TriageEngine {
+  return restoreSnapshot(taxonomy, decodeSnapshot(bytes));
+}
+
+/** The bytes as a snapshot object (v8 deserialisation, the part a worker thread can do and hand back). */
+export function decodeSnapshot(bytes: Uint8Array): Snapshot {
   const s = deserialize(bytes) as Snapshot;
+  if (s?.version !== MODEL_FORMAT_VERSION) throw new Error(`triage: model snapshot version ${s?.version}, expected ${MODEL_FORMAT_VERSION}`);
+  return s;
+}
+
+/** The typed arrays of a snapshot's weights: what a worker transfers instead of copying (postMessage). */
+export function snapshotBuffers(s: Snapshot): ArrayBuffer[] {
+  const all = new Set<ArrayBuffer>();
+  for (const clf of [s.category.clf, s.nature.model.clf]) {
+    for (const a of [clf.w, clf.g2, clf.bias, clf.biasGrad2]) if (a.buffer instanceof ArrayBuffer) all.add(a.buffer);
+  }
+  return [...all];
+}
+
+/** An engine from a decoded snapshot: features re-interned into this thread's index (ids are thread-local). */
+export function restoreSnapshot(taxonomy: Taxonomy, s: Snapshot): TriageEngine {
   if (s.version !== MODEL_FORMAT_VERSION) throw new Error(`triage: model snapshot version ${s.version}, expected ${MODEL_FORMAT_VERSION}`);
   return engineFrom(taxonomy, {
     models: { category: TextModel.restore(s.category), nature: NatureModel.restore(s.nature) },

@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../excel.ts';
 import { invalid } from '../../errors.ts';
 
 /** One import row as text cells keyed by header, like a CSV row. */
@@ -25,7 +26,7 @@ export async function readImportFile(input: { csv?: string; xlsx?: Buffer }): Pr
       throw invalid('device.import_bad_csv', `the CSV cannot be read: ${(err as Error).message}`);
     }
   }
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(input.xlsx as unknown as ArrayBuffer);
   } catch (err) {

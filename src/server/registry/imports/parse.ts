@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../excel.ts';
 
 /** A cell as a parser hands it over: spreadsheets keep numbers and dates typed, CSV gives text. */
 export type Cell = string | number | boolean | Date | null;
@@ -78,7 +79,7 @@ function cellValue(v: ExcelJS.CellValue): Cell {
 }
 
 async function fromXlsx(bytes: Buffer): Promise<Sheet> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (err) {
