@@ -18,9 +18,16 @@ afterAll(async () => {
 
 const DAY = 86_400_000;
 
+/**
+ * Opens an antd Select, types to filter (a long list is virtual: a far option is not rendered) and clicks the
+ * option in the dropdown just opened: a closed one stays in the page (hidden) and must not be the one clicked.
+ */
 async function pick(page: Page, label: string, option: string) {
   await page.getByLabel(label, { exact: true }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  await page.keyboard.type(option);
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
+  await open.waitFor();
+  await open.locator('.ant-select-item-option', { hasText: option }).first().click();
 }
 
 async function register(page: Page, text: string, type: string, applicant: string): Promise<string> {

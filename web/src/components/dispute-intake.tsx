@@ -49,7 +49,7 @@ export function DisputeIntake() {
         <Form<IntakeForm> layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ riskLevel: 'medium', mediatorKind: 'people_mediator' }}>
           <Form.Item name="text" label={t('disputes.text')} rules={[{ required: true }]}><Input.TextArea rows={3} /></Form.Item>
           <Form.Item name="category" label={t('disputes.category')} rules={[{ required: true }]}>
-            <Select options={categories.map((c) => ({ value: c.code, label: `${c.code} ${c.zh}` }))} />
+            <Select showSearch optionFilterProp="label" options={categories.map((c) => ({ value: c.code, label: `${c.code} ${c.zh}` }))} />
           </Form.Item>
           <Form.Item name="type" label={t('disputes.type')} rules={[{ required: true }]}>
             <Select options={disputeTypes.map((s) => ({ value: s, label: disputeTypeLabels[s] }))} />

@@ -1,7 +1,9 @@
 import { Alert, Card, Checkbox, Col, Descriptions, Row, Segmented, Space, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseMapView } from '../../../shared/cases/map.ts';
-import { api } from '../api/client.ts';
+import type { Warning } from '../../../shared/disputes.ts';
+import { api, type Page } from '../api/client.ts';
+import { useSession } from '../auth/session.tsx';
 import { useCity } from '../api/reference.ts';
 import { MapView } from '../components/map-view.tsx';
 import { useLocale } from '../i18n/locale.tsx';
@@ -9,7 +11,7 @@ import { boundsOf, withOpenCases, type AreaCollection, type MapPoint } from '../
 import { navigate } from '../router.tsx';
 
 type Level = 'district' | 'street' | 'community' | 'grid';
-type Layer = 'grids' | 'cases' | 'components';
+type Layer = 'grids' | 'cases' | 'components' | 'warnings';
 
 interface PointCollection {
   type: 'FeatureCollection';
@@ -18,13 +20,19 @@ interface PointCollection {
 }
 
 const supervisionColor = (s: string) => (s === 'red' ? '#a4161a' : s === 'yellow' ? '#b7791f' : '#1456b8');
+const warningColor = { red: '#c0262d', orange: '#d9480f', yellow: '#b7791f' } as const;
+/** warnings still being handled; resolved and dismissed ones leave the map */
+const activeWarning = ['open', 'acknowledged', 'assigned'] as const;
 
 /** 地图: areas coloured by open cases, open cases and city components, in the viewer's scope. */
 export function MapPage() {
   const { t, te } = useLocale();
   const city = useCity();
+  const { can } = useSession();
+  const mayReadWarnings = can('warning.read');
   const [level, setLevel] = useState<Level>('grid');
-  const [layers, setLayers] = useState<Layer[]>(['grids', 'cases']);
+  const [layers, setLayers] = useState<Layer[]>(mayReadWarnings ? ['grids', 'cases', 'warnings'] : ['grids', 'cases']);
+  const [warnings, setWarnings] = useState<Warning[] | null>(null);
   const [areas, setAreas] = useState<AreaCollection | null>(null);
   // what is in view, from the server (GET /api/v1/cases/map): H3 clusters far out, the cases at street zoom
   const [view, setView] = useState<{ bbox: [number, number, number, number]; zoom: number } | null>(null);
@@ -53,6 +61,14 @@ export function MapPage() {
     api.get<PointCollection>('/api/v1/components.geojson', { limit: 5000 }).then(setComponents).catch(setError);
   }, [layers, components]);
 
+  // 风险预警 at the centre of their cases (only for roles that may read them: no 403 in the console)
+  useEffect(() => {
+    if (!mayReadWarnings || !layers.includes('warnings') || warnings) return;
+    Promise.all(activeWarning.map((status) => api.get<Page<Warning>>('/api/v1/warnings', { status, pageSize: 100 })))
+      .then((pages) => setWarnings(pages.flatMap((p) => p.items)))
+      .catch(setError);
+  }, [mayReadWarnings, layers, warnings]);
+
   const byGrid = useMemo(() => new Map((inView?.grids ?? []).map((g) => [g.code, g.count])), [inView]);
   const openInScope = useMemo(() => (inView?.grids ?? []).reduce((sum, g) => sum + g.count, 0), [inView]);
   const coloured = useMemo(() => (areas ? withOpenCases(areas, byGrid) : null), [areas, byGrid]);
@@ -66,8 +82,11 @@ export function MapPage() {
       for (const c of inView.points) out.push({ id: `case:${c.code}`, lon: c.lon, lat: c.lat, color: supervisionColor(c.supervision) });
       for (const c of inView.cells) out.push({ id: `cell:${c.h3}`, lon: c.lon, lat: c.lat, count: c.count, color: '#1456b8' });
     }
+    if (layers.includes('warnings') && warnings) {
+      for (const w of warnings) if (w.lon !== null && w.lat !== null) out.push({ id: `warning:${w.id}`, lon: w.lon, lat: w.lat, count: w.count, color: warningColor[w.level] });
+    }
     return out;
-  }, [layers, inView, components]);
+  }, [layers, inView, components, warnings]);
   const selectedArea = coloured?.features.find((f) => f.properties.code === selected);
 
   return (
@@ -95,6 +114,7 @@ export function MapPage() {
             { value: 'grids', label: t('map.layer.grids') },
             { value: 'cases', label: t('map.layer.cases') },
             { value: 'components', label: t('map.layer.components') },
+            ...(mayReadWarnings ? [{ value: 'warnings' as const, label: t('map.layer.warnings') }] : []),
           ]}
         />
       </Space>
@@ -108,7 +128,7 @@ export function MapPage() {
             points={points}
             bounds={bounds}
             onAreaClick={setSelected}
-            onPointClick={(id) => id.startsWith('case:') && navigate(`/cases/${id.slice(5)}`)}
+            onPointClick={(id) => (id.startsWith('case:') ? navigate(`/cases/${id.slice(5)}`) : id.startsWith('warning:') && navigate('/warnings'))}
             onViewChange={(bbox, zoom) => setView({ bbox, zoom })}
           />
         </Col>

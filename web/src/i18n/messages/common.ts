@@ -82,6 +82,7 @@ export const commonMessages = {
   'map.layer.grids': ['网格', 'Grids'],
   'map.layer.cases': ['案件', 'Cases'],
   'map.layer.components': ['部件', 'Components'],
+  'map.layer.warnings': ['风险预警', 'Risk warnings'],
   'map.open_cases': ['在办案件 {n}', '{n} open cases'],
   'map.legend': ['图例', 'Legend'],
 } as const satisfies Record<string, readonly [string, string]>;
