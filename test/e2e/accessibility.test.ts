@@ -75,6 +75,18 @@ describe('accessibility (axe)', () => {
     expect(found).toEqual([]);
   }, 180_000);
 
+  it('finds no serious or critical violation on the admin screens and the alarm, dispute and warning desks', async () => {
+    const found: string[] = [];
+    const admin = await person(stage);
+    await signIn(admin.page, 'admin');
+    for (const path of ['/admin/org', '/admin/users', '/admin/catalogue', '/admin/taxonomy', '/admin/calendar', '/admin/device-types', '/admin/devices', '/admin/keys', '/admin/settings', '/admin/audit', '/alarms', '/disputes', '/warnings']) {
+      await admin.page.goto(path);
+      await admin.page.locator('.ant-table, .ant-tree, .ant-form').first().waitFor();
+      await audit(admin.page, path, found);
+    }
+    expect(found).toEqual([]);
+  }, 240_000);
+
   it('finds no serious or critical violation on the portal', async () => {
     const found: string[] = [];
     const citizen = await person(stage, { phone: true });

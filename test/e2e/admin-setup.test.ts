@@ -107,7 +107,10 @@ describe('a city admin configures CivicGrid in the browser', () => {
       await pickArea(page, dialog.getByLabel('数据范围'), '西湖区', '西湖区（990105）');
       if (acc.unit) await choose(page, dialog.getByLabel('所属单位'), acc.unit, `西湖区市政设施所（${acc.unit}）`);
       await save(page);
-      await dialog.waitFor({ state: 'detached' });
+      // closed once saved (argon2 hashes the password: slow on a busy machine); a form error is shown as the reason
+      await expect
+        .poll(async () => ((await dialog.count()) === 0 ? 'closed' : (await dialog.locator('.ant-form-item-explain-error').allTextContents()).join('；') || 'open'), { timeout: 60_000 })
+        .toBe('closed');
     }
     const handlerRow = page.locator('tr', { hasText: 'handler.xh' });
     await handlerRow.waitFor();

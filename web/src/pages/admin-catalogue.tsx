@@ -74,11 +74,11 @@ export function AdminCataloguePage() {
       width: 150,
       render: (_: unknown, r) => (
         <Space>
-          <Button size="small" aria-label={`${t('org.edit')} ${r.category} ${r.areaCode ?? ''}`} onClick={() => setEditing(r)}>
+          <Button autoInsertSpace={false} size="small" aria-label={`${t('org.edit')} ${r.category} ${r.areaCode ?? ''}`} onClick={() => setEditing(r)}>
             {t('org.edit')}
           </Button>
           <Popconfirm title={t('catalogue.remove_confirm')} okText={t('common.confirm')} cancelText={t('common.cancel')} onConfirm={() => remove(r)}>
-            <Button size="small" danger aria-label={`${t('catalogue.remove')} ${r.category} ${r.areaCode ?? ''}`}>
+            <Button autoInsertSpace={false} size="small" danger aria-label={`${t('catalogue.remove')} ${r.category} ${r.areaCode ?? ''}`}>
               {t('catalogue.remove')}
             </Button>
           </Popconfirm>

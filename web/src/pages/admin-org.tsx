@@ -73,10 +73,10 @@ export function AdminOrgPage() {
       width: 150,
       render: (_: unknown, d) => (
         <Space>
-          <Button size="small" aria-label={`${t('org.edit')} ${d.code}`} onClick={() => setDeptModal({ editing: d })}>
+          <Button autoInsertSpace={false} size="small" aria-label={`${t('org.edit')} ${d.code}`} onClick={() => setDeptModal({ editing: d })}>
             {t('org.edit')}
           </Button>
-          <Button size="small" danger={d.active} aria-label={`${t(d.active ? 'org.disable' : 'org.enable')} ${d.code}`} onClick={() => void toggle(d)}>
+          <Button autoInsertSpace={false} size="small" danger={d.active} aria-label={`${t(d.active ? 'org.disable' : 'org.enable')} ${d.code}`} onClick={() => void toggle(d)}>
             {t(d.active ? 'org.disable' : 'org.enable')}
           </Button>
         </Space>

@@ -78,19 +78,20 @@ export function AdminUsersPage() {
       title: t('common.actions'),
       render: (_: unknown, u) => (
         <Space size={4} wrap>
-          <Button size="small" aria-label={`${t('org.edit')} ${u.username}`} onClick={() => setEditing(u)}>
+          <Button autoInsertSpace={false} size="small" aria-label={`${t('org.edit')} ${u.username}`} onClick={() => setEditing(u)}>
             {t('org.edit')}
           </Button>
-          <Button size="small" aria-label={`${t('users.reset_password')} ${u.username}`} onClick={() => setResetting(u)}>
+          <Button autoInsertSpace={false} size="small" aria-label={`${t('users.reset_password')} ${u.username}`} onClick={() => setResetting(u)}>
             {t('users.reset_password')}
           </Button>
           {u.lockedUntil && (
-            <Button size="small" aria-label={`${t('users.unlock')} ${u.username}`} onClick={() => void patch(u, { unlock: true }, t('users.unlocked'))}>
+            <Button autoInsertSpace={false} size="small" aria-label={`${t('users.unlock')} ${u.username}`} onClick={() => void patch(u, { unlock: true }, t('users.unlocked'))}>
               {t('users.unlock')}
             </Button>
           )}
           {u.id !== me?.id && (
             <Button
+              autoInsertSpace={false}
               size="small"
               danger={!u.disabled}
               aria-label={`${t(u.disabled ? 'org.enable' : 'org.disable')} ${u.username}`}

@@ -64,9 +64,9 @@ export function DisputesPage() {
   const register = (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Select allowClear placeholder={t('disputes.state')} style={{ width: 140 }} options={disputeStates.map((s) => ({ value: s, label: disputeStateLabels[s] }))} onChange={(v) => (setFilter({ ...filter, state: v }), setPage(1))} />
-        <Select allowClear placeholder={t('disputes.type')} style={{ width: 160 }} options={disputeTypes.map((s) => ({ value: s, label: disputeTypeLabels[s] }))} onChange={(v) => (setFilter({ ...filter, type: v }), setPage(1))} />
-        <Select allowClear placeholder={t('disputes.risk')} style={{ width: 120 }} options={riskLevels.map((s) => ({ value: s, label: s }))} onChange={(v) => (setFilter({ ...filter, risk: v }), setPage(1))} />
+        <Select allowClear aria-label={t('disputes.state')} placeholder={t('disputes.state')} style={{ width: 140 }} options={disputeStates.map((s) => ({ value: s, label: disputeStateLabels[s] }))} onChange={(v) => (setFilter({ ...filter, state: v }), setPage(1))} />
+        <Select allowClear aria-label={t('disputes.type')} placeholder={t('disputes.type')} style={{ width: 160 }} options={disputeTypes.map((s) => ({ value: s, label: disputeTypeLabels[s] }))} onChange={(v) => (setFilter({ ...filter, type: v }), setPage(1))} />
+        <Select allowClear aria-label={t('disputes.risk')} placeholder={t('disputes.risk')} style={{ width: 120 }} options={riskLevels.map((s) => ({ value: s, label: s }))} onChange={(v) => (setFilter({ ...filter, risk: v }), setPage(1))} />
         <Button onClick={() => void exportXlsx()}>{t('disputes.export')}</Button>
         <DisputeIntake />
       </Space>
