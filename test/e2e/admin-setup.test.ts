@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../support/constants.ts';
 import { act, actOk, intake, pointIn } from '../api/cases-support.ts';
-import { jsErrors, person, shot, signIn, useStage } from './browser.ts';
+import { choose, jsErrors, person, shot, signIn, useStage } from './browser.ts';
 
 /** antd puts a space between two CJK characters of a button ("保 存"). */
 const save = (page: Page) => page.getByRole('dialog').getByRole('button', { name: /^保\s*存$/ }).click();
-/** Opens an antd Select, types to filter (on the label), and clicks the option with that text. */
-async function choose(page: Page, select: Locator, search: string, option: string | RegExp) {
-  await select.click();
-  await page.keyboard.type(search);
-  const text = typeof option === 'string' ? new RegExp(`^${option.replace(/[()（）]/g, '\\$&')}$`) : option;
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first().click();
-  // a multiple select stays open: click the dialog's title to close it (Escape or the mask would close the dialog)
-  const title = page.locator('.ant-modal-title:visible');
-  if (await title.count()) await title.first().click();
-  else await page.keyboard.press('Tab');
-}
-/** The area tree picker: type part of a name, click the node. */
-async function pickArea(page: Page, picker: Locator, search: string, title: string) {
-  await picker.click();
-  await page.keyboard.type(search);
-  await page.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').filter({ hasText: title }).first().click();
-}
 
 /**
  * Issue #18's done-when, in a real browser: a new admin sets up a second district (西湖区) — its unit, accounts
@@ -104,7 +87,7 @@ describe('a city admin configures CivicGrid in the browser', () => {
       await dialog.getByLabel('姓名').fill(acc.name);
       await dialog.getByLabel('初始密码').fill(DEMO_PASSWORD);
       await choose(page, dialog.getByLabel('角色'), acc.role, acc.role);
-      await pickArea(page, dialog.getByLabel('数据范围'), '西湖区', '西湖区（990105）');
+      await choose(page, dialog.getByLabel('数据范围'), '西湖区', '西湖区（990105）');
       if (acc.unit) await choose(page, dialog.getByLabel('所属单位'), acc.unit, `西湖区市政设施所（${acc.unit}）`);
       await save(page);
       // closed once saved (argon2 hashes the password: slow on a busy machine); a form error is shown as the reason
@@ -122,12 +105,12 @@ describe('a city admin configures CivicGrid in the browser', () => {
     await page.getByRole('button', { name: '新增条目' }).click();
     dialog = page.getByRole('dialog');
     await choose(page, dialog.getByLabel('事项分类'), '0502', /^0502 /);
-    await pickArea(page, dialog.getByLabel('区域'), '西湖区', '西湖区（990105）');
+    await choose(page, dialog.getByLabel('区域'), '西湖区', '西湖区（990105）');
     await choose(page, dialog.getByLabel('主办单位'), 'XH_SZ', '西湖区市政设施所（XH_SZ）');
     await save(page);
     await dialog.waitFor({ state: 'detached' });
     await choose(page, page.getByLabel('测试事项分类'), '0502', /^0502 /);
-    await pickArea(page, page.getByLabel('测试区域'), '西湖区', '西湖区（990105）');
+    await choose(page, page.getByLabel('测试区域'), '西湖区', '西湖区（990105）');
     await page.getByRole('button', { name: /^查\s*询$/ }).click();
     const answer = page.getByTestId('tester-answer');
     await answer.waitFor();

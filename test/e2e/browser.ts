@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureWebBuilt } from '../../scripts/build-web.mjs';
 import { createTestApp, type TestApp } from '../support/harness.ts';
@@ -98,4 +98,20 @@ export async function shot(page: Page, name: string): Promise<void> {
 /** Waits until a MapLibre map on the page has loaded its style and layers. */
 export async function mapReady(page: Page): Promise<void> {
   await page.locator('[data-testid=map][data-ready=true]').first().waitFor({ timeout: 20_000 });
+}
+
+/**
+ * Opens an antd Select (or tree select), types to filter, and clicks the option: a string is the option's whole
+ * text, a RegExp matches it. Only a dropdown on screen counts: a closed one stays in the page, hidden. A multiple
+ * select stays open after a pick, so it is closed by clicking the dialog's title (Escape or the mask would close
+ * the dialog itself), or by Tab outside one.
+ */
+export async function choose(page: Page, select: Locator, search: string, option: string | RegExp): Promise<void> {
+  await select.click();
+  await page.keyboard.type(search);
+  const text = typeof option === 'string' ? new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\（）]/g, '\\$&')}$`) : option;
+  await page.locator('.ant-select-dropdown:visible').locator('.ant-select-item-option, .ant-select-tree-node-content-wrapper').filter({ hasText: text }).first().click();
+  const title = page.locator('.ant-modal-title:visible');
+  if (await title.count()) await title.first().click();
+  else await page.keyboard.press('Tab');
 }

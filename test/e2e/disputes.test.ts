@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { tinyJpeg } from '../../src/server/storage/sample-images.ts';
-import { jsErrors, openStage, person, shot, signIn, type Stage } from './browser.ts';
+import { choose, jsErrors, openStage, person, shot, signIn, type Stage } from './browser.ts';
 
 /**
  * The dispute console on a desktop (#16): a mediator registers a dispute, records two sessions, uploads the signed
@@ -18,24 +18,14 @@ afterAll(async () => {
 
 const DAY = 86_400_000;
 
-/**
- * Opens an antd Select, types to filter (a long list is virtual: a far option is not rendered) and clicks the
- * option in the dropdown just opened: a closed one stays in the page (hidden) and must not be the one clicked.
- */
-async function pick(page: Page, label: string, option: string) {
-  await page.getByLabel(label, { exact: true }).click();
-  await page.keyboard.type(option);
-  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
-  await open.waitFor();
-  await open.locator('.ant-select-item-option', { hasText: option }).first().click();
-}
 
 async function register(page: Page, text: string, type: string, applicant: string): Promise<string> {
   await page.goto('/disputes');
   await page.getByTestId('dispute-new').click();
   await page.getByLabel('纠纷情况').fill(text);
-  await pick(page, '事项分类', '1501');
-  await pick(page, '类型', type);
+  const dialog = page.getByRole('dialog');
+  await choose(page, dialog.getByLabel('事项分类', { exact: true }), '1501', /^1501 /);
+  await choose(page, dialog.getByLabel('类型', { exact: true }), type, new RegExp(`^${type}`));
   await page.getByLabel('调解人', { exact: true }).fill('人民调解员老周');
   await page.getByLabel('申请人', { exact: true }).fill(applicant);
   await page.getByLabel('被申请人').fill('物业公司');
@@ -96,7 +86,7 @@ describe('the dispute console', () => {
 
     const failed = await register(page, '小区车位产权争议，业主与开发商各执一词', '物业', '李秀英');
     await session(page, t.clock.now(), '双方不同意调解方案', 1);
-    await pick(page, '移交去向', '诉调对接');
+    await choose(page, page.getByLabel('移交去向', { exact: true }), '诉调对接', /^诉调对接/);
     await page.getByLabel('接收单位').fill('示范市东城区人民法院诉调对接中心');
     await page.getByLabel('原因').fill('调解未果，当事人要求诉讼');
     await page.getByTestId('handover-submit').click();
