@@ -125,7 +125,8 @@ describe.skipIf(!natsServerAvailable && !process.env.CI)('ingestion on a NATS cl
     expect(took[1]).toBeGreaterThan(0);
   });
 
-  it('keeps ingesting, losing nothing, when the stream leader\'s NATS server is killed', { timeout: 60_000 }, async () => {
+  // its three waits (new leaders, a device's MQTT session, the readings) may take up to 30 s each on a loaded CI machine
+  it('keeps ingesting, losing nothing, when the stream leader\'s NATS server is killed', { timeout: 120_000 }, async () => {
     const o = natsOptionsOf(t.deps.config);
     const nc = await connect({ servers: cluster.urls.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 200 });
     const jsm = await nc.jetstreamManager();
