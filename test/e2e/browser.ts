@@ -101,8 +101,8 @@ export async function mapReady(page: Page): Promise<void> {
 }
 
 /**
- * Opens an antd Select (or tree select), types to filter, and clicks the option: a string is the option's whole
- * text, a RegExp matches it. Only a dropdown on screen counts: a closed one stays in the page, hidden. A multiple
+ * Opens an antd Select (or tree select), types to filter (a long list is virtual: a far option is not rendered),
+ * and clicks the option: a string is the option's whole text, a RegExp matches it. Only a dropdown on screen counts: a closed one stays in the page, hidden. A multiple
  * select stays open after a pick, so it is closed by clicking the dialog's title (Escape or the mask would close
  * the dialog itself), or by Tab outside one.
  */

@@ -18,7 +18,6 @@ afterAll(async () => {
 
 const DAY = 86_400_000;
 
-
 async function register(page: Page, text: string, type: string, applicant: string): Promise<string> {
   await page.goto('/disputes');
   await page.getByTestId('dispute-new').click();
