@@ -11,6 +11,8 @@ import { seedDemo } from '../../src/server/seed/demo.ts';
 import { createTriageService } from '../../src/server/triage/service.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { TEST_START } from './constants.ts';
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { ensureServerBuilt } from '../../scripts/build-server.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -46,6 +48,9 @@ export default async function setup(project: TestProject) {
   const wantsPostgres = project.name !== 'pglite';
   let templatePath = '';
   if (wantsLite) {
+    // The CLI tests start `civicgrid` as real processes: from the bundle `npm start` uses (built from these
+    // very sources, rebuilt whenever one is newer) each starts in ~1 s, through tsx in ~4 s.
+    await ensureServerBuilt();
     const lite = await openPglite();
     await prepare(lite);
     const dump = await lite.pglite!.dumpDataDir('gzip');
