@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { choose, jsErrors, mapReady, person, shot, signIn, useStage } from './browser.ts';
 
@@ -35,13 +34,8 @@ const stage = useStage(async ({ t }) => {
   resultId = answered.json().resultId;
 }, 180_000);
 
-/** A moment as the datetime-local input takes it: the browser's own wall-clock time. */
-const local = (page: Page, at: number) =>
-  page.evaluate((ms) => {
-    const d = new Date(ms);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-  }, at);
+/** A moment as the datetime-local inputs take it: the city's wall-clock time (UTC+8), as the console reads them. */
+const local = (at: number) => new Date(at + 8 * 3_600_000).toISOString().slice(0, 16);
 
 describe('participation from the organiser’s console', () => {
   it('space → consultation with options, place and timetable → meeting and minutes → public; progress on an outcome', async () => {
@@ -73,6 +67,7 @@ describe('participation from the organiser’s console', () => {
     await dialog.getByLabel('地点', { exact: true }).fill('5号楼楼顶');
     await mapReady(page);
     const map = dialog.getByTestId('map');
+    await map.scrollIntoViewIfNeeded();
     const box = (await map.boundingBox())!;
     // off the centre, where the demo's own grid consultation sits
     await page.mouse.click(box.x + box.width / 2 + 40, box.y + box.height / 2 + 25);
@@ -83,14 +78,14 @@ describe('participation from the organiser’s console', () => {
     await dialog.getByLabel('选项 2').fill('加装防雨棚');
     await dialog.getByRole('button', { name: '添加选项' }).click();
     await dialog.getByLabel('选项 3').fill('维持现状');
-    await dialog.getByLabel('提议开始').fill(await local(page, now - DAY));
-    await dialog.getByLabel('协商开始').fill(await local(page, now + 2 * DAY));
+    await dialog.getByLabel('提议开始').fill(local(now - DAY));
+    await dialog.getByLabel('协商开始').fill(local(now + 2 * DAY));
     // the vote may not open before the deliberation: the form says so with the server's message, and sends nothing
-    await dialog.getByLabel('投票开始').fill(await local(page, now + DAY));
-    await dialog.getByLabel('投票截止').fill(await local(page, now + 9 * DAY));
+    await dialog.getByLabel('投票开始').fill(local(now + DAY));
+    await dialog.getByLabel('投票截止').fill(local(now + 9 * DAY));
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await dialog.getByText('议事流程时间须依次为：提议 ≤ 协商 ≤ 投票开始 < 投票截止 ≤ 结果公布').waitFor();
-    await dialog.getByLabel('投票开始').fill(await local(page, now + 3 * DAY));
+    await dialog.getByLabel('投票开始').fill(local(now + 3 * DAY));
     const saved = page.waitForResponse((r) => /\/spaces\/[^/]+\/consultations$/.test(r.url()) && r.request().method() === 'POST');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     const res = await saved;
@@ -105,11 +100,13 @@ describe('participation from the organiser’s console', () => {
     const drawer = page.getByTestId('consultation-drawer');
     await drawer.waitFor();
     expect(await drawer.getByTestId('consultation-tally').getByText('投票结束后显示').count()).toBe(3);
-    await drawer.getByLabel('会议时间').fill(await local(page, now + 2 * DAY + 3_600_000));
+    const meetingAt = local(now + 2 * DAY + 3_600_000);
+    await drawer.getByLabel('会议时间').fill(meetingAt);
     await drawer.getByLabel('会议地点').fill('5号楼架空层');
     await drawer.getByRole('button', { name: '添加会议' }).click();
     const meetings = drawer.getByTestId('consultation-meetings');
-    await meetings.getByText(/5号楼架空层/).waitFor();
+    // listed at the time typed: inputs and lists are both in the city's time
+    await meetings.getByText(`${meetingAt.replace('T', ' ')} · 5号楼架空层`).waitFor();
     await meetings.getByRole('button', { name: '上传纪要' }).click();
     await meetings.getByLabel('会议纪要').fill('到会12户，倾向共享晾晒区并加装防雨棚。');
     await meetings.getByRole('button', { name: '保存纪要' }).click();
@@ -119,7 +116,7 @@ describe('participation from the organiser’s console', () => {
     const pub = (await t.call('GET', `/api/v1/public/participation/consultations/${body.id}`)).json();
     expect(pub).toMatchObject({ title: '楼顶晾晒区改造方案', state: 'proposal', place: '5号楼楼顶', references: [{ title: '现场照片', url: '/docs/screenshots/portal-home.png' }] });
     expect(pub.options.map((o: { label: string }) => o.label)).toEqual(['改为共享晾晒区', '加装防雨棚', '维持现状']);
-    expect(pub.meetings).toEqual([expect.objectContaining({ place: '5号楼架空层', minutes: '到会12户，倾向共享晾晒区并加装防雨棚。' })]);
+    expect(pub.meetings).toEqual([expect.objectContaining({ place: '5号楼架空层', startsAt: new Date(now + 2 * DAY + 3_600_000 - ((now + 2 * DAY + 3_600_000) % 60_000)).toISOString(), minutes: '到会12户，倾向共享晾晒区并加装防雨棚。' })]);
     await page.goto(`/portal/participation/consultations/${body.id}`);
     await page.getByText('会议纪要：到会12户，倾向共享晾晒区并加装防雨棚。').waitFor();
 

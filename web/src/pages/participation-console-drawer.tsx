@@ -57,6 +57,7 @@ export function ConsultationDrawer({ id, onClose, onChanged }: { id: string | nu
   const [comments, setComments] = useState<ParticipationComment[]>([]);
   const [minutesFor, setMinutesFor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [meetingForm] = Form.useForm<{ startsAt: string; place: string }>();
 
   const load = useCallback(() => {
     if (!id) return;
@@ -80,7 +81,10 @@ export function ConsultationDrawer({ id, onClose, onChanged }: { id: string | nu
   const addMeeting = (v: { startsAt: string; place: string }) =>
     api
       .post(`${S}/consultations/${id}/meetings`, { startsAt: isoOf(v.startsAt), place: v.place })
-      .then(changed)
+      .then(() => {
+        meetingForm.resetFields();
+        changed();
+      })
       .catch(setError);
 
   return (
@@ -139,7 +143,7 @@ export function ConsultationDrawer({ id, onClose, onChanged }: { id: string | nu
               </List.Item>
             )}
           />
-          <Form layout="inline" onFinish={addMeeting}>
+          <Form form={meetingForm} layout="inline" onFinish={addMeeting}>
             <Form.Item name="startsAt" label={t('part.console.meeting_at')} rules={[{ required: true, message: t('part.console.time_rule') }]}>
               <Input type="datetime-local" />
             </Form.Item>

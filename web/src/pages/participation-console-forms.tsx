@@ -10,8 +10,11 @@ import type { AreaCollection } from '../lib/map-data.ts';
 
 export const S = '/api/v1/participation';
 
-/** `<input type="datetime-local">` value (the PC's time) → ISO, as the dispute page does; empty stays undefined. */
-export const isoOf = (local: string | undefined) => (local ? new Date(local).toISOString() : undefined);
+/**
+ * `<input type="datetime-local">` value → ISO, read as the city's wall-clock time (UTC+8, the zone every date on
+ * screen is shown in: lib/format.ts), so a meeting typed as 19:00 is listed as 19:00 whatever the PC is set to.
+ */
+export const isoOf = (local: string | undefined) => (local ? new Date(`${local.length === 16 ? `${local}:00` : local}+08:00`).toISOString() : undefined);
 
 /** The timetable's steps in the order the server requires (proposal ≤ deliberation ≤ opens < closes ≤ result). */
 export const timetableSteps = ['proposalAt', 'deliberationAt', 'opensAt', 'closesAt', 'resultAt'] as const;
@@ -26,7 +29,7 @@ export function timetableProblem(v: Partial<Record<Step, string>>): Step | null 
   for (const step of timetableSteps) {
     const raw = v[step];
     if (!raw) continue;
-    const at = new Date(raw).getTime();
+    const at = new Date(isoOf(raw)!).getTime();
     if (prev && (step === 'closesAt' ? at <= prev.at : at < prev.at)) return step;
     prev = { step, at };
   }
