@@ -8,7 +8,8 @@ import { choose, jsErrors, mapReady, person, shot, signIn, useStage } from './br
  * a point on the map, a multiple-choice poll and a timetable (an out-of-order one is refused with the server's
  * message first), adds a meeting and then its minutes; the public API and the portal show it with its meeting.
  * Progress reported on an accepted outcome shows on the public results. On a phone, the portal's map of the
- * resident's community draws the consultations as points, and tapping one opens it.
+ * resident's community draws the consultations as points, and tapping one opens it. A convention drafted in the
+ * console is adopted by its vote, and a reported comment is hidden from the moderation queue with a reason.
  */
 const DAY = 86_400_000;
 let created: { id: string; lon: number; lat: number } | null = null;
@@ -170,6 +171,51 @@ describe('participation from the organiser’s console', () => {
     await page.touchscreen.tap(box.x + px.x, box.y + px.y);
     await page.waitForURL(`**/portal/participation/consultations/${created!.id}`);
     await page.getByText('楼顶晾晒区改造方案').first().waitFor();
+    expect(jsErrors(page)).toEqual([]);
+  }, 40_000);
+  // Last: it moves the clock past a vote's close.
+  it('a convention is put to the vote and decided by it; a reported comment is hidden with a reason', async () => {
+    const { t } = stage;
+    const now = t.clock.now().getTime();
+    const resident = { 'x-resident-token': residentToken };
+    const { page } = await person(stage);
+    await signIn(page, 'gridworker');
+    await page.goto('/participation');
+
+    await page.getByRole('tab', { name: '居民公约' }).click();
+    await page.getByRole('button', { name: '起草居民公约' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('公约名称').fill('楼栋文明公约');
+    await dialog.getByLabel('公约文本').fill('一、楼道不堆放杂物。二、电动车不进楼入户。三、晚十点后不装修。');
+    // the vote opens a minute on (the typed time has no seconds) and closes two days later
+    await dialog.getByLabel('投票开始').fill(local(now + 60_000));
+    await dialog.getByLabel('投票截止').fill(local(now + 2 * DAY));
+    await dialog.getByRole('button', { name: '提交表决' }).click();
+    await page.getByText('第1版 · 表决中').waitFor();
+    const convention = (await t.call('GET', '/api/v1/public/participation/conventions')).json().items.find((c: { title: string }) => c.title === '楼栋文明公约');
+    const vote = (await t.call('GET', `/api/v1/public/participation/consultations/${convention.versions[0].consultationId}`)).json();
+    t.clock.advance(2 * 60_000);
+    const agree = vote.options.find((o: { label: string }) => o.label === '同意').id;
+    expect((await t.call('POST', `/api/v1/public/participation/consultations/${vote.id}/votes`, { headers: resident, body: { choices: [agree] } })).statusCode).toBe(201);
+    t.clock.advance(3 * DAY);
+    await page.getByRole('button', { name: '按表决结果决定' }).click();
+    await page.getByText('同意 1 票，不同意 0 票').waitFor();
+    await page.getByText('第1版 · 已通过').waitFor();
+    const adopted = (await t.call('GET', '/api/v1/public/participation/conventions')).json().items.find((c: { title: string }) => c.title === '楼栋文明公约');
+    expect(adopted.inForce).toMatchObject({ version: 1, status: 'adopted' });
+
+    // A resident's comment on the new consultation, reported: it waits in moderation until hidden with a reason.
+    const posted = await t.call('POST', `/api/v1/public/participation/consultations/${created!.id}/comments`, { headers: resident, body: { body: '楼顶的事跟我没关系，别来烦我' } });
+    expect(posted.statusCode, posted.body).toBe(201);
+    expect((await t.call('POST', `/api/v1/public/participation/comments/${posted.json().id}/reports`, { headers: resident })).statusCode).toBe(204);
+    await page.getByRole('tab', { name: '评论审核' }).click();
+    const row = page.getByRole('row', { name: /楼顶的事跟我没关系/ });
+    await row.getByRole('button', { name: /隐\s*藏/ }).click();
+    await row.getByLabel('隐藏理由（将记录在案）').fill('言辞不文明');
+    await row.getByRole('button', { name: /隐\s*藏/ }).click();
+    await page.getByText('没有待处理的举报').waitFor();
+    const thread = (await t.call('GET', `/api/v1/public/participation/consultations/${created!.id}/comments`)).json().items;
+    expect(thread).toEqual([expect.objectContaining({ hidden: true, body: null, hiddenReason: '言辞不文明' })]);
     expect(jsErrors(page)).toEqual([]);
   }, 40_000);
 });
