@@ -198,6 +198,10 @@ describe('participation from the organiser’s console', () => {
     const agree = vote.options.find((o: { label: string }) => o.label === '同意').id;
     expect((await t.call('POST', `/api/v1/public/participation/consultations/${vote.id}/votes`, { headers: resident, body: { choices: [agree] } })).statusCode).toBe(201);
     t.clock.advance(3 * DAY);
+    // three days on, the console session has expired with the server's clock: sign in again
+    await signIn(page, 'gridworker');
+    await page.goto('/participation');
+    await page.getByRole('tab', { name: '居民公约' }).click();
     await page.getByRole('button', { name: '按表决结果决定' }).click();
     await page.getByText('同意 1 票，不同意 0 票').waitFor();
     await page.getByText('第1版 · 已通过').waitFor();
@@ -217,5 +221,5 @@ describe('participation from the organiser’s console', () => {
     const thread = (await t.call('GET', `/api/v1/public/participation/consultations/${created!.id}/comments`)).json().items;
     expect(thread).toEqual([expect.objectContaining({ hidden: true, body: null, hiddenReason: '言辞不文明' })]);
     expect(jsErrors(page)).toEqual([]);
-  }, 40_000);
+  }, 60_000);
 });
