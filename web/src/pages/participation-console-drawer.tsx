@@ -5,7 +5,8 @@ import { api } from '../api/client.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime, formatPercent } from '../lib/format.ts';
-import { isoOf, S } from './participation-console-forms.tsx';
+import { isoOf } from '../lib/timetable.ts';
+import { S } from './participation-console-forms.tsx';
 
 export const stateColor = { proposal: 'default', deliberation: 'blue', voting: 'green', closed: 'orange', published: 'purple' } as const;
 

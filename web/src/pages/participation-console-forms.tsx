@@ -7,39 +7,20 @@ import { AreaTreePicker } from '../components/area-tree-picker.tsx';
 import { MapView } from '../components/map-view.tsx';
 import { useLocale } from '../i18n/locale.tsx';
 import type { AreaCollection } from '../lib/map-data.ts';
+import { isoOf, timetableProblem, timetableSteps, type Step } from '../lib/timetable.ts';
 
 export const S = '/api/v1/participation';
 
-/**
- * `<input type="datetime-local">` value → ISO, read as the city's wall-clock time (UTC+8, the zone every date on
- * screen is shown in: lib/format.ts), so a meeting typed as 19:00 is listed as 19:00 whatever the PC is set to.
- */
-export const isoOf = (local: string | undefined) => (local ? new Date(`${local.length === 16 ? `${local}:00` : local}+08:00`).toISOString() : undefined);
-
-/** The timetable's steps in the order the server requires (proposal ≤ deliberation ≤ opens < closes ≤ result). */
-export const timetableSteps = ['proposalAt', 'deliberationAt', 'opensAt', 'closesAt', 'resultAt'] as const;
-type Step = (typeof timetableSteps)[number];
-
-/**
- * The first step out of order, checked as the server does (`participation.bad_timetable`), so the form says
- * which field to fix before a round trip. Empty optional steps are skipped.
- */
-export function timetableProblem(v: Partial<Record<Step, string>>): Step | null {
-  let prev: { step: Step; at: number } | null = null;
-  for (const step of timetableSteps) {
-    const raw = v[step];
-    if (!raw) continue;
-    const at = new Date(isoOf(raw)!).getTime();
-    if (prev && (step === 'closesAt' ? at <= prev.at : at < prev.at)) return step;
-    prev = { step, at };
-  }
-  return null;
+/** 责任单位: a department picked by name (a Form.Item hands it value and onChange). */
+export function UnitSelect(props: { value?: string; onChange?: (code: string | undefined) => void; id?: string }) {
+  const { t, locale } = useLocale();
+  const departments = useDepartments();
+  return <Select {...props} allowClear showSearch optionFilterProp="label" aria-label={t('part.console.responsible_unit')} options={departments.map((d) => ({ value: d.code, label: departmentName(departments, d.code, locale) }))} />;
 }
 
 /** 开设议事空间: a space for an area of my scope, picked on the area tree. */
 export function SpaceModal({ onClose, onSaved }: { onClose(): void; onSaved(s: ParticipationSpace): void }) {
-  const { t, te, locale } = useLocale();
-  const departments = useDepartments();
+  const { t, te } = useLocale();
   const [form] = Form.useForm();
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
@@ -65,7 +46,7 @@ export function SpaceModal({ onClose, onSaved }: { onClose(): void; onSaved(s: P
           <Input.TextArea rows={2} maxLength={4000} />
         </Form.Item>
         <Form.Item name="responsibleUnit" label={t('part.console.responsible_unit')}>
-          <Select allowClear showSearch optionFilterProp="label" aria-label={t('part.console.responsible_unit')} options={departments.map((d) => ({ value: d.code, label: departmentName(departments, d.code, locale) }))} />
+          <UnitSelect />
         </Form.Item>
         <Row gutter={12}>
           <Col span={12}>

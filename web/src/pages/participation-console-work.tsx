@@ -5,7 +5,8 @@ import { api } from '../api/client.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { HideComment } from './participation-console-drawer.tsx';
-import { isoOf, S } from './participation-console-forms.tsx';
+import { isoOf } from '../lib/timetable.ts';
+import { S } from './participation-console-forms.tsx';
 
 /** Loads a list, with the error shown where the list is. */
 function useList<R, T>(url: string, pick: (r: R) => T[]) {

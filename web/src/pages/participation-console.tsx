@@ -2,12 +2,11 @@ import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tabs, Ta
 import { useCallback, useEffect, useState } from 'react';
 import type { ConsultationItem, InboxItem, Page, ParticipationSpace } from '../../../shared/participation.ts';
 import { api } from '../api/client.ts';
-import { departmentName, useDepartments } from '../api/reference.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { ConsultationDrawer, stateColor } from './participation-console-drawer.tsx';
-import { ConsultationModal, S, SpaceModal } from './participation-console-forms.tsx';
+import { ConsultationModal, S, SpaceModal, UnitSelect } from './participation-console-forms.tsx';
 import { ConventionsTab, ModerationTab, ResultsTab } from './participation-console-work.tsx';
 
 /**
@@ -16,7 +15,6 @@ import { ConventionsTab, ModerationTab, ResultsTab } from './participation-conso
  */
 export function ParticipationConsolePage() {
   const { t, te, locale } = useLocale();
-  const departments = useDepartments();
   const [inbox, setInbox] = useState<InboxItem[] | null>(null);
   const [consultations, setConsultations] = useState<ConsultationItem[] | null>(null);
   const [spaces, setSpaces] = useState<ParticipationSpace[]>([]);
@@ -171,7 +169,7 @@ export function ParticipationConsolePage() {
             <Input.TextArea rows={3} />
           </Form.Item>
           <Form.Item name="responsibleUnit" label={t('part.console.responsible_unit')} extra={t('part.console.unit_default')}>
-            <Select allowClear showSearch optionFilterProp="label" aria-label={t('part.console.responsible_unit')} options={departments.map((d) => ({ value: d.code, label: departmentName(departments, d.code, locale) }))} />
+            <UnitSelect />
           </Form.Item>
           <Button type="primary" htmlType="submit">
             {t('part.submit')}
