@@ -87,6 +87,7 @@ describe('participation from the organiser’s console', () => {
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await dialog.getByText('议事流程时间须依次为：提议 ≤ 协商 ≤ 投票开始 < 投票截止 ≤ 结果公布').waitFor();
     await dialog.getByLabel('投票开始').fill(local(now + 3 * DAY));
+    await shot(page, 'participation-console-new');
     const saved = page.waitForResponse((r) => /\/spaces\/[^/]+\/consultations$/.test(r.url()) && r.request().method() === 'POST');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     const res = await saved;
