@@ -174,6 +174,47 @@ describe('participation from the organiser’s console', () => {
     await page.getByText('楼顶晾晒区改造方案').first().waitFor();
     expect(jsErrors(page)).toEqual([]);
   }, 40_000);
+  it('a proposal over its threshold is answered from the inbox by opening a consultation on it (转为议事)', async () => {
+    const { t } = stage;
+    const now = t.clock.now().getTime();
+    const gw = await t.login('gridworker');
+    const space = (await t.call('GET', '/api/v1/public/participation/spaces')).json().items.find((s: { area: { code: string }; title: string }) => s.area.code === grid.code && s.title === '网格微议事');
+    const proposed = await t.call('POST', '/api/v1/public/participation/proposals', { headers: { 'x-resident-token': residentToken }, body: { spaceId: space.id, title: '小区增设充电桩', body: '电动车充电难，飞线充电很危险，希望增设集中充电桩。' } });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    // neighbours verified in person by the grid worker support it until it reaches the space's threshold
+    const neighbours = await t.deps.db.selectFrom('people').select('id').where(sql<boolean>`area_path <@ ${grid.path}::ltree`).orderBy('id').offset(1).limit(space.supportThreshold ?? 5).execute();
+    for (const n of neighbours) {
+      const v = await t.call('POST', '/api/v1/participation/residents', { token: gw, body: { personId: n.id } });
+      const s = await t.call('POST', `/api/v1/public/participation/proposals/${proposed.json().id}/supports`, { headers: { 'x-resident-token': v.json().token } });
+      if (s.statusCode === 201 && s.json().thresholdReachedAt) break;
+    }
+    const { page } = await person(stage);
+    await signIn(page, 'gridworker');
+    await page.goto('/participation');
+    await page.getByRole('row', { name: /小区增设充电桩/ }).getByRole('button', { name: /答\s*复/ }).click();
+    const answer = page.getByRole('dialog');
+    await choose(page, answer.getByLabel('答复', { exact: true }), '转为议事', '采纳：转为议事');
+    await answer.getByLabel('答复内容（不予采纳时写明理由）').fill('采纳，组织居民协商充电桩选址。');
+    await answer.getByRole('button', { name: /提\s*交/ }).click();
+    // the consultation form, prefilled from the proposal; the answer is sent with it
+    const form = page.getByRole('dialog').filter({ hasText: '新建议事' });
+    await expect.poll(() => form.getByLabel('议事标题').inputValue()).toBe('小区增设充电桩');
+    await form.getByLabel('选项 1').fill('设在3号楼北侧');
+    await form.getByLabel('选项 2').fill('设在地面停车场东侧');
+    await form.getByLabel('协商开始').fill(local(now + DAY));
+    await form.getByLabel('投票开始').fill(local(now + 2 * DAY));
+    await form.getByLabel('投票截止').fill(local(now + 5 * DAY));
+    const sent = page.waitForResponse((r) => r.url().endsWith(`/proposals/${proposed.json().id}/answer`) && r.request().method() === 'POST');
+    await form.getByRole('button', { name: /保\s*存/ }).click();
+    expect((await sent).status()).toBe(200);
+    const after = (await t.call('GET', `/api/v1/public/participation/proposals/${proposed.json().id}`)).json();
+    expect(after).toMatchObject({ decision: 'consultation', answer: '采纳，组织居民协商充电桩选址。' });
+    const opened = (await t.call('GET', `/api/v1/public/participation/consultations/${after.consultationId}`)).json();
+    expect(opened).toMatchObject({ title: '小区增设充电桩', background: '电动车充电难，飞线充电很危险，希望增设集中充电桩。' });
+    expect(opened.options.map((o: { label: string }) => o.label)).toEqual(['设在3号楼北侧', '设在地面停车场东侧']);
+    await page.getByTestId('consultation-drawer').waitFor();
+    expect(jsErrors(page)).toEqual([]);
+  }, 60_000);
   // Last: it moves the clock past a vote's close.
   it('a convention is put to the vote and decided by it; a reported comment is hidden with a reason', async () => {
     const { t } = stage;

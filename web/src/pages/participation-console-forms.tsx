@@ -108,7 +108,21 @@ function useAreaOutline(code: string | undefined) {
 }
 
 /** 新建议事: topic and background, references, the place on the map, the poll and its options, the timetable. */
-export function ConsultationModal({ spaces, onClose, onSaved }: { spaces: ParticipationSpace[]; onClose(): void; onSaved(c: ConsultationDetail): void }) {
+export function ConsultationModal({
+  spaces,
+  initial,
+  send = async (spaceId, body) => (await api.post<ConsultationDetail>(`${S}/spaces/${spaceId}/consultations`, body)).id,
+  onClose,
+  onSaved,
+}: {
+  spaces: ParticipationSpace[];
+  /** prefilled fields, e.g. from the proposal it answers */
+  initial?: { spaceId?: string; title?: string; background?: string };
+  /** where the consultation goes (its own endpoint, or inside a proposal's answer); resolves to its id */
+  send?: (spaceId: string, body: Record<string, unknown>) => Promise<string | null>;
+  onClose(): void;
+  onSaved(consultationId: string | null): void;
+}) {
   const { t, te } = useLocale();
   const [form] = Form.useForm<ConsultationValues & { spaceId: string }>();
   const [error, setError] = useState<string | null>(null);
@@ -139,7 +153,7 @@ export function ConsultationModal({ spaces, onClose, onSaved }: { spaces: Partic
       resultAt: isoOf(v.resultAt),
     };
     try {
-      onSaved(await api.post<ConsultationDetail>(`${S}/spaces/${v.spaceId}/consultations`, body));
+      onSaved(await send(v.spaceId, body));
     } catch (err) {
       setError(te(err));
     }
@@ -164,9 +178,9 @@ export function ConsultationModal({ spaces, onClose, onSaved }: { spaces: Partic
   return (
     <Modal open width={820} title={t('part.console.new_consultation')} onOk={() => void submit()} onCancel={onClose} okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} role="alert" />}
-      <Form form={form} layout="vertical" initialValues={{ spaceId: spaces[0]?.id, kind: 'single', resultsLive: false, options: [{ label: '' }, { label: '' }], references: [] }}>
+      <Form form={form} layout="vertical" initialValues={{ spaceId: spaces[0]?.id, kind: 'single', resultsLive: false, options: [{ label: '' }, { label: '' }], references: [], ...initial }}>
         <Form.Item name="spaceId" label={t('part.space')} rules={[{ required: true }]}>
-          <Select aria-label={t('part.space')} options={spaces.map((s) => ({ value: s.id, label: `${s.title}（${s.area.name}）` }))} />
+          <Select aria-label={t('part.space')} disabled={initial?.spaceId !== undefined} options={spaces.map((s) => ({ value: s.id, label: `${s.title}（${s.area.name}）` }))} />
         </Form.Item>
         <Form.Item name="title" label={t('part.console.consultation_title')} rules={[{ required: true, min: 2, max: 200 }]}>
           <Input />

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import type { ConsultationItem, InboxItem, Page, ParticipationSpace } from '../../../shared/participation.ts';
+import type { ConsultationItem, InboxItem, Page, ParticipationSpace, Proposal } from '../../../shared/participation.ts';
 import { api } from '../api/client.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
@@ -24,6 +24,7 @@ export function ParticipationConsolePage() {
   const [publishing, setPublishing] = useState<ConsultationItem | null>(null);
   const [creating, setCreating] = useState<'space' | 'consultation' | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const [converting, setConverting] = useState<{ proposal: InboxItem; answer: string; responsibleUnit?: string } | null>(null);
 
   const load = useCallback(() => {
     api.get<{ items: InboxItem[] }>(`${S}/inbox`).then((r) => setInbox(r.items)).catch(setError);
@@ -155,15 +156,38 @@ export function ParticipationConsolePage() {
             void message.success(t('part.done_ok'));
             setCreating(null);
             load();
-            setOpen(c.id);
+            setOpen(c);
+          }}
+        />
+      )}
+      {/* 转为议事: the answer goes with the consultation it opens, prefilled from the proposal */}
+      {converting && (
+        <ConsultationModal
+          spaces={spaces.filter((s) => s.id === converting.proposal.spaceId)}
+          initial={{ spaceId: converting.proposal.spaceId, title: converting.proposal.title, background: converting.proposal.body }}
+          send={async (_, consultation) =>
+            (await api.post<Proposal>(`${S}/proposals/${converting.proposal.id}/answer`, { decision: 'consultation', answer: converting.answer, responsibleUnit: converting.responsibleUnit, consultation })).consultationId
+          }
+          onClose={() => setConverting(null)}
+          onSaved={(id) => {
+            void message.success(t('part.done_ok'));
+            setConverting(null);
+            load();
+            setOpen(id);
           }}
         />
       )}
       <ConsultationDrawer id={open} onClose={() => setOpen(null)} onChanged={load} />
       <Modal open={answering !== null} title={answering?.title} footer={null} onCancel={() => setAnswering(null)} destroyOnHidden>
-        <Form layout="vertical" initialValues={{ decision: 'work' }} onFinish={(v: { decision: string; answer: string; responsibleUnit?: string }) => void act(() => api.post(`${S}/proposals/${answering!.id}/answer`, v))}>
+        <Form layout="vertical" initialValues={{ decision: 'work' }} onFinish={(v: { decision: string; answer: string; responsibleUnit?: string }) => {
+            // a consultation needs its own form (options, timetable): the answer waits for it
+            if (v.decision === 'consultation') {
+              setConverting({ proposal: answering!, answer: v.answer, responsibleUnit: v.responsibleUnit });
+              setAnswering(null);
+            } else void act(() => api.post(`${S}/proposals/${answering!.id}/answer`, v));
+          }}>
           <Form.Item name="decision" label={t('part.answer')}>
-            <Select options={(['work', 'case', 'reject'] as const).map((d) => ({ value: d, label: t(`part.decision.${d}`) }))} />
+            <Select options={(['work', 'case', 'consultation', 'reject'] as const).map((d) => ({ value: d, label: t(`part.decision.${d}`) }))} />
           </Form.Item>
           <Form.Item name="answer" label={t('part.reason')} rules={[{ required: true }]}>
             <Input.TextArea rows={3} />
