@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../paging.ts';
+import { importErrorCodes } from './import-errors.ts';
 import {
   careTagCodes,
   careTags,
@@ -342,7 +343,18 @@ export const importJob = z.object({
   importedRows: z.number().int(),
   errorCount: z.number().int(),
   /** row = line/row the user sees in their file (feature number for GeoJSON); 0 = the file as a whole */
-  errors: z.array(z.object({ row: z.number().int(), column: z.string(), reason: z.string() })),
+  errors: z.array(
+    z.object({
+      row: z.number().int(),
+      column: z.string(),
+      /** English, for the CLI and older clients; the console shows `code` translated */
+      reason: z.string(),
+      /** stable code (shared/registry/import-errors.ts), the console's i18n key `error.<code>`; absent on jobs from before the codes */
+      code: z.enum(importErrorCodes).optional(),
+      /** the values the code's message is filled with (a grid code, a row number, the allowed values) */
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    }),
+  ),
   message: z.string(),
   actor: z.string(),
   createdAt: z.string(),

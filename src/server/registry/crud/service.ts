@@ -14,7 +14,7 @@ export const auditor =
 /** 400 with every field problem listed, so a form can mark all of them at once. */
 export function invalidRecord(what: string, errors: FieldError[]) {
   const first = errors[0]!;
-  return invalid(`${what}.invalid`, `${first.field}: ${first.reason}`, { errors: errors.map((e) => ({ path: e.field, message: e.reason })) });
+  return invalid(`${what}.invalid`, `${first.field}: ${first.reason}`, { errors: errors.map((e) => ({ path: e.field, message: e.reason, code: e.code, ...(e.params ? { params: e.params } : {}) })) });
 }
 
 /** A unique index said no: another request registered the same key between our check and our insert. */
