@@ -110,6 +110,17 @@ const maskedPerson = {
 };
 export const person = z.object(maskedPerson);
 
+/** The named areas a record sits in, district down to grid (the detail views' 所在区域). */
+export const placeTrail = z.array(z.object({ code: z.string(), name: z.string(), level: z.enum(['city', 'district', 'street', 'community', 'grid']) }));
+
+/** GET /api/v1/people/{id}: the person masked as in the list, where they live, and their registered house. */
+export const personDetail = person.extend({
+  place: placeTrail,
+  house: z
+    .object({ id: z.string(), address: z.string(), building: z.string(), unit: z.string(), room: z.string(), purpose: z.enum(housePurposes), rental: z.boolean(), gridCode: z.string() })
+    .nullable(),
+});
+
 export const revealBody = z.object({
   /** 查询事由: why the clear values are needed, kept in the audit log */
   purpose: z.string().trim().min(4, 'state the purpose (at least 4 characters)').max(200),
@@ -170,7 +181,10 @@ export const house = z.object({
   updatedAt: z.string(),
 });
 export const houseDetail = house.extend({
+  /** the first 200 residents and tenants, names masked as in the people list */
   residents: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(personKinds), houseRelation: z.enum(houseRelations).nullable() })),
+  residentsCount: z.number().int(),
+  place: placeTrail,
 });
 
 // ---- organisations 组织
@@ -219,6 +233,8 @@ export const organisation = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+export const organisationDetail = organisation.extend({ place: placeTrail });
 
 export const newCreditEvent = z.object({
   occurredOn: isoDate,
@@ -296,6 +312,8 @@ export const component = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+export const componentDetail = component.extend({ place: placeTrail });
 
 // ---- map layers
 
