@@ -23,12 +23,18 @@ type Loaded =
   | { kind: 'components'; d: ComponentDetail };
 
 /** A clear value revealed on the list (查看明文) is shown here too, never fetched again. */
+/** The house's address with building, unit and room appended unless the address already names them. */
+const houseLabel = (h: { address: string; building: string; unit: string; room: string }) =>
+  h.address + [h.building && `${h.building}栋`, h.unit && `${h.unit}单元`, h.room && `${h.room}室`].filter((x) => x && !h.address.includes(x)).join('');
+
 export type Revealed = Record<string, { name?: string; idNumber?: string; phone?: string | null }>;
 
 /**
  * 详情: one registry record in a drawer, loaded from GET …/{id} (masked by the same presenter as the list). A person
  * links to their house and a house to its residents, so a grid worker walks the register without searching again.
  */
+const labelStyles = { label: { width: 120, whiteSpace: 'nowrap' as const } };
+
 export function RegistryDetail({ target, onClose, revealed }: { target: DetailTarget | null; onClose(): void; revealed: Revealed }) {
   const { t, te } = useLocale();
   const [current, setCurrent] = useState<DetailTarget | null>(target);
@@ -72,7 +78,7 @@ export function RegistryDetail({ target, onClose, revealed }: { target: DetailTa
       const p = loaded.d;
       const r = revealed[p.id];
       return (
-        <Descriptions column={1} bordered size="small" data-testid="registry-detail">
+        <Descriptions column={1} bordered size="small" styles={labelStyles} data-testid="registry-detail">
           <Descriptions.Item label={t('registry.name')}>{r?.name ?? p.name}</Descriptions.Item>
           <Descriptions.Item label={t('registry.kind')}>{lbl(`registry.person.${p.kind}`)}</Descriptions.Item>
           <Descriptions.Item label={t('registry.gender')}>{lbl(`registry.gender.${p.gender}`)}</Descriptions.Item>
@@ -86,7 +92,7 @@ export function RegistryDetail({ target, onClose, revealed }: { target: DetailTa
           <Descriptions.Item label={t('registry.house')}>
             {p.house ? (
               <Space wrap>
-                {link([p.house.address, p.house.building && `${p.house.building}栋`, p.house.unit && `${p.house.unit}单元`, p.house.room && `${p.house.room}室`].filter(Boolean).join(''), 'houses', p.house.id)}
+                {link(houseLabel(p.house), 'houses', p.house.id)}
                 {p.houseRelation && <Tag>{lbl(`registry.relation.${p.houseRelation}`)}</Tag>}
                 {p.house.rental && <Tag color="orange">{t('registry.rental')}</Tag>}
               </Space>
@@ -103,7 +109,7 @@ export function RegistryDetail({ target, onClose, revealed }: { target: DetailTa
       const h = loaded.d;
       return (
         <Space direction="vertical" style={{ width: '100%' }} data-testid="registry-detail">
-          <Descriptions column={1} bordered size="small">
+          <Descriptions column={1} bordered size="small" styles={labelStyles}>
             <Descriptions.Item label={t('field.address')}>{h.address}</Descriptions.Item>
             <Descriptions.Item label={t('registry.building')}>{[h.building, h.unit, h.room].filter(Boolean).join(' / ') || '—'}</Descriptions.Item>
             <Descriptions.Item label={t('registry.purpose')}>{lbl(`registry.purpose.${h.purpose}`)}</Descriptions.Item>
@@ -135,7 +141,7 @@ export function RegistryDetail({ target, onClose, revealed }: { target: DetailTa
       const o = loaded.d;
       return (
         <Space direction="vertical" style={{ width: '100%' }} data-testid="registry-detail">
-          <Descriptions column={1} bordered size="small">
+          <Descriptions column={1} bordered size="small" styles={labelStyles}>
             <Descriptions.Item label={t('registry.name')}>{o.name}</Descriptions.Item>
             <Descriptions.Item label={t('registry.kind')}>{lbl(`registry.org.${o.kind}`)}</Descriptions.Item>
             <Descriptions.Item label={t('registry.credit_code')}>
@@ -168,7 +174,7 @@ export function RegistryDetail({ target, onClose, revealed }: { target: DetailTa
     }
     const c = loaded.d;
     return (
-      <Descriptions column={1} bordered size="small" data-testid="registry-detail">
+      <Descriptions column={1} bordered size="small" styles={labelStyles} data-testid="registry-detail">
         <Descriptions.Item label={t('registry.component_code')}>
           <code>{c.code}</code>
         </Descriptions.Item>

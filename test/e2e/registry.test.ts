@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { choose, jsErrors, person, shot, signIn, useStage } from './browser.ts';
+import { validIdNumber } from '../api/registry-fixtures.ts';
+
+/**
+ * The registry screens after #18's desk polish: a data admin filters the people list by kind and by an area
+ * picked on the tree, opens a row's detail (masked as the list is, with the areas and the house), and imports
+ * a file whose bad row is explained in Chinese from its error code.
+ */
+const stage = useStage();
+
+describe('the registry screens', () => {
+  it('filters, opens a row’s detail, and shows an import’s row problems translated', async () => {
+    const { t } = stage;
+    const token = await t.login('dataadmin');
+    const expected = (await t.call('GET', '/api/v1/people?kind=floating&area=990102&pageSize=1', { token })).json().total as number;
+    expect(expected).toBeGreaterThan(0);
+
+    const { page } = await person(stage);
+    await signIn(page, 'dataadmin');
+    await page.goto('/registry');
+    await choose(page, page.getByLabel('类别'), '流动', '流动人口');
+    await choose(page, page.getByLabel('所属区域（在区划树上选择）'), '东城', '东城区（990102）');
+    await expect.poll(() => page.locator('.ant-pagination-total-text').first().textContent(), { timeout: 15_000 }).toContain(String(expected));
+    const rows = page.locator('tr.ant-table-row');
+    const kinds = await rows.locator('td:nth-child(2)').allTextContents();
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(new Set(kinds)).toEqual(new Set(['流动人口']));
+
+    // then a text search for one of them who lives in a registered house (ids, and so the order, vary by run)
+    const floating = (await t.call('GET', '/api/v1/people?kind=floating&area=990102&pageSize=200', { token })).json().items as { name: string; houseId: string | null; nameMasked: boolean }[];
+    const name = floating.find((p) => p.houseId && !p.nameMasked)!.name;
+    await page.getByLabel('按名称、地址搜索').fill(name);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rows.first().locator('td').first().textContent(), { timeout: 10_000 }).toBe(name);
+    await rows.first().click();
+    const detail = page.getByTestId('registry-detail');
+    await detail.waitFor();
+    await expect.poll(() => detail.textContent()).toContain('东城区');
+    expect(await detail.textContent()).toMatch(/[0-9]{3}\*{11}[0-9X]{4}/);
+    await shot(page, 'registry-detail');
+    // the person's house opens in the same drawer, listing them among its residents
+    await detail.locator('button.ant-btn-link').click();
+    await expect.poll(() => page.locator('.ant-drawer-title').textContent()).toBe('房屋详情');
+    await expect.poll(() => page.getByTestId('registry-detail').textContent()).toContain(name);
+    await page.keyboard.press('Escape');
+
+    // an import with one bad ID number: nothing imported, the row explained from its code, in Chinese
+    const grid = (await t.call('GET', '/api/v1/people?area=990102&pageSize=1', { token })).json().items[0].gridCode as string;
+    const good = validIdNumber('990102', '19850101', 601);
+    const bad = validIdNumber('990102', '19850102', 603);
+    const csv = ['人口类别,姓名,身份证号,网格编码', `户籍人口,钱一,${good},${grid}`, `户籍人口,钱二,${bad.slice(0, 17)}${bad[17] === '1' ? '2' : '1'},${grid}`].join('\n');
+    await page.goto('/registry/import');
+    await page.locator('input[type=file]').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: '开始导入' }).click();
+    const report = page.getByTestId('import-errors');
+    await report.waitFor({ timeout: 15_000 });
+    const problem = report.locator('tr.ant-table-row').first();
+    await expect.poll(() => problem.textContent()).toContain('身份证号不正确');
+    expect(await problem.textContent()).toMatch(/^3身份证号/);
+    expect(await report.textContent()).not.toMatch(/not a valid resident ID/);
+    await shot(page, 'registry-import-errors');
+    expect(jsErrors(page)).toEqual([]);
+  }, 30_000);
+});
