@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { choose, jsErrors, person, shot, signIn, useStage } from './browser.ts';
 import { validIdNumber } from '../api/registry-fixtures.ts';
@@ -8,6 +10,14 @@ import { validIdNumber } from '../api/registry-fixtures.ts';
  * a file whose bad row is explained in Chinese from its error code.
  */
 const stage = useStage();
+
+const axeSource: string = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+/** axe's serious/critical violations inside `selector` (accessibility.test.ts audits the list; this the drawer). */
+async function seriousIn(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
+  const found = await page.evaluate<{ id: string; impact: string | null; nodes: { html: string }[] }[]>(`axe.run(${JSON.stringify(selector)}, { resultTypes: ['violations'] }).then((r) => r.violations)`);
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(' | ')}`);
+}
 
 describe('the registry screens', () => {
   it('filters, opens a row’s detail, and shows an import’s row problems translated', async () => {
@@ -26,6 +36,7 @@ describe('the registry screens', () => {
     const kinds = await rows.locator('td:nth-child(2)').allTextContents();
     expect(kinds.length).toBeGreaterThan(0);
     expect(new Set(kinds)).toEqual(new Set(['流动人口']));
+    expect(await seriousIn(page, '#main')).toEqual([]);
 
     // then a text search for one of them who lives in a registered house (ids, and so the order, vary by run)
     const floating = (await t.call('GET', '/api/v1/people?kind=floating&area=990102&pageSize=200', { token })).json().items as { name: string; houseId: string | null; nameMasked: boolean }[];
@@ -39,10 +50,12 @@ describe('the registry screens', () => {
     await expect.poll(() => detail.textContent()).toContain('东城区');
     expect(await detail.textContent()).toMatch(/[0-9]{3}\*{11}[0-9X]{4}/);
     await shot(page, 'registry-detail');
+    expect(await seriousIn(page, '.ant-drawer')).toEqual([]);
     // the person's house opens in the same drawer, listing them among its residents
     await detail.locator('button.ant-btn-link').click();
     await expect.poll(() => page.locator('.ant-drawer-title').textContent()).toBe('房屋详情');
     await expect.poll(() => page.getByTestId('registry-detail').textContent()).toContain(name);
+    expect(await seriousIn(page, '.ant-drawer')).toEqual([]);
     await page.keyboard.press('Escape');
 
     // an import with one bad ID number: nothing imported, the row explained from its code, in Chinese
@@ -60,6 +73,7 @@ describe('the registry screens', () => {
     expect(await problem.textContent()).toMatch(/^3身份证号/);
     expect(await report.textContent()).not.toMatch(/not a valid resident ID/);
     await shot(page, 'registry-import-errors');
+    expect(await seriousIn(page, '#main')).toEqual([]);
     expect(jsErrors(page)).toEqual([]);
   }, 30_000);
 });

@@ -94,7 +94,7 @@ export function RegistryDetail({ target, onClose, revealed }: { target: DetailTa
               <Space wrap>
                 {link(houseLabel(p.house), 'houses', p.house.id)}
                 {p.houseRelation && <Tag>{lbl(`registry.relation.${p.houseRelation}`)}</Tag>}
-                {p.house.rental && <Tag color="orange">{t('registry.rental')}</Tag>}
+                {p.house.rental && <Tag>{t('registry.rental')}</Tag>}
               </Space>
             ) : (
               t('registry.no_house')
@@ -163,7 +163,7 @@ export function RegistryDetail({ target, onClose, revealed }: { target: DetailTa
               <List.Item>
                 <Space wrap>
                   <Typography.Text type="secondary">{e.occurredOn}</Typography.Text>
-                  <Tag color={e.kind === 'commendation' ? 'green' : e.kind === 'other' ? 'default' : 'red'}>{lbl(`registry.credit.${e.kind}`)}</Tag>
+                  <Tag color={e.kind === 'penalty' || e.kind === 'dishonest' ? 'red' : 'default'}>{lbl(`registry.credit.${e.kind}`)}</Tag>
                   {e.title}
                 </Space>
               </List.Item>

@@ -86,7 +86,7 @@ export function RegistryImportPage() {
           {(p.running || job) && (
             <div aria-live="polite">
               <Typography.Text>{t(`import.phase.${p.phase}` as MessageKey, { processed: job?.processedRows ?? 0, total: job?.totalRows ?? 0 })}</Typography.Text>
-              <Progress percent={p.percent} status={p.status} />
+              <Progress percent={p.percent} status={p.status} aria-label={t('import.progress')} />
             </div>
           )}
           {job?.state === 'done' && <Result status="success" title={t('import.done', { n: job.importedRows })} />}

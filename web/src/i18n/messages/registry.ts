@@ -157,6 +157,7 @@ export const registryMessages = {
   'import.column': ['列', 'Column'],
   'import.reason': ['问题', 'Problem'],
   'import.rejected_rows': ['{rows} 行有问题（共 {total} 行），未导入任何数据', '{rows} of {total} rows have problems; nothing was imported'],
+  'import.progress': ['导入进度', 'Import progress'],
   'import.whole_file': ['整个文件', 'File'],
   'error.import.not_multipart': ['请以文件方式上传', 'Upload the file as a form'],
   'error.import.unknown_type': ['数据类型不正确', 'Unknown data type'],
