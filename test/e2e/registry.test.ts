@@ -74,6 +74,10 @@ describe('the registry screens', () => {
     expect(await report.textContent()).not.toMatch(/not a valid resident ID/);
     await shot(page, 'registry-import-errors');
     expect(await seriousIn(page, '#main')).toEqual([]);
+    // the same report in English, from the same code (not the server's own English text)
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => problem.textContent()).toContain('Not a valid resident ID number (18 characters');
+    expect(await report.textContent()).not.toContain('GB 11643');
     expect(jsErrors(page)).toEqual([]);
   }, 30_000);
 });
