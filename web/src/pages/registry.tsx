@@ -7,7 +7,7 @@ import type { RegistryComponent, RegistryHouse, RegistryOrganisation, RegistryPe
 import { useSession } from '../auth/session.tsx';
 import { isMessageKey, type MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
-import { careTagCodes, componentStates, housePurposes, organisationKinds, organisationStatuses, personKinds } from '../../../shared/registry/vocab.ts';
+import { careTagCodes, componentClasses, componentStates, housePurposes, organisationKinds, organisationStatuses, personKinds } from '../../../shared/registry/vocab.ts';
 import { RegistryDetail, type DetailTarget, type RegistryKind as Kind } from './registry-detail.tsx';
 
 type Row = RegistryPerson | RegistryHouse | RegistryOrganisation | RegistryComponent;
@@ -17,7 +17,8 @@ type Query = Record<string, string | undefined>;
 interface FilterSpec {
   param: string;
   label: MessageKey;
-  options: readonly { value: string; label: string }[];
+  /** `label` is a message key; `text` a literal in each locale (component classes carry their own names) */
+  options: readonly { value: string; label?: string; text?: [string, string] }[];
 }
 const opts = (values: readonly string[], prefix: string) => values.map((v) => ({ value: v, label: `${prefix}.${v}` }));
 const filtersOf: Record<Kind, FilterSpec[]> = {
@@ -33,14 +34,17 @@ const filtersOf: Record<Kind, FilterSpec[]> = {
     { param: 'kind', label: 'registry.kind', options: opts(organisationKinds, 'registry.org') },
     { param: 'status', label: 'registry.status', options: opts(organisationStatuses, 'registry.org_status') },
   ],
-  components: [{ param: 'state', label: 'grid.component_state', options: opts(componentStates, 'registry.state') }],
+  components: [
+    { param: 'class', label: 'registry.class', options: Object.entries(componentClasses).map(([code, c]) => ({ value: code, text: [`${code} ${c.name}`, `${code} ${c.nameEn}`] })) },
+    { param: 'state', label: 'grid.component_state', options: opts(componentStates, 'registry.state') },
+  ],
 };
 
 /** The registers whose list endpoint answers ?format=csv|xlsx. */
 const exportable: ReadonlySet<Kind> = new Set(['people', 'houses']);
 
 function RegistryTable<T extends Row>({ kind, columns, onOpen }: { kind: Kind; columns: TableColumnsType<T>; onOpen(target: DetailTarget): void }) {
-  const { t, te } = useLocale();
+  const { t, te, locale } = useLocale();
   const lbl = (k: string) => (isMessageKey(k) ? t(k) : (k.split('.').pop() ?? k));
   // text search, the area picked on the tree and the tab's own filters: one query for the list and its export
   const [query, setQuery] = useState<Query>({});
@@ -73,7 +77,9 @@ function RegistryTable<T extends Row>({ kind, columns, onOpen }: { kind: Kind; c
             popupMatchSelectWidth={false}
             value={query[f.param]}
             onChange={(v?: string) => set({ [f.param]: v })}
-            options={f.options.map((o) => ({ value: o.value, label: lbl(o.label) }))}
+            showSearch={f.options.length > 10}
+            optionFilterProp="label"
+            options={f.options.map((o) => ({ value: o.value, label: o.text ? o.text[locale === 'en-US' ? 1 : 0] : lbl(o.label ?? o.value) }))}
           />
         ))}
         {exportable.has(kind) && <ExportButton path={`/api/v1/${kind}`} query={query} name={kind} />}
