@@ -195,6 +195,8 @@ describe('participation from the organiser’s console', () => {
     const answer = page.getByRole('dialog');
     await choose(page, answer.getByLabel('答复', { exact: true }), '转为议事', '采纳：转为议事');
     await answer.getByLabel('答复内容（不予采纳时写明理由）').fill('采纳，组织居民协商充电桩选址。');
+    // an accepted proposal needs a responsible unit (this space names none)
+    await choose(page, answer.getByLabel('责任单位'), '住房和城乡', /住房和城乡建设局/);
     await answer.getByRole('button', { name: /提\s*交/ }).click();
     // the consultation form, prefilled from the proposal; the answer is sent with it
     const form = page.getByRole('dialog').filter({ hasText: '新建议事' });
@@ -206,9 +208,11 @@ describe('participation from the organiser’s console', () => {
     await form.getByLabel('投票截止').fill(local(now + 5 * DAY));
     const sent = page.waitForResponse((r) => r.url().endsWith(`/proposals/${proposed.json().id}/answer`) && r.request().method() === 'POST');
     await form.getByRole('button', { name: /保\s*存/ }).click();
-    expect((await sent).status()).toBe(200);
+    const sentRes = await sent;
+    expect(sentRes.status(), await sentRes.text()).toBe(200);
     const after = (await t.call('GET', `/api/v1/public/participation/proposals/${proposed.json().id}`)).json();
     expect(after).toMatchObject({ decision: 'consultation', answer: '采纳，组织居民协商充电桩选址。' });
+    expect((await t.call('GET', `/api/v1/public/participation/results/${after.resultId}`)).json()).toMatchObject({ responsibleUnit: { code: 'ZJ' }, consultationId: after.consultationId });
     const opened = (await t.call('GET', `/api/v1/public/participation/consultations/${after.consultationId}`)).json();
     expect(opened).toMatchObject({ title: '小区增设充电桩', background: '电动车充电难，飞线充电很危险，希望增设集中充电桩。' });
     expect(opened.options.map((o: { label: string }) => o.label)).toEqual(['设在3号楼北侧', '设在地面停车场东侧']);
