@@ -1,8 +1,9 @@
-import { Alert, Button, Form, Input, InputNumber, Modal, Progress, Select, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Form, Input, InputNumber, Progress, Select, Space, Table, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Convention, ConventionVersion, Page, ParticipationResult, ParticipationSpace, ReportedComment } from '../../../shared/participation.ts';
 import { api } from '../api/client.ts';
 import { useLocale } from '../i18n/locale.tsx';
+import { FormModal } from '../components/form-modal.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { HideComment } from './participation-console-drawer.tsx';
 import { isoOf } from '../lib/timetable.ts';
@@ -56,19 +57,14 @@ export function ResultsTab() {
           { title: '', render: (_, r) => r.status !== 'done' && <Button onClick={() => setReporting(r)}>{t('part.console.report_progress')}</Button> },
         ]}
       />
-      <Modal open={reporting !== null} title={reporting?.title} footer={null} onCancel={() => setReporting(null)} destroyOnHidden>
-        <Form layout="vertical" initialValues={{ progress: reporting?.progress }} onFinish={report}>
-          <Form.Item name="progress" label={t('part.console.progress_pct')} rules={[{ required: true }]} extra={t('part.console.progress_hint')}>
-            <InputNumber min={0} max={100} addonAfter="%" />
-          </Form.Item>
-          <Form.Item name="note" label={t('part.console.progress_note')} rules={[{ required: true, max: 2000 }]}>
-            <Input.TextArea rows={3} />
-          </Form.Item>
-          <Button type="primary" htmlType="submit">
-            {t('part.submit')}
-          </Button>
-        </Form>
-      </Modal>
+      <FormModal open={reporting !== null} title={reporting?.title} submitText={t('part.submit')} initialValues={{ progress: reporting?.progress }} onCancel={() => setReporting(null)} onFinish={report}>
+        <Form.Item name="progress" label={t('part.console.progress_pct')} rules={[{ required: true }]} extra={t('part.console.progress_hint')}>
+          <InputNumber min={0} max={100} addonAfter="%" />
+        </Form.Item>
+        <Form.Item name="note" label={t('part.console.progress_note')} rules={[{ required: true, max: 2000 }]}>
+          <Input.TextArea rows={3} />
+        </Form.Item>
+      </FormModal>
     </Space>
   );
 }
@@ -133,38 +129,41 @@ export function ConventionsTab({ spaces }: { spaces: ParticipationSpace[] }) {
           { title: '', render: (_, c) => <Button onClick={() => setProposing({ convention: c })}>{t('part.console.amend')}</Button> },
         ]}
       />
-      <Modal open={proposing !== null} title={proposing?.convention ? proposing.convention.title : t('part.console.new_convention')} footer={null} onCancel={() => setProposing(null)} destroyOnHidden width={640}>
-        <Form layout="vertical" onFinish={propose} initialValues={{ spaceId: spaceOptions(proposing?.convention ?? null)[0]?.value, body: proposing?.convention?.inForce?.body }}>
-          <Form.Item name="spaceId" label={t('part.space')} rules={[{ required: true }]}>
-            <Select options={spaceOptions(proposing?.convention ?? null)} />
+      <FormModal
+        open={proposing !== null}
+        title={proposing?.convention ? proposing.convention.title : t('part.console.new_convention')}
+        submitText={t('part.console.to_vote')}
+        width={640}
+        initialValues={{ spaceId: spaceOptions(proposing?.convention ?? null)[0]?.value, body: proposing?.convention?.inForce?.body }}
+        onCancel={() => setProposing(null)}
+        onFinish={propose}
+      >
+        <Form.Item name="spaceId" label={t('part.space')} rules={[{ required: true }]}>
+          <Select options={spaceOptions(proposing?.convention ?? null)} />
+        </Form.Item>
+        {!proposing?.convention && (
+          <Form.Item name="title" label={t('part.console.convention_title')} rules={[{ required: true, min: 2, max: 120 }]}>
+            <Input />
           </Form.Item>
-          {!proposing?.convention && (
-            <Form.Item name="title" label={t('part.console.convention_title')} rules={[{ required: true, min: 2, max: 120 }]}>
-              <Input />
-            </Form.Item>
-          )}
-          <Form.Item name="body" label={t('part.console.convention_body')} rules={[{ required: true, min: 10 }]}>
-            <Input.TextArea rows={6} maxLength={20000} />
-          </Form.Item>
-          <Form.Item name="opensAt" label={t('part.console.opensAt')} rules={[{ required: true, message: t('part.console.time_rule') }]}>
-            <Input type="datetime-local" />
-          </Form.Item>
-          <Form.Item
-            name="closesAt"
-            label={t('part.console.closesAt')}
-            dependencies={['opensAt']}
-            rules={[
-              { required: true, message: t('part.console.time_rule') },
-              ({ getFieldValue }) => ({ validator: (_, v: string) => (!v || !getFieldValue('opensAt') || new Date(v) > new Date(getFieldValue('opensAt') as string) ? Promise.resolve() : Promise.reject(new Error(t('error.participation.bad_timetable')))) }),
-            ]}
-          >
-            <Input type="datetime-local" />
-          </Form.Item>
-          <Button type="primary" htmlType="submit">
-            {t('part.console.to_vote')}
-          </Button>
-        </Form>
-      </Modal>
+        )}
+        <Form.Item name="body" label={t('part.console.convention_body')} rules={[{ required: true, min: 10 }]}>
+          <Input.TextArea rows={6} maxLength={20000} />
+        </Form.Item>
+        <Form.Item name="opensAt" label={t('part.console.opensAt')} rules={[{ required: true, message: t('part.console.time_rule') }]}>
+          <Input type="datetime-local" />
+        </Form.Item>
+        <Form.Item
+          name="closesAt"
+          label={t('part.console.closesAt')}
+          dependencies={['opensAt']}
+          rules={[
+            { required: true, message: t('part.console.time_rule') },
+            ({ getFieldValue }) => ({ validator: (_, v: string) => (!v || !getFieldValue('opensAt') || new Date(v) > new Date(getFieldValue('opensAt') as string) ? Promise.resolve() : Promise.reject(new Error(t('error.participation.bad_timetable')))) }),
+          ]}
+        >
+          <Input type="datetime-local" />
+        </Form.Item>
+      </FormModal>
     </Space>
   );
 }

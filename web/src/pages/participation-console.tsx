@@ -1,13 +1,20 @@
-import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography, message } from 'antd';
+import { Alert, Button, Card, Form, Input, Select, Space, Table, Tabs, Tag, Typography, message } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { ConsultationItem, InboxItem, Page, ParticipationSpace, Proposal } from '../../../shared/participation.ts';
 import { api } from '../api/client.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
+import { FormModal } from '../components/form-modal.tsx';
 import { ConsultationDrawer, stateColor } from './participation-console-drawer.tsx';
 import { ConsultationModal, S, SpaceModal, UnitSelect } from './participation-console-forms.tsx';
 import { ConventionsTab, ModerationTab, ResultsTab } from './participation-console-work.tsx';
+
+interface Answer {
+  decision: 'work' | 'case' | 'consultation' | 'reject';
+  answer: string;
+  responsibleUnit?: string;
+}
 
 /**
  * 协商议事 for organisers: proposals awaiting an answer (with deadlines); spaces and consultations to open, run,
@@ -178,38 +185,35 @@ export function ParticipationConsolePage() {
         />
       )}
       <ConsultationDrawer id={open} onClose={() => setOpen(null)} onChanged={load} />
-      <Modal open={answering !== null} title={answering?.title} footer={null} onCancel={() => setAnswering(null)} destroyOnHidden>
-        <Form layout="vertical" initialValues={{ decision: 'work' }} onFinish={(v: { decision: string; answer: string; responsibleUnit?: string }) => {
-            // a consultation needs its own form (options, timetable): the answer waits for it
-            if (v.decision === 'consultation') {
-              setConverting({ proposal: answering!, answer: v.answer, responsibleUnit: v.responsibleUnit });
-              setAnswering(null);
-            } else void act(() => api.post(`${S}/proposals/${answering!.id}/answer`, v));
-          }}>
-          <Form.Item name="decision" label={t('part.answer')}>
-            <Select options={(['work', 'case', 'consultation', 'reject'] as const).map((d) => ({ value: d, label: t(`part.decision.${d}`) }))} />
-          </Form.Item>
-          <Form.Item name="answer" label={t('part.reason')} rules={[{ required: true }]}>
-            <Input.TextArea rows={3} />
-          </Form.Item>
-          <Form.Item name="responsibleUnit" label={t('part.console.responsible_unit')} extra={t('part.console.unit_default')}>
-            <UnitSelect />
-          </Form.Item>
-          <Button type="primary" htmlType="submit">
-            {t('part.submit')}
-          </Button>
-        </Form>
-      </Modal>
-      <Modal open={publishing !== null} title={publishing?.title} footer={null} onCancel={() => setPublishing(null)} destroyOnHidden>
-        <Form layout="vertical" onFinish={(v: { outcome: string }) => void act(() => api.post(`${S}/consultations/${publishing!.id}/publish`, v))}>
-          <Form.Item name="outcome" label={t('part.outcome_text')} rules={[{ required: true }]}>
-            <Input.TextArea rows={4} />
-          </Form.Item>
-          <Button type="primary" htmlType="submit">
-            {t('part.publish')}
-          </Button>
-        </Form>
-      </Modal>
+      <FormModal<Answer>
+        open={answering !== null}
+        title={answering?.title}
+        submitText={t('part.submit')}
+        initialValues={{ decision: 'work' }}
+        onCancel={() => setAnswering(null)}
+        onFinish={(v) => {
+          // a consultation needs its own form (options, timetable): the answer waits for it
+          if (v.decision === 'consultation') {
+            setConverting({ proposal: answering!, answer: v.answer, responsibleUnit: v.responsibleUnit });
+            setAnswering(null);
+          } else void act(() => api.post(`${S}/proposals/${answering!.id}/answer`, v));
+        }}
+      >
+        <Form.Item name="decision" label={t('part.answer')}>
+          <Select options={(['work', 'case', 'consultation', 'reject'] as const).map((d) => ({ value: d, label: t(`part.decision.${d}`) }))} />
+        </Form.Item>
+        <Form.Item name="answer" label={t('part.reason')} rules={[{ required: true }]}>
+          <Input.TextArea rows={3} />
+        </Form.Item>
+        <Form.Item name="responsibleUnit" label={t('part.console.responsible_unit')} extra={t('part.console.unit_default')}>
+          <UnitSelect />
+        </Form.Item>
+      </FormModal>
+      <FormModal<{ outcome: string }> open={publishing !== null} title={publishing?.title} submitText={t('part.publish')} onCancel={() => setPublishing(null)} onFinish={(v) => void act(() => api.post(`${S}/consultations/${publishing!.id}/publish`, v))}>
+        <Form.Item name="outcome" label={t('part.outcome_text')} rules={[{ required: true }]}>
+          <Input.TextArea rows={4} />
+        </Form.Item>
+      </FormModal>
     </Space>
   );
 }

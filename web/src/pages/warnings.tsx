@@ -1,9 +1,10 @@
-import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { warningKinds, warningLevels, warningStatuses, type Warning } from '../../../shared/disputes.ts';
 import { api, type Page } from '../api/client.ts';
 import { useSession } from '../auth/session.tsx';
 import { AreaTreePicker } from '../components/area-tree-picker.tsx';
+import { FormModal } from '../components/form-modal.tsx';
 import { MapView } from '../components/map-view.tsx';
 import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
@@ -98,16 +99,11 @@ export function WarningsPage() {
           },
         ]}
       />
-      <Modal open={dismissing !== null} title={t('warnings.dismiss')} footer={null} onCancel={() => setDismissing(null)} destroyOnHidden>
-        <Form layout="vertical" onFinish={(v: { reason: string }) => void act(dismissing!.id, { action: 'dismiss', reason: v.reason })}>
-          <Form.Item name="reason" label={t('warnings.dismiss_reason')} rules={[{ required: true, whitespace: true, message: t('warnings.dismiss_reason') }]}>
-            <Input.TextArea rows={3} autoFocus />
-          </Form.Item>
-          <Button type="primary" danger htmlType="submit">
-            {t('warnings.dismiss')}
-          </Button>
-        </Form>
-      </Modal>
+      <FormModal<{ reason: string }> open={dismissing !== null} title={t('warnings.dismiss')} submitText={t('warnings.dismiss')} danger onCancel={() => setDismissing(null)} onFinish={(v) => void act(dismissing!.id, { action: 'dismiss', reason: v.reason })}>
+        <Form.Item name="reason" label={t('warnings.dismiss_reason')} rules={[{ required: true, whitespace: true, message: t('warnings.dismiss_reason') }]}>
+          <Input.TextArea rows={3} autoFocus />
+        </Form.Item>
+      </FormModal>
     </Space>
   );
 }
