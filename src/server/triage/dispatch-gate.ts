@@ -3,7 +3,7 @@
  *
  * What must be right for an unattended dispatch is the department, so the gate scores the department's
  * confidence (the summed probability of its categories: 0501 and 0502 both go to 市政) and measures department
- * precision. It is calibrated on appeals the models never trained on (data/calls-test.jsonl by default): the
+ * precision. It is calibrated on appeals the models never trained on (data/calls-dev.jsonl by default; the test part stays out of it so its figures are a measurement): the
  * lowest global threshold whose precision reaches the target, then, per predicted category, a higher threshold
  * where that category's own mistakes above the global one would pull it below the target. Below its threshold
  * the engine abstains and a dispatcher decides.

@@ -12,6 +12,7 @@ import { fitTemperature, pickThreshold, type OutOfFold, type Scored, type Thresh
 import {
   categoryNameExamples,
   DEFAULT_APPEALS_URL,
+  DEFAULT_CALL_TRAINING_URL,
   loadAppeals,
   prepare,
   stratifiedFolds,
@@ -27,8 +28,12 @@ import { NATURE_CODES, NatureModel, type NatureCode } from './nature.ts';
 import { normalize } from './text.ts';
 import { assessUrgency } from './urgency.ts';
 
-/** The held-out call-style appeals the auto-dispatch gate is calibrated on (never trained on). */
-export const DEFAULT_CALIBRATION_URL = new URL('./data/calls-test.jsonl', import.meta.url);
+/**
+ * The call-style appeals the auto-dispatch gate is calibrated on: the development part (never trained on). The
+ * test part (data/calls-test.jsonl) stays out of every choice, so its figures measure the gate instead of
+ * restating its calibration.
+ */
+export const DEFAULT_CALIBRATION_URL = new URL('./data/calls-dev.jsonl', import.meta.url);
 /** Department precision an unattended dispatch must keep (#20). */
 export const AUTO_DISPATCH_PRECISION = 0.98;
 
@@ -38,7 +43,7 @@ export interface TriageEngineOptions {
   extraExamples?: ReadonlyArray<Example | LabelledAppeal>;
   /** target precision for auto-dispatch, default 0.95 */
   autoDispatchPrecision?: number;
-  /** train on src/server/triage/data/appeals.jsonl too (default true) */
+  /** train on src/server/triage/data/appeals.jsonl and calls-train.jsonl too (default true) */
   includeDefaultAppeals?: boolean;
   /** cross-validation folds used for calibration (default 5; ≥ 2) */
   folds?: number;
@@ -47,7 +52,7 @@ export interface TriageEngineOptions {
   /** options of the nature model (defaults weight cue features, see nature.ts) */
   natureModel?: ModelOptions;
   /**
-   * held-out appeals the auto-dispatch gate is calibrated on (default data/calls-test.jsonl; `false`: none, the
+   * appeals never trained on that the auto-dispatch gate is calibrated on (default data/calls-dev.jsonl; `false`: none, the
    * gate then comes from the cross-validation over the training corpus)
    */
   calibrationAppeals?: readonly LabelledAppeal[] | false;
@@ -184,7 +189,9 @@ export function calibrate(
 /** Builds the training corpus: taxonomy examples + default appeals + extras, prepared once. */
 export function trainingCorpus(opts: TriageEngineOptions): PreparedAppeal[] {
   const raw: Array<Example | LabelledAppeal> = [...opts.taxonomy.examples];
-  if (opts.includeDefaultAppeals ?? true) raw.push(...loadAppeals(DEFAULT_APPEALS_URL, opts.taxonomy));
+  if (opts.includeDefaultAppeals ?? true) {
+    raw.push(...loadAppeals(DEFAULT_APPEALS_URL, opts.taxonomy), ...loadAppeals(DEFAULT_CALL_TRAINING_URL, opts.taxonomy));
+  }
   raw.push(...(opts.extraExamples ?? []));
   for (const e of raw) {
     if (!opts.taxonomy.category(e.category)) throw new Error(`triage: example names unknown category ${e.category}`);
@@ -228,7 +235,7 @@ export function trainEngineState(opts: TriageEngineOptions): EngineState {
   // Scored by the final models on appeals they never saw: what the desk will see.
   const probe = engineFrom(taxonomy, { models, temperature, natureTemperature, choice, gate: NO_GATE, folds: k, trainingSize: corpus.length, outOfFold: [] });
   const gate = held
-    ? calibrateGate(gatePoints(probe, held), gatePrecision, 'held-out call-style appeals')
+    ? calibrateGate(gatePoints(probe, held), gatePrecision, 'call-style dev appeals (never trained on)')
     : calibrateGate(oofGatePoints(taxonomy, oof, temperature), gatePrecision, `${k}-fold cross-validation`);
   return {
     models,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-import { DEFAULT_APPEALS_URL } from './corpus.ts';
+import { DEFAULT_APPEALS_URL, DEFAULT_CALL_TRAINING_URL } from './corpus.ts';
 import { DEFAULT_CALIBRATION_URL, engineFrom, type TriageEngine } from './engine.ts';
 import { TextModel } from './model.ts';
 import { NatureModel } from './nature.ts';
@@ -89,6 +89,7 @@ function triageCodeDigest(): string {
     if (/\.(ts|js)$/.test(f) && !/\.test\./.test(f)) h.update(f).update(readFileSync(new URL(f, dir)));
   }
   h.update(readFileSync(DEFAULT_APPEALS_URL));
+  h.update(readFileSync(DEFAULT_CALL_TRAINING_URL));
   h.update(readFileSync(DEFAULT_CALIBRATION_URL));
   return h.digest('hex');
 }
