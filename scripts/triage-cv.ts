@@ -9,7 +9,9 @@ import { computeMetrics, recordsFromOutOfFold } from '../src/server/triage/eval.
 const k = Number(process.argv[2] ?? 5);
 const taxonomy = loadTaxonomy();
 const corpus = trainingCorpus({ taxonomy });
-const oof = outOfFold(taxonomy, corpus, k, { always: categoryNameExamples(taxonomy) });
+// optional model options as JSON, e.g. '{"softmax":{"epochs":8}}'
+const model = process.env.MODEL ? JSON.parse(process.env.MODEL) : undefined;
+const oof = outOfFold(taxonomy, corpus, k, { always: categoryNameExamples(taxonomy), ...(model ? { model } : {}) });
 const { temperature, choice } = calibrate(taxonomy, oof, 0.95);
 const records = recordsFromOutOfFold(taxonomy, oof, temperature);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

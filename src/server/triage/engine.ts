@@ -2,9 +2,10 @@
  * 智能分拨引擎 — smart triage: category, department, nature, urgency and whether the
  * appeal may be dispatched without a human (自动派单).
  *
- * Boot: train on taxonomy examples + data/appeals.jsonl (+ extraExamples), run k-fold
- * cross-validation on the same corpus to get out-of-fold scores, fit the temperature
- * on them and pick the auto-dispatch threshold that reaches the precision target.
+ * Boot: train on taxonomy examples + data/appeals.jsonl + data/calls-train.jsonl (+ extraExamples),
+ * run k-fold cross-validation on the same corpus (a call-style scene's rows share a fold) to get
+ * out-of-fold scores, fit the temperature on them, pick the auto-dispatch threshold that reaches
+ * the precision target and calibrate the department gate on the call-style rows' scores.
  * Then train the final models on everything.
  */
 import type { Example, Taxonomy } from '../taxonomy/taxonomy.ts';
@@ -28,12 +29,6 @@ import { NATURE_CODES, NatureModel, type NatureCode } from './nature.ts';
 import { normalize } from './text.ts';
 import { assessUrgency } from './urgency.ts';
 
-/**
- * The call-style appeals the auto-dispatch gate is calibrated on: the development part (never trained on). The
- * test part (data/calls-test.jsonl) stays out of every choice, so its figures measure the gate instead of
- * restating its calibration.
- */
-export const DEFAULT_CALIBRATION_URL = new URL('./data/calls-dev.jsonl', import.meta.url);
 /** Department precision an unattended dispatch must keep (#20). */
 export const AUTO_DISPATCH_PRECISION = 0.98;
 
@@ -52,10 +47,12 @@ export interface TriageEngineOptions {
   /** options of the nature model (defaults weight cue features, see nature.ts) */
   natureModel?: ModelOptions;
   /**
-   * appeals never trained on that the auto-dispatch gate is calibrated on (default data/calls-dev.jsonl; `false`: none, the
-   * gate then comes from the cross-validation over the training corpus)
+   * appeals never trained on to calibrate the auto-dispatch gate on. Default: the out-of-fold predictions of the
+   * corpus's call-style rows (calls-train.jsonl; folds keep a scene together, so each is scored by models that never
+   * saw its situation), or of the whole corpus when it has none. The dev and test parts of the call-style set are
+   * left out of it: dev was looked at while writing the lexicons, so its scores flatter the models.
    */
-  calibrationAppeals?: readonly LabelledAppeal[] | false;
+  calibrationAppeals?: readonly LabelledAppeal[];
   /** department precision for the gate, default 0.98 */
   gatePrecision?: number;
 }
@@ -230,13 +227,18 @@ export function trainEngineState(opts: TriageEngineOptions): EngineState {
   const { temperature, natureTemperature, choice } = calibrate(taxonomy, oof, target);
   const models = trainModels(taxonomy, corpus.concat(names), opts);
   models.nature.temperature = natureTemperature;
-  const held = opts.calibrationAppeals ?? loadAppeals(DEFAULT_CALIBRATION_URL, taxonomy);
   const gatePrecision = opts.gatePrecision ?? AUTO_DISPATCH_PRECISION;
-  // Scored by the final models on appeals they never saw: what the desk will see.
-  const probe = engineFrom(taxonomy, { models, temperature, natureTemperature, choice, gate: NO_GATE, folds: k, trainingSize: corpus.length, outOfFold: [] });
-  const gate = held
-    ? calibrateGate(gatePoints(probe, held), gatePrecision, 'call-style dev appeals (never trained on)')
-    : calibrateGate(oofGatePoints(taxonomy, oof, temperature), gatePrecision, `${k}-fold cross-validation`);
+  let gate: DispatchGate;
+  if (opts.calibrationAppeals) {
+    // Scored by the final models on appeals they never saw.
+    const probe = engineFrom(taxonomy, { models, temperature, natureTemperature, choice, gate: NO_GATE, folds: k, trainingSize: corpus.length, outOfFold: [] });
+    gate = calibrateGate(gatePoints(probe, opts.calibrationAppeals), gatePrecision, 'the given calibration appeals');
+  } else {
+    const calls = oof.filter((p) => p.example.scene);
+    gate = calls.length
+      ? calibrateGate(oofGatePoints(taxonomy, calls, temperature), gatePrecision, `call-style training rows, ${k}-fold cross-validation by scene`)
+      : calibrateGate(oofGatePoints(taxonomy, oof, temperature), gatePrecision, `${k}-fold cross-validation`);
+  }
   return {
     models,
     temperature,

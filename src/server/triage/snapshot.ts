@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { DEFAULT_APPEALS_URL, DEFAULT_CALL_TRAINING_URL } from './corpus.ts';
-import { DEFAULT_CALIBRATION_URL, engineFrom, type TriageEngine } from './engine.ts';
+import { engineFrom, type TriageEngine } from './engine.ts';
 import { TextModel } from './model.ts';
 import { NatureModel } from './nature.ts';
 
@@ -90,7 +90,6 @@ function triageCodeDigest(): string {
   }
   h.update(readFileSync(DEFAULT_APPEALS_URL));
   h.update(readFileSync(DEFAULT_CALL_TRAINING_URL));
-  h.update(readFileSync(DEFAULT_CALIBRATION_URL));
   return h.digest('hex');
 }
 
