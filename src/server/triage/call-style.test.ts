@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTaxonomy, type Taxonomy } from '../taxonomy/taxonomy.ts';
+import { prepare, stratifiedFolds } from './corpus.ts';
 import { calibrateGate, measureGate, thresholdFor, type GatePoint } from './dispatch-gate.ts';
 import { createTriageEngine, type TriageEngine } from './engine.ts';
 import { stripFillers } from './fillers.ts';
@@ -41,6 +42,29 @@ describe('homophones', () => {
 
   it('runs inside normalize, with the shipped vocabulary', () => {
     expect(normalize('我们小曲门口的路等不亮了')).toBe('我们小区门口的路灯不亮了');
+  });
+
+  it('leaves a character that forms a common word with its neighbour: 的施|工 is 施工, 灯干|活 is 干活', () => {
+    expect(correctHomophones('那边的施工一直不停', index2)).toBe('那边的施工一直不停');
+    expect(correctHomophones('晚上开着大灯干活', index2)).toBe('晚上开着大灯干活');
+    expect(correctHomophones('路等了好几天都不亮', index2)).toBe('路灯了好几天都不亮');
+    expect(normalize('运土的大车晚上跑得飞快')).toBe('运土的大车晚上跑得飞快');
+  });
+});
+
+const index2 = buildHomophoneIndex(['的士', '灯杆', '路灯']);
+
+describe('training on call-style rows', () => {
+  it('keeps the rows of one scene in one fold, so a fold is scored on situations it never trained on', () => {
+    const items = Array.from({ length: 30 }, (_, i) => ({ category: '0501', scene: `0501-${i % 6}` }));
+    const fold = stratifiedFolds(items, 3);
+    for (let s = 0; s < 6; s++) expect(new Set(items.flatMap((it, i) => (it.scene === `0501-${s}` ? [fold[i]] : []))).size).toBe(1);
+    expect(new Set(fold).size).toBe(3);
+  });
+
+  it('learns a two-problem call from its main request, as classify answers on it', () => {
+    const p = prepare({ text: '路边堆了好多纸箱子，这个先放一放，以后再说。最要紧的是，电梯卡在七楼不动了，里面有人。', category: '0904' });
+    expect(p.norm).toBe('电梯卡在七楼不动了，里面有人。');
   });
 });
 
