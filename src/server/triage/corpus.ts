@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-import { normalize } from './text.ts';
+import { normalizeCall } from './text.ts';
 import { NATURE_CODES, type NatureCode } from './nature.ts';
 import { encodeNormalized, type Bag } from './features.ts';
 import { rng, shuffle } from './model.ts';
@@ -74,6 +74,8 @@ export interface PreparedAppeal {
   nature?: NatureCode;
   urgent?: boolean;
   scene?: string;
+  /** a transcribed call (fillers stripped), see normalizeCall */
+  spoken?: boolean;
 }
 
 /**
@@ -81,8 +83,10 @@ export interface PreparedAppeal {
  * words of the side matter (nor cross-validation score the whole text the desk never sees).
  */
 export function prepare(appeal: { text: string; category: string; nature?: NatureCode; urgent?: boolean; scene?: string }): PreparedAppeal {
-  const norm = selectMainRequest(normalize(appeal.text)).main;
+  const heard = normalizeCall(appeal.text);
+  const norm = selectMainRequest(heard.norm).main;
   const out: PreparedAppeal = { text: appeal.text, norm, bag: encodeNormalized(norm, true), category: appeal.category };
+  if (heard.spoken) out.spoken = true;
   if (appeal.nature) out.nature = appeal.nature;
   if (appeal.urgent !== undefined) out.urgent = appeal.urgent;
   if (appeal.scene) out.scene = appeal.scene;

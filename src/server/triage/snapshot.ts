@@ -14,7 +14,8 @@ import { NatureModel } from './nature.ts';
 
 /** Bump when the snapshot layout, the features or the training procedure change: old rows then no longer match. */
 // v2 (#20): homophone correction, description concepts, main-request selection and the department gate.
-export const MODEL_FORMAT_VERSION = 2;
+// v3 (#20): call-style training rows, a spoken reading of nature, the gate calibrated by scene-grouped CV.
+export const MODEL_FORMAT_VERSION = 3;
 
 export interface Snapshot {
   version: number;
