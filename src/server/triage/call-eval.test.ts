@@ -42,19 +42,21 @@ describe('call-style set', () => {
 });
 
 describe('held-out call-style appeals (#20 done-when)', () => {
-  it('nature ≥ 88%', () => {
-    expect(m.natureAccuracy).toBeGreaterThanOrEqual(0.88);
+  // Reached (`civicgrid triage eval src/server/triage/data/calls-test.jsonl`): nature 98.4%, gate department
+  // precision 99.0% at coverage 73.0% — the issue's 88 / 98 / 60 % are met, the floors sit just below what is reached.
+  it('nature ≥ 96% (goal 88%)', () => {
+    expect(m.natureAccuracy).toBeGreaterThanOrEqual(0.96);
   });
 
-  it('department precision ≥ 98% among the appeals the gate lets through', () => {
+  it('department precision ≥ 98% among the appeals the gate lets through, for ≥ 70% of them (goal 60%)', () => {
     expect(m.gate!.precision).toBeGreaterThanOrEqual(0.98);
-    expect(m.gate!.support).toBeGreaterThanOrEqual(50);
+    expect(m.gate!.coverage).toBeGreaterThanOrEqual(0.7);
+    expect(m.gate!.support).toBeGreaterThanOrEqual(250);
   });
 
-  // Goal (#20): category ≥ 92%, department ≥ 95%, coverage ≥ 60%. Reached so far: 73.7%, 75.6%, 26.8% at 98.2 %.
-  it('category, department and gate coverage do not fall below the level reached (goal not yet met)', () => {
-    expect(m.categoryAccuracy).toBeGreaterThanOrEqual(0.73);
-    expect(m.departmentAccuracy).toBeGreaterThanOrEqual(0.75);
-    expect(m.gate!.coverage).toBeGreaterThanOrEqual(0.26);
+  // Goal (#20): category ≥ 92%, department ≥ 95%. Reached: 91.8%, 93.2% (from 73.7%, 75.6%).
+  it('category and department do not fall below the level reached (goal not yet met)', () => {
+    expect(m.categoryAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(m.departmentAccuracy).toBeGreaterThanOrEqual(0.915);
   });
 });

@@ -10,8 +10,8 @@ import { createTriageEngine, type TriageEngine } from './engine.ts';
 import { stripFillers } from './fillers.ts';
 import { buildHomophoneIndex, correctHomophones } from './homophones.ts';
 import { selectMainRequest } from './main-request.ts';
-import { explicitNature } from './nature.ts';
-import { normalize } from './text.ts';
+import { explicitNature, NatureModel } from './nature.ts';
+import { normalize, normalizeCall } from './text.ts';
 
 describe('fillers', () => {
   it('drops a call opening and keeps 这个 before a time word', () => {
@@ -87,6 +87,27 @@ describe('main request', () => {
   it('does not split a single request', () => {
     const text = '楼上那家天天半夜拖椅子，还有小孩跑来跑去，吵得根本睡不着';
     expect(selectMainRequest(text)).toEqual({ main: text });
+  });
+});
+
+describe('nature: a written and a spoken reading', () => {
+  it('knows a transcribed call by the fillers it had to strip', () => {
+    expect(normalizeCall('喂，你好，是这样的，我们楼下的路灯坏了').spoken).toBe(true);
+    expect(normalizeCall('我们楼下的路灯坏了三天了，请尽快修理').spoken).toBe(false);
+  });
+
+  it('reads a written appeal with what written appeals taught, whatever the call-style rows say', () => {
+    const row = (text: string, nature: 'report' | 'help', callStyle = false) => {
+      const p = prepare({ text, category: '0103' });
+      return { norm: p.norm, bag: p.bag, nature, callStyle, spoken: !!p.spoken };
+    };
+    const written = [row('邻居在楼顶私自加盖了一层', 'report'), row('楼顶有人违建还在施工', 'report'), row('我家漏水请派人修一下', 'help')];
+    const calls = [row('喂，你好，邻居在楼顶私自加盖了一层，麻烦派人来处理', 'help', true), row('那个，楼顶有人违建，帮帮忙吧', 'help', true)];
+    const alone = new NatureModel().train(written);
+    const both = new NatureModel().train([...written, ...calls]);
+    const text = prepare({ text: '邻居在楼顶私自加盖', category: '0103' });
+    expect(Array.from(both.logits(text.norm, text.bag, false))).toEqual(Array.from(alone.logits(text.norm, text.bag, false)));
+    expect(Array.from(both.logits(text.norm, text.bag, true))).not.toEqual(Array.from(alone.logits(text.norm, text.bag, false)));
   });
 });
 
