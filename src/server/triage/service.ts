@@ -7,7 +7,7 @@ import { NATURE_CODES, type NatureCode } from './nature.ts';
 import { createTriageStore, type LabelledText } from './store.ts';
 import { modelKey, restoreEngine, restoreSnapshot, snapshotEngine } from './snapshot.ts';
 import type { TriageModelSource } from './worker.ts';
-import { normalize } from './text.ts';
+import { normalize, warmSegmenter } from './text.ts';
 
 export interface Duplicate {
   caseCode: string;
@@ -66,7 +66,9 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
     let e: TriageEngine | null = null;
     let loaded = false;
     // the worker's copy of the last model (decoded while the database was opening): no 17 MB read
-    const cached = source ? await source.cached(key).catch(() => null) : null;
+    const asked = source ? source.cached(key).catch(() => null) : null;
+    warmSegmenter(); // on this thread while the worker decodes: the two overlap instead of adding up
+    const cached = asked ? await asked : null;
     if (cached) {
       try {
         e = restoreSnapshot(opts.taxonomy, cached);
