@@ -1,12 +1,14 @@
 import { Alert, Form, Input, InputNumber, Modal, Radio, Select, Switch } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
-import { categoryName, departmentName, useDepartments, useTaxonomy } from '../api/reference.ts';
+import { categoryName, useTaxonomy } from '../api/reference.ts';
 import type { CaseDetail } from '../api/types.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
+import { focusFirstError, focusFirstField, isSubmitKey } from '../lib/keys.ts';
 import { actionBody, actionSpec, reasonRequired } from '../lib/case-actions.ts';
 import { PhotoUpload } from './photo-upload.tsx';
+import { UnitChoice } from './unit-choice.tsx';
 
 export interface ActionTarget {
   code: string;
@@ -30,11 +32,11 @@ interface Values {
 export function CaseActionModal({ target, action, initial, onClose, onDone }: { target: ActionTarget | null; action: string | null; initial?: Partial<Values>; onClose: () => void; onDone: (c: CaseDetail) => void }) {
   const { t, te, locale } = useLocale();
   const taxonomy = useTaxonomy();
-  const departments = useDepartments();
   const [form] = Form.useForm<Values>();
   const [attachments, setAttachments] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const body = useRef<HTMLDivElement>(null);
   const open = !!target && !!action;
 
   useEffect(() => {
@@ -53,7 +55,14 @@ export function CaseActionModal({ target, action, initial, onClose, onDone }: { 
   const rule = (f: string, label: MessageKey) => (needs(f) ? [{ required: true, message: t(label) }] : []);
 
   const submit = async () => {
-    const v = await form.validateFields();
+    if (busy) return; // Ctrl+Enter pressed twice sends once
+    let v: Values;
+    try {
+      v = await form.validateFields();
+    } catch (err) {
+      focusFirstError(form, err);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -70,61 +79,61 @@ export function CaseActionModal({ target, action, initial, onClose, onDone }: { 
     <Modal
       open={open}
       title={`${t(`action.${action}` as MessageKey)} · ${target.code}`}
-      okText={t(`action.${action}` as MessageKey)}
-      okButtonProps={{ danger: spec.danger, loading: busy, ...({ 'data-testid': 'action-submit' } as Record<string, string>) }}
+      okText={`${t(`action.${action}` as MessageKey)} (Ctrl+Enter)`}
+      okButtonProps={{ danger: spec.danger, loading: busy, ...({ 'data-testid': 'action-submit', 'aria-keyshortcuts': 'Control+Enter' } as Record<string, string>) }}
       cancelText={t('common.cancel')}
       onOk={() => void submit()}
       onCancel={onClose}
+      // the first field takes the focus once the dialog is up (antd focuses the dialog itself first)
+      afterOpenChange={(isOpen) => isOpen && focusFirstField(body.current)}
       destroyOnHidden
     >
-      {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
-      <Form form={form} layout="vertical" requiredMark>
-        {has('category') && (
-          <Form.Item label={t('field.category')} name="category" rules={rule('category', 'field.category')}>
-            <Select showSearch optionFilterProp="label" allowClear options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} />
-          </Form.Item>
-        )}
-        {has('department') && (
-          <Form.Item label={t('field.department')} name="department" extra={t('field.default_department')}>
-            <Select showSearch optionFilterProp="label" allowClear options={departments.filter((d) => d.active).map((d) => ({ value: d.code, label: `${departmentName(departments, d.code, locale)} (${d.code})` }))} />
-          </Form.Item>
-        )}
-        {has('urgent') && (
-          <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        )}
-        {has('into') && (
-          <Form.Item label={t('field.into')} name="into" rules={[...rule('into', 'field.into'), { pattern: /^[0-9]{13}$/, message: t('field.code') }]}>
-            <Input inputMode="numeric" maxLength={13} />
-          </Form.Item>
-        )}
-        {has('hours') && (
-          <Form.Item label={t('field.hours')} name="hours" rules={rule('hours', 'field.hours')}>
-            <InputNumber min={1} max={720} style={{ width: 160 }} />
-          </Form.Item>
-        )}
-        {has('rating') && (
-          <Form.Item label={t('field.rating')} name="rating" rules={rule('rating', 'field.rating')}>
-            <Radio.Group options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((r) => ({ value: r, label: t(`rating.${r}`) }))} />
-          </Form.Item>
-        )}
-        {has('answer') && (
-          <Form.Item label={t('field.answer')} name="answer" rules={rule('answer', 'field.answer')}>
-            <Input.TextArea rows={4} maxLength={4000} showCount />
-          </Form.Item>
-        )}
-        {has('reason') && (
-          <Form.Item label={t('field.reason')} name="reason" rules={rule('reason', 'field.reason')}>
-            <Input.TextArea rows={3} maxLength={2000} />
-          </Form.Item>
-        )}
-        {has('photos') && (
-          <Form.Item label={t('field.photos')}>
-            <PhotoUpload caseCode={target.code} onChange={setAttachments} />
-          </Form.Item>
-        )}
-      </Form>
+      <div ref={body} onKeyDown={(e) => isSubmitKey(e) && (e.preventDefault(), void submit())}>
+        {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
+        <Form form={form} layout="vertical" requiredMark>
+          {has('category') && (
+            <Form.Item label={t('field.category')} name="category" rules={rule('category', 'field.category')}>
+              <Select showSearch optionFilterProp="label" allowClear options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} />
+            </Form.Item>
+          )}
+          {has('department') && <UnitChoice hint={t('field.default_department')} />}
+          {has('urgent') && (
+            <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
+              <Switch />
+            </Form.Item>
+          )}
+          {has('into') && (
+            <Form.Item label={t('field.into')} name="into" rules={[...rule('into', 'field.into'), { pattern: /^[0-9]{13}$/, message: t('field.code') }]}>
+              <Input inputMode="numeric" maxLength={13} />
+            </Form.Item>
+          )}
+          {has('hours') && (
+            <Form.Item label={t('field.hours')} name="hours" rules={rule('hours', 'field.hours')}>
+              <InputNumber min={1} max={720} style={{ width: 160 }} />
+            </Form.Item>
+          )}
+          {has('rating') && (
+            <Form.Item label={t('field.rating')} name="rating" rules={rule('rating', 'field.rating')}>
+              <Radio.Group options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((r) => ({ value: r, label: t(`rating.${r}`) }))} />
+            </Form.Item>
+          )}
+          {has('answer') && (
+            <Form.Item label={t('field.answer')} name="answer" rules={rule('answer', 'field.answer')}>
+              <Input.TextArea rows={4} maxLength={4000} showCount />
+            </Form.Item>
+          )}
+          {has('reason') && (
+            <Form.Item label={t('field.reason')} name="reason" rules={rule('reason', 'field.reason')}>
+              <Input.TextArea rows={3} maxLength={2000} />
+            </Form.Item>
+          )}
+          {has('photos') && (
+            <Form.Item label={t('field.photos')}>
+              <PhotoUpload caseCode={target.code} onChange={setAttachments} />
+            </Form.Item>
+          )}
+        </Form>
+      </div>
     </Modal>
   );
 }

@@ -1,9 +1,11 @@
 import { Alert, Descriptions, Form, Modal, Select, Switch, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import { categoryName, departmentName, useDepartments, useTaxonomy } from '../api/reference.ts';
 import type { CaseDetail, CaseSummary } from '../api/types.ts';
 import { useLocale } from '../i18n/locale.tsx';
+import { focusFirstError, focusFirstField, isSubmitKey } from '../lib/keys.ts';
+import { UnitChoice } from './unit-choice.tsx';
 
 interface Responsible {
   department: string;
@@ -33,6 +35,7 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
   const [resolveError, setResolveError] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const body = useRef<HTMLDivElement>(null);
   const [category, setCategory] = useState<string | undefined>();
   const open = !!row;
 
@@ -66,10 +69,16 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
   }, [row, category, form]);
 
   if (!row) return null;
-  const unitOptions = departments.filter((d) => d.active).map((d) => ({ value: d.code, label: departmentName(departments, d.code, locale) }));
 
   const submit = async () => {
-    const v = await form.validateFields();
+    if (busy) return; // Ctrl+Enter pressed twice sends once
+    let v: Values;
+    try {
+      v = await form.validateFields();
+    } catch (err) {
+      focusFirstError(form, err);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -97,52 +106,51 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
     <Modal
       open={open}
       title={`${t('action.file_dispatch')} · ${row.code}`}
-      okText={t('action.file_dispatch')}
-      okButtonProps={{ loading: busy, disabled: !category, ...({ 'data-testid': 'file-dispatch-submit' } as Record<string, string>) }}
+      okText={`${t('action.file_dispatch')} (Ctrl+Enter)`}
+      okButtonProps={{ loading: busy, disabled: !category, ...({ 'data-testid': 'file-dispatch-submit', 'aria-keyshortcuts': 'Control+Enter' } as Record<string, string>) }}
       cancelText={t('common.cancel')}
       onOk={() => void submit()}
       onCancel={onClose}
+      // the first field takes the focus once the dialog is up (antd focuses the dialog itself first)
+      afterOpenChange={(isOpen) => isOpen && focusFirstField(body.current)}
       destroyOnHidden
     >
-      {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
-      <Typography.Paragraph type="secondary" ellipsis={{ rows: 3 }}>
-        {row.text}
-      </Typography.Paragraph>
-      <Form form={form} layout="vertical" requiredMark>
-        <Form.Item label={t('field.category')} name="category" rules={[{ required: true, message: t('field.category') }]}>
-          <Select
-            showSearch
-            optionFilterProp="label"
-            onChange={(c: string) => setCategory(c)}
-            options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))}
-          />
-        </Form.Item>
-        <Descriptions size="small" column={1} bordered style={{ marginBottom: 16 }} data-testid="resolved-unit">
-          <Descriptions.Item label={t('dispatch.resolved_unit')}>
-            {resolved ? (
-              <>
-                <Typography.Text strong>{departmentName(departments, resolved.department, locale)}</Typography.Text>{' '}
-                <Typography.Text type="secondary">({t(resolved.source === 'catalogue' ? 'dispatch.source.catalogue' : 'dispatch.source.taxonomy')})</Typography.Text>
-              </>
-            ) : resolveError ? (
-              te(resolveError)
-            ) : (
-              '…'
-            )}
-          </Descriptions.Item>
-        </Descriptions>
-        <Form.Item label={t('field.department')} name="department" extra={t('dispatch.override_hint')}>
-          <Select showSearch optionFilterProp="label" options={unitOptions} data-testid="main-unit" />
-        </Form.Item>
-        <Form.Item label={t('field.co_departments')} name="coDepartments">
-          <Select mode="multiple" showSearch optionFilterProp="label" allowClear options={unitOptions} data-testid="co-units" />
-        </Form.Item>
-        {row.state === 'received' && (
-          <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
-            <Switch />
+      <div ref={body} onKeyDown={(e) => isSubmitKey(e) && (e.preventDefault(), void submit())}>
+        {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
+        <Typography.Paragraph type="secondary" ellipsis={{ rows: 3 }}>
+          {row.text}
+        </Typography.Paragraph>
+        <Form form={form} layout="vertical" requiredMark>
+          <Form.Item label={t('field.category')} name="category" rules={[{ required: true, message: t('field.category') }]}>
+            <Select
+              showSearch
+              optionFilterProp="label"
+              onChange={(c: string) => setCategory(c)}
+              options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))}
+            />
           </Form.Item>
-        )}
-      </Form>
+          <Descriptions size="small" column={1} bordered style={{ marginBottom: 16 }} data-testid="resolved-unit">
+            <Descriptions.Item label={t('dispatch.resolved_unit')}>
+              {resolved ? (
+                <>
+                  <Typography.Text strong>{departmentName(departments, resolved.department, locale)}</Typography.Text>{' '}
+                  <Typography.Text type="secondary">({t(resolved.source === 'catalogue' ? 'dispatch.source.catalogue' : 'dispatch.source.taxonomy')})</Typography.Text>
+                </>
+              ) : resolveError ? (
+                te(resolveError)
+              ) : (
+                '…'
+              )}
+            </Descriptions.Item>
+          </Descriptions>
+          <UnitChoice hint={t('dispatch.override_hint')} co />
+          {row.state === 'received' && (
+            <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
+              <Switch />
+            </Form.Item>
+          )}
+        </Form>
+      </div>
     </Modal>
   );
 }
