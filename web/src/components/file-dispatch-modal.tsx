@@ -26,7 +26,7 @@ interface Values {
  * to the unit the catalogue (权责清单) will choose — shown before sending (GET /api/v1/dispatch/resolve) — with
  * any 协办 units. Changing the unit here overrides the catalogue for this case only.
  */
-export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSummary | null; guess?: string; onClose: () => void; onDone: (c: CaseDetail) => void }) {
+export function FileDispatchModal({ row, guess, onClose, onDone, afterClose }: { row: CaseSummary | null; guess?: string; onClose: () => void; onDone: (c: CaseDetail) => void; afterClose?: () => void }) {
   const { t, te, locale } = useLocale();
   const taxonomy = useTaxonomy();
   const departments = useDepartments();
@@ -36,6 +36,8 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const body = useRef<HTMLDivElement>(null);
+  const lastRow = useRef(row);
+  if (row) lastRow.current = row;
   const [category, setCategory] = useState<string | undefined>();
   const open = !!row;
 
@@ -68,7 +70,9 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
     };
   }, [row, category, form]);
 
-  if (!row) return null;
+  // the last case stays on the closing dialog, so it can animate out and hand the focus back (afterClose)
+  const shown = row ?? lastRow.current;
+  if (!shown) return null;
 
   const submit = async () => {
     if (busy) return; // Ctrl+Enter pressed twice sends once
@@ -82,15 +86,15 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
     setBusy(true);
     setError(null);
     try {
-      let version = row.version;
-      if (row.state === 'received') {
-        const filed = await api.post<CaseDetail>(`/api/v1/cases/${row.code}/actions`, { action: 'file', version, category: v.category, urgent: v.urgent });
+      let version = shown.version;
+      if (shown.state === 'received') {
+        const filed = await api.post<CaseDetail>(`/api/v1/cases/${shown.code}/actions`, { action: 'file', version, category: v.category, urgent: v.urgent });
         version = filed.version;
       }
-      const dispatched = await api.post<CaseDetail>(`/api/v1/cases/${row.code}/actions`, {
+      const dispatched = await api.post<CaseDetail>(`/api/v1/cases/${shown.code}/actions`, {
         action: 'dispatch',
         version,
-        ...(row.state !== 'received' && v.category ? { category: v.category } : {}),
+        ...(shown.state !== 'received' && v.category ? { category: v.category } : {}),
         ...(v.department && v.department !== resolved?.department ? { department: v.department } : {}),
         ...(v.coDepartments?.length ? { coDepartments: v.coDepartments.filter((c) => c !== v.department) } : {}),
       });
@@ -105,12 +109,13 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
   return (
     <Modal
       open={open}
-      title={`${t('action.file_dispatch')} · ${row.code}`}
+      title={`${t('action.file_dispatch')} · ${shown.code}`}
       okText={`${t('action.file_dispatch')} (Ctrl+Enter)`}
       okButtonProps={{ loading: busy, disabled: !category, ...({ 'data-testid': 'file-dispatch-submit', 'aria-keyshortcuts': 'Control+Enter' } as Record<string, string>) }}
       cancelText={t('common.cancel')}
       onOk={() => void submit()}
       onCancel={onClose}
+      afterClose={afterClose}
       // the first field takes the focus once the dialog is up (antd focuses the dialog itself first)
       afterOpenChange={(isOpen) => isOpen && focusFirstField(body.current)}
       destroyOnHidden
@@ -118,7 +123,7 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
       <div ref={body} onKeyDown={(e) => isSubmitKey(e) && (e.preventDefault(), void submit())}>
         {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
         <Typography.Paragraph type="secondary" ellipsis={{ rows: 3 }}>
-          {row.text}
+          {shown.text}
         </Typography.Paragraph>
         <Form form={form} layout="vertical" requiredMark>
           <Form.Item label={t('field.category')} name="category" rules={[{ required: true, message: t('field.category') }]}>
@@ -144,7 +149,7 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
             </Descriptions.Item>
           </Descriptions>
           <UnitChoice hint={t('dispatch.override_hint')} co />
-          {row.state === 'received' && (
+          {shown.state === 'received' && (
             <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
               <Switch />
             </Form.Item>

@@ -6,7 +6,17 @@ export interface RowKeys<T> {
   open: (row: T) => void;
   /** single lower-case letters → what they do to the row under the cursor (D: 立案并派遣 on the dispatch queue) */
   keys?: Record<string, (row: T) => void>;
+  /** filled with the cursor's handle: a dialog opened from a row calls `refocus` after it closed */
+  handle?: { current: RowCursorHandle | null };
 }
+
+export interface RowCursorHandle {
+  /** the focus fell to the page (its row left the list, a dialog closed): put it back on the cursor's row */
+  refocus(): void;
+}
+
+/** A dialog is on screen (a closed antd dialog may linger hidden in the page until it is destroyed). */
+const dialogUp = () => [...document.querySelectorAll<HTMLElement>('[aria-modal=true]')].some((d) => d.getClientRects().length > 0);
 
 const down = new Set(['ArrowDown', 'j']);
 const up = new Set(['ArrowUp', 'k']);
@@ -22,8 +32,8 @@ export function useRowCursor<T>(rows: readonly T[], rowKey: (row: T) => string, 
   const [active, setActive] = useState(0);
   const [engaged, setEngaged] = useState(false);
   const table = useRef<HTMLElement | null>(null);
-  const state = useRef({ rows, active, spec, rowKey });
-  state.current = { rows, active, spec, rowKey };
+  const state = useRef({ rows, active, spec, rowKey, engaged });
+  state.current = { rows, active, spec, rowKey, engaged };
 
   const focusRow = useCallback((i: number) => {
     const row = state.current.rows[i];
@@ -33,15 +43,20 @@ export function useRowCursor<T>(rows: readonly T[], rowKey: (row: T) => string, 
     table.current?.querySelector<HTMLElement>(`tr[data-row-key="${CSS.escape(state.current.rowKey(row))}"]`)?.focus();
   }, []);
 
+  const refocus = useCallback(() => {
+    const { rows: list, active: at, engaged: used } = state.current;
+    const lost = document.activeElement === document.body || !document.activeElement?.isConnected;
+    if (used && lost && list.length && !dialogUp()) focusRow(Math.min(at, list.length - 1));
+  }, [focusRow]);
+  if (spec?.handle) spec.handle.current = { refocus };
+
   // The list changed under the cursor (a case dispatched away, a reload): keep the place, and if the focus fell
   // to the page with the row it was on, put it on the row now at that place, ready for the next key.
   useEffect(() => {
     if (!rows.length) return;
-    const i = Math.min(state.current.active, rows.length - 1);
-    if (i !== state.current.active) setActive(i);
-    const lost = document.activeElement === document.body || !document.activeElement?.isConnected;
-    if (engaged && lost && !document.querySelector('[aria-modal=true]')) focusRow(i);
-  }, [rows, engaged, focusRow]);
+    if (state.current.active > rows.length - 1) setActive(rows.length - 1);
+    refocus();
+  }, [rows, refocus]);
 
   const enabled = !!spec;
   useEffect(() => {
@@ -50,7 +65,7 @@ export function useRowCursor<T>(rows: readonly T[], rowKey: (row: T) => string, 
       const { rows: list, active: at, spec: s } = state.current;
       const target = e.target instanceof Element ? e.target : null;
       if (e.defaultPrevented || !s || !list.length || !isPlainKey(e) || ownsKeys(target)) return;
-      if ([...document.querySelectorAll<HTMLElement>('[aria-modal=true]')].some((d) => d.offsetParent !== null || d.getClientRects().length > 0)) return;
+      if (dialogUp()) return;
       const onRow = target?.tagName === 'TR' || target === document.body || target === null;
       const row = list[Math.min(at, list.length - 1)]!;
       const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;

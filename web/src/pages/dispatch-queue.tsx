@@ -13,7 +13,7 @@ import { CONFIDENT, formatPercent } from '../lib/format.ts';
 import { ObjectionNote } from '../components/objection-note.tsx';
 import { CaseActionModal } from '../components/case-action-modal.tsx';
 import { FileDispatchModal } from '../components/file-dispatch-modal.tsx';
-import type { RowKeys } from '../components/row-cursor.ts';
+import type { RowCursorHandle, RowKeys } from '../components/row-cursor.ts';
 import { navigate } from '../router.tsx';
 
 const caseQuery = (f: CaseFilter) => ({ state: f.state?.join(','), supervision: f.supervision });
@@ -97,8 +97,9 @@ export function DispatchQueuePage() {
 
   // The dispatcher's keyboard path: ↓/↑ or j/k through the queue, Enter opens the case, D 立案并派遣 with triage's
   // category and the catalogue's unit already on the form, so agreeing is D then Ctrl+Enter.
+  const cursor = useRef<RowCursorHandle | null>(null);
   const rowKeys = useMemo<RowKeys<CaseSummary>>(
-    () => ({ open: (row) => navigate(`/cases/${row.code}`), keys: { d: (row) => fileable(row) && setFiling(row) } }),
+    () => ({ open: (row) => navigate(`/cases/${row.code}`), keys: { d: (row) => fileable(row) && setFiling(row) }, handle: cursor }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [can],
   );
@@ -175,6 +176,7 @@ export function DispatchQueuePage() {
         row={filing}
         guess={filing ? guesses.get(filing.code)?.code : undefined}
         onClose={() => setFiling(null)}
+        afterClose={() => cursor.current?.refocus()}
         onDone={(c) => {
           setFiling(null);
           setReloadKey((k) => k + 1);
