@@ -19,6 +19,11 @@ describe('the desk from the keyboard', () => {
     const { t } = stage;
     const found: string[] = [];
 
+    // Another call waiting already, so the queue has a next case once this one is dispatched.
+    const clerkToken = await t.login('clerk');
+    const waiting = (await t.call('POST', '/api/v1/cases', { token: clerkToken, body: { channel: 'hotline', text: '小区门口的井盖松动了，车开过去哐哐响' } })).json() as { code: string };
+    expect(waiting.code).toMatch(/^[0-9]{13}$/);
+
     // 1. The clerk: the focus is in the appeal's text as the screen opens.
     const clerk = await person(stage);
     const c = clerk.page;

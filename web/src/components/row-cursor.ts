@@ -43,19 +43,23 @@ export function useRowCursor<T>(rows: readonly T[], rowKey: (row: T) => string, 
     table.current?.querySelector<HTMLElement>(`tr[data-row-key="${CSS.escape(state.current.rowKey(row))}"]`)?.focus();
   }, []);
 
-  const refocus = useCallback(() => {
-    const { rows: list, active: at, engaged: used } = state.current;
-    const lost = document.activeElement === document.body || !document.activeElement?.isConnected;
-    if (used && lost && list.length && !dialogUp()) focusRow(Math.min(at, list.length - 1));
-  }, [focusRow]);
-  if (spec?.handle) spec.handle.current = { refocus };
+  // `closing`: called from a dialog's afterClose, when that dialog is still in the page for one more render.
+  const refocus = useCallback(
+    (closing = false) => {
+      const { rows: list, active: at, engaged: used } = state.current;
+      const lost = document.activeElement === document.body || !document.activeElement?.isConnected;
+      if (used && lost && list.length && (closing || !dialogUp())) focusRow(Math.min(at, list.length - 1));
+    },
+    [focusRow],
+  );
+  if (spec?.handle) spec.handle.current = { refocus: () => refocus(true) };
 
   // The list changed under the cursor (a case dispatched away, a reload): keep the place, and if the focus fell
   // to the page with the row it was on, put it on the row now at that place, ready for the next key.
   useEffect(() => {
     if (!rows.length) return;
     if (state.current.active > rows.length - 1) setActive(rows.length - 1);
-    refocus();
+    refocus(false);
   }, [rows, refocus]);
 
   const enabled = !!spec;
