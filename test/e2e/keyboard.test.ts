@@ -29,7 +29,6 @@ describe('the desk from the keyboard', () => {
     const c = clerk.page;
     await signIn(c, 'clerk');
     await expect.poll(() => focused(c)).toBe('text');
-    await audit(c, 'intake', found);
     await c.keyboard.type(appeal);
     await c.keyboard.press('Tab'); // 匿名
     expect(await focused(c)).toBe('anonymous');
@@ -78,7 +77,7 @@ describe('the desk from the keyboard', () => {
     await expect.poll(() => focused(c)).toBe('text');
     expect(await c.locator('#text').inputValue()).toBe('');
     expect(await c.locator('#callerName').inputValue()).toBe('');
-    await audit(c, 'intake (recorded)', found);
+    await audit(c, 'intake (a case just recorded above the fresh form)', found);
 
     const token = await t.login('dispatcher');
     const filed = (await t.call('GET', `/api/v1/cases/${code}`, { token })).json();

@@ -54,7 +54,7 @@ export function intakeErrorField(code: string | undefined, path?: string): keyof
     case 'case.outside_scope':
       return 'address';
   }
-  const field = (path ?? '').replace(/^body[./]/, '').replace(/\//g, '.');
+  const field = (path ?? '').replace(/^\/?(body[./])?/, '').replace(/\//g, '.'); // body.reporter.phone, /reporter/phone
   const byPath: Record<string, keyof IntakeForm> = { text: 'text', 'reporter.phone': 'callerPhone', 'reporter.name': 'callerName', address: 'address', lon: 'address', lat: 'address', category: 'category', nature: 'nature' };
   return byPath[field] ?? null;
 }
