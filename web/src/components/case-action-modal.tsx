@@ -5,7 +5,7 @@ import { categoryName, useTaxonomy } from '../api/reference.ts';
 import type { CaseDetail } from '../api/types.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
-import { focusFirstError, focusFirstField, isSubmitKey } from '../lib/keys.ts';
+import { focusFirstField, isSubmitKey, validOrFocus } from '../lib/keys.ts';
 import { actionBody, actionSpec, reasonRequired } from '../lib/case-actions.ts';
 import { PhotoUpload } from './photo-upload.tsx';
 import { UnitChoice } from './unit-choice.tsx';
@@ -56,13 +56,8 @@ export function CaseActionModal({ target, action, initial, onClose, onDone }: { 
 
   const submit = async () => {
     if (busy) return; // Ctrl+Enter pressed twice sends once
-    let v: Values;
-    try {
-      v = await form.validateFields();
-    } catch (err) {
-      focusFirstError(form, err);
-      return;
-    }
+    const v = await validOrFocus(form);
+    if (!v) return;
     setBusy(true);
     setError(null);
     try {

@@ -4,7 +4,7 @@ import { api } from '../api/client.ts';
 import { categoryName, departmentName, useDepartments, useTaxonomy } from '../api/reference.ts';
 import type { CaseDetail, CaseSummary } from '../api/types.ts';
 import { useLocale } from '../i18n/locale.tsx';
-import { focusFirstError, focusFirstField, isSubmitKey } from '../lib/keys.ts';
+import { focusFirstField, isSubmitKey, validOrFocus } from '../lib/keys.ts';
 import { UnitChoice } from './unit-choice.tsx';
 
 interface Responsible {
@@ -76,13 +76,8 @@ export function FileDispatchModal({ row, guess, onClose, onDone, afterClose }: {
 
   const submit = async () => {
     if (busy) return; // Ctrl+Enter pressed twice sends once
-    let v: Values;
-    try {
-      v = await form.validateFields();
-    } catch (err) {
-      focusFirstError(form, err);
-      return;
-    }
+    const v = await validOrFocus(form);
+    if (!v) return;
     setBusy(true);
     setError(null);
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intakeErrorField } from './intake.ts';
-import { focusFirstError, isPlainKey, isSubmitKey, ownsKeys } from './keys.ts';
+import { focusFirstError, isPlainKey, isSubmitKey, ownsKeys, validOrFocus } from './keys.ts';
 
 /** An element as ownsKeys sees it: its tag, and the selectors its ancestors (or itself) match. */
 const el = (tagName: string, inside: string[] = [], isContentEditable = false) => ({
@@ -33,6 +33,15 @@ describe('the desk keys', () => {
     expect(asked).toEqual([[['callerPhone'], { focus: true, block: 'center' }]]);
     expect(focusFirstError(form, new Error('network'))).toBe(false);
     expect(asked).toHaveLength(1);
+  });
+
+  it('hands back the values, or null with the focus on the bad field, and lets other failures through', async () => {
+    const asked: unknown[] = [];
+    const form = (result: () => Promise<{ text: string }>) => ({ validateFields: result, scrollToField: (name: unknown) => void asked.push(name) });
+    expect(await validOrFocus(form(async () => ({ text: '路灯不亮' })))).toEqual({ text: '路灯不亮' });
+    expect(await validOrFocus(form(() => Promise.reject({ errorFields: [{ name: ['text'] }] })))).toBeNull();
+    expect(asked).toEqual([['text']]);
+    await expect(validOrFocus(form(() => Promise.reject(new Error('boom'))))).rejects.toThrow('boom');
   });
 
   it('names the intake field a refusal is about, by code or by the invalid path', () => {

@@ -60,3 +60,13 @@ export function focusFirstError(form: FocusableForm, err: unknown): boolean {
   form.scrollToField(first.name, { focus: true, block: 'center' });
   return true;
 }
+
+/** validateFields, and on a refusal the focus on the first bad field: the values, or null when refused. */
+export async function validOrFocus<V>(form: FocusableForm & { validateFields(): Promise<V> }): Promise<V | null> {
+  try {
+    return await form.validateFields();
+  } catch (err) {
+    if (!focusFirstError(form, err)) throw err;
+    return null;
+  }
+}

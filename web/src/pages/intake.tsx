@@ -12,7 +12,7 @@ import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { isPlausiblePhone, maskPhone } from '../lib/format.ts';
 import { intakeBody, intakeErrorField, type IntakeForm } from '../lib/intake.ts';
-import { focusFirstError, isSubmitKey } from '../lib/keys.ts';
+import { isSubmitKey, validOrFocus } from '../lib/keys.ts';
 import type { AreaCollection } from '../lib/map-data.ts';
 import { Link } from '../router.tsx';
 
@@ -113,13 +113,8 @@ export function IntakePage() {
 
   const submit = async (mode: 'record' | 'answer') => {
     if (busy) return; // Ctrl+Enter pressed twice records once
-    let v: IntakeForm;
-    try {
-      v = await form.validateFields();
-    } catch (err) {
-      focusFirstError(form, err);
-      return;
-    }
+    const v = await validOrFocus(form);
+    if (!v) return;
     setBusy(true);
     setError(null);
     try {
