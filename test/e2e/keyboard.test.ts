@@ -59,7 +59,8 @@ describe('the desk from the keyboard', () => {
     expect(await focused(c)).toBe('category');
     await c.keyboard.type('0501');
     await c.keyboard.press('Enter');
-    await expect.poll(() => c.getByTestId('intake-category').textContent()).toContain('路灯');
+    await expect.poll(() => c.locator('.ant-select-dropdown:visible').count()).toBe(0);
+    await expect.poll(() => c.getByTestId('intake-category').textContent()).toContain('0501 路灯');
     // On to 紧急 through 性质; a select holding a value also offers its clear (×) button on the way.
     const stops: string[] = [];
     while (stops.length < 5 && (await focused(c)) !== 'urgent') {

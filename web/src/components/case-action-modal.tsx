@@ -81,54 +81,58 @@ export function CaseActionModal({ target, action, initial, onClose, onDone }: { 
       onCancel={onClose}
       // the first field takes the focus once the dialog is up (antd focuses the dialog itself first)
       afterOpenChange={(isOpen) => isOpen && focusFirstField(body.current)}
+      // Ctrl+Enter sends from anywhere in the dialog; Esc closes it (antd)
+      modalRender={(node) => (
+        <div ref={body} onKeyDown={(e) => isSubmitKey(e) && (e.preventDefault(), void submit())}>
+          {node}
+        </div>
+      )}
       destroyOnHidden
     >
-      <div ref={body} onKeyDown={(e) => isSubmitKey(e) && (e.preventDefault(), void submit())}>
-        {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
-        <Form form={form} layout="vertical" requiredMark>
-          {has('category') && (
-            <Form.Item label={t('field.category')} name="category" rules={rule('category', 'field.category')}>
-              <Select showSearch optionFilterProp="label" allowClear options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} />
-            </Form.Item>
-          )}
-          {has('department') && <UnitChoice hint={t('field.default_department')} />}
-          {has('urgent') && (
-            <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          )}
-          {has('into') && (
-            <Form.Item label={t('field.into')} name="into" rules={[...rule('into', 'field.into'), { pattern: /^[0-9]{13}$/, message: t('field.code') }]}>
-              <Input inputMode="numeric" maxLength={13} />
-            </Form.Item>
-          )}
-          {has('hours') && (
-            <Form.Item label={t('field.hours')} name="hours" rules={rule('hours', 'field.hours')}>
-              <InputNumber min={1} max={720} style={{ width: 160 }} />
-            </Form.Item>
-          )}
-          {has('rating') && (
-            <Form.Item label={t('field.rating')} name="rating" rules={rule('rating', 'field.rating')}>
-              <Radio.Group options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((r) => ({ value: r, label: t(`rating.${r}`) }))} />
-            </Form.Item>
-          )}
-          {has('answer') && (
-            <Form.Item label={t('field.answer')} name="answer" rules={rule('answer', 'field.answer')}>
-              <Input.TextArea rows={4} maxLength={4000} showCount />
-            </Form.Item>
-          )}
-          {has('reason') && (
-            <Form.Item label={t('field.reason')} name="reason" rules={rule('reason', 'field.reason')}>
-              <Input.TextArea rows={3} maxLength={2000} />
-            </Form.Item>
-          )}
-          {has('photos') && (
-            <Form.Item label={t('field.photos')}>
-              <PhotoUpload caseCode={target.code} onChange={setAttachments} />
-            </Form.Item>
-          )}
-        </Form>
-      </div>
+      {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" requiredMark>
+        {has('category') && (
+          <Form.Item label={t('field.category')} name="category" rules={rule('category', 'field.category')}>
+            <Select showSearch optionFilterProp="label" allowClear options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} />
+          </Form.Item>
+        )}
+        {has('department') && <UnitChoice hint={t('field.default_department')} />}
+        {has('urgent') && (
+          <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        )}
+        {has('into') && (
+          <Form.Item label={t('field.into')} name="into" rules={[...rule('into', 'field.into'), { pattern: /^[0-9]{13}$/, message: t('field.code') }]}>
+            <Input inputMode="numeric" maxLength={13} />
+          </Form.Item>
+        )}
+        {has('hours') && (
+          <Form.Item label={t('field.hours')} name="hours" rules={rule('hours', 'field.hours')}>
+            <InputNumber min={1} max={720} style={{ width: 160 }} />
+          </Form.Item>
+        )}
+        {has('rating') && (
+          <Form.Item label={t('field.rating')} name="rating" rules={rule('rating', 'field.rating')}>
+            <Radio.Group options={(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((r) => ({ value: r, label: t(`rating.${r}`) }))} />
+          </Form.Item>
+        )}
+        {has('answer') && (
+          <Form.Item label={t('field.answer')} name="answer" rules={rule('answer', 'field.answer')}>
+            <Input.TextArea rows={4} maxLength={4000} showCount />
+          </Form.Item>
+        )}
+        {has('reason') && (
+          <Form.Item label={t('field.reason')} name="reason" rules={rule('reason', 'field.reason')}>
+            <Input.TextArea rows={3} maxLength={2000} />
+          </Form.Item>
+        )}
+        {has('photos') && (
+          <Form.Item label={t('field.photos')}>
+            <PhotoUpload caseCode={target.code} onChange={setAttachments} />
+          </Form.Item>
+        )}
+      </Form>
     </Modal>
   );
 }

@@ -113,44 +113,48 @@ export function FileDispatchModal({ row, guess, onClose, onDone, afterClose }: {
       afterClose={afterClose}
       // the first field takes the focus once the dialog is up (antd focuses the dialog itself first)
       afterOpenChange={(isOpen) => isOpen && focusFirstField(body.current)}
+      // Ctrl+Enter sends from anywhere in the dialog; Esc closes it (antd)
+      modalRender={(node) => (
+        <div ref={body} onKeyDown={(e) => isSubmitKey(e) && (e.preventDefault(), void submit())}>
+          {node}
+        </div>
+      )}
       destroyOnHidden
     >
-      <div ref={body} onKeyDown={(e) => isSubmitKey(e) && (e.preventDefault(), void submit())}>
-        {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
-        <Typography.Paragraph type="secondary" ellipsis={{ rows: 3 }}>
-          {shown.text}
-        </Typography.Paragraph>
-        <Form form={form} layout="vertical" requiredMark>
-          <Form.Item label={t('field.category')} name="category" rules={[{ required: true, message: t('field.category') }]}>
-            <Select
-              showSearch
-              optionFilterProp="label"
-              onChange={(c: string) => setCategory(c)}
-              options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))}
-            />
+      {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
+      <Typography.Paragraph type="secondary" ellipsis={{ rows: 3 }}>
+        {shown.text}
+      </Typography.Paragraph>
+      <Form form={form} layout="vertical" requiredMark>
+        <Form.Item label={t('field.category')} name="category" rules={[{ required: true, message: t('field.category') }]}>
+          <Select
+            showSearch
+            optionFilterProp="label"
+            onChange={(c: string) => setCategory(c)}
+            options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))}
+          />
+        </Form.Item>
+        <Descriptions size="small" column={1} bordered style={{ marginBottom: 16 }} data-testid="resolved-unit">
+          <Descriptions.Item label={t('dispatch.resolved_unit')}>
+            {resolved ? (
+              <>
+                <Typography.Text strong>{departmentName(departments, resolved.department, locale)}</Typography.Text>{' '}
+                <Typography.Text type="secondary">({t(resolved.source === 'catalogue' ? 'dispatch.source.catalogue' : 'dispatch.source.taxonomy')})</Typography.Text>
+              </>
+            ) : resolveError ? (
+              te(resolveError)
+            ) : (
+              '…'
+            )}
+          </Descriptions.Item>
+        </Descriptions>
+        <UnitChoice hint={t('dispatch.override_hint')} co />
+        {shown.state === 'received' && (
+          <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
+            <Switch />
           </Form.Item>
-          <Descriptions size="small" column={1} bordered style={{ marginBottom: 16 }} data-testid="resolved-unit">
-            <Descriptions.Item label={t('dispatch.resolved_unit')}>
-              {resolved ? (
-                <>
-                  <Typography.Text strong>{departmentName(departments, resolved.department, locale)}</Typography.Text>{' '}
-                  <Typography.Text type="secondary">({t(resolved.source === 'catalogue' ? 'dispatch.source.catalogue' : 'dispatch.source.taxonomy')})</Typography.Text>
-                </>
-              ) : resolveError ? (
-                te(resolveError)
-              ) : (
-                '…'
-              )}
-            </Descriptions.Item>
-          </Descriptions>
-          <UnitChoice hint={t('dispatch.override_hint')} co />
-          {shown.state === 'received' && (
-            <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          )}
-        </Form>
-      </div>
+        )}
+      </Form>
     </Modal>
   );
 }

@@ -211,8 +211,9 @@ export function IntakePage() {
               </Form.Item>
               <Row gutter={12}>
                 <Col xs={24} sm={12}>
+                  {/* Once the clerk is in the category, triage no longer changes it under their keys (it did mid-typing). */}
                   <Form.Item label={t('field.category')} name="category">
-                    <Select showSearch allowClear optionFilterProp="label" onChange={() => setCategoryTouched(true)} options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} data-testid="intake-category" />
+                    <Select showSearch allowClear optionFilterProp="label" onFocus={() => setCategoryTouched(true)} onChange={() => setCategoryTouched(true)} options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} data-testid="intake-category" />
                   </Form.Item>
                 </Col>
                 <Col xs={12} sm={8}>
