@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { audit } from './axe.ts';
 import { mapReady, person, signIn, useStage } from './browser.ts';
 import { busyDay } from './busy-day.ts';
 
@@ -8,33 +7,8 @@ import { busyDay } from './busy-day.ts';
  * axe-core over the main console and portal screens, in the real browser against the real server: any
  * `serious` or `critical` violation fails, with the rule, the first offending elements and axe's help link.
  */
-const axeSource: string = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 // A working city (cases waiting, dispatched, carded) so the screens are audited full, not empty.
 const stage = useStage((s) => busyDay(s.t, 16));
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  helpUrl: string;
-  nodes: { target: string[]; html: string; failureSummary?: string }[];
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Antd's motion settles before the audit (the live case feed keeps the network busy, so no 'networkidle').
-  await page.waitForTimeout(500);
-  // Evaluated over the DevTools protocol: the console's CSP (script-src 'self') rightly refuses inline scripts.
-  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axeSource);
-  // A string, so the Node-side type check needs no DOM types; axe.run resolves to its results.
-  const violations = await page.evaluate<Violation[]>("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)");
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}) ${v.helpUrl}`);
-}
-
-async function audit(page: Page, screen: string, found: string[]) {
-  for (const v of await seriousViolations(page)) found.push(`${screen}: ${v}`);
-}
 
 describe('accessibility (axe)', () => {
   it('finds no serious or critical violation on the console screens', async () => {

@@ -1,12 +1,14 @@
 import { Alert, Form, Input, InputNumber, Modal, Radio, Select, Switch } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
-import { categoryName, departmentName, useDepartments, useTaxonomy } from '../api/reference.ts';
+import { categoryName, useTaxonomy } from '../api/reference.ts';
 import type { CaseDetail } from '../api/types.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
+import { focusFirstField, isSubmitKey, validOrFocus } from '../lib/keys.ts';
 import { actionBody, actionSpec, reasonRequired } from '../lib/case-actions.ts';
 import { PhotoUpload } from './photo-upload.tsx';
+import { UnitChoice } from './unit-choice.tsx';
 
 export interface ActionTarget {
   code: string;
@@ -30,11 +32,11 @@ interface Values {
 export function CaseActionModal({ target, action, initial, onClose, onDone }: { target: ActionTarget | null; action: string | null; initial?: Partial<Values>; onClose: () => void; onDone: (c: CaseDetail) => void }) {
   const { t, te, locale } = useLocale();
   const taxonomy = useTaxonomy();
-  const departments = useDepartments();
   const [form] = Form.useForm<Values>();
   const [attachments, setAttachments] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const body = useRef<HTMLDivElement>(null);
   const open = !!target && !!action;
 
   useEffect(() => {
@@ -53,7 +55,9 @@ export function CaseActionModal({ target, action, initial, onClose, onDone }: { 
   const rule = (f: string, label: MessageKey) => (needs(f) ? [{ required: true, message: t(label) }] : []);
 
   const submit = async () => {
-    const v = await form.validateFields();
+    if (busy) return; // Ctrl+Enter pressed twice sends once
+    const v = await validOrFocus(form);
+    if (!v) return;
     setBusy(true);
     setError(null);
     try {
@@ -70,11 +74,19 @@ export function CaseActionModal({ target, action, initial, onClose, onDone }: { 
     <Modal
       open={open}
       title={`${t(`action.${action}` as MessageKey)} · ${target.code}`}
-      okText={t(`action.${action}` as MessageKey)}
-      okButtonProps={{ danger: spec.danger, loading: busy, ...({ 'data-testid': 'action-submit' } as Record<string, string>) }}
+      okText={`${t(`action.${action}` as MessageKey)} (Ctrl+Enter)`}
+      okButtonProps={{ danger: spec.danger, loading: busy, ...({ 'data-testid': 'action-submit', 'aria-keyshortcuts': 'Control+Enter' } as Record<string, string>) }}
       cancelText={t('common.cancel')}
       onOk={() => void submit()}
       onCancel={onClose}
+      // the first field takes the focus once the dialog is up (antd focuses the dialog itself first)
+      afterOpenChange={(isOpen) => isOpen && focusFirstField(body.current)}
+      // Ctrl+Enter sends from anywhere in the dialog; Esc closes it (antd)
+      modalRender={(node) => (
+        <div ref={body} onKeyDown={(e) => isSubmitKey(e) && (e.preventDefault(), void submit())}>
+          {node}
+        </div>
+      )}
       destroyOnHidden
     >
       {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
@@ -84,11 +96,7 @@ export function CaseActionModal({ target, action, initial, onClose, onDone }: { 
             <Select showSearch optionFilterProp="label" allowClear options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} />
           </Form.Item>
         )}
-        {has('department') && (
-          <Form.Item label={t('field.department')} name="department" extra={t('field.default_department')}>
-            <Select showSearch optionFilterProp="label" allowClear options={departments.filter((d) => d.active).map((d) => ({ value: d.code, label: `${departmentName(departments, d.code, locale)} (${d.code})` }))} />
-          </Form.Item>
-        )}
+        {has('department') && <UnitChoice hint={t('field.default_department')} />}
         {has('urgent') && (
           <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
             <Switch />

@@ -15,6 +15,7 @@ import { caseStates } from '../../../shared/cases/state-machine.ts';
 import { districtOf, useAreaNames } from '../api/areas.ts';
 import { useSession } from '../auth/session.tsx';
 import { AreaTreePicker } from './area-tree-picker.tsx';
+import { useRowCursor, type RowKeys } from './row-cursor.ts';
 
 export interface CaseFilter {
   state?: string[];
@@ -48,10 +49,15 @@ interface Props {
   exportable?: boolean;
   /** address and district (区) columns: where the case is, at a glance */
   place?: boolean;
+  /** the keyboard path through the rows: ↓/↑ or j/k, Enter opens, letters act (useRowCursor) */
+  keys?: RowKeys<CaseSummary>;
 }
 
+const noRows: CaseSummary[] = [];
+const rowCode = (row: CaseSummary) => row.code;
+
 /** Filterable, paged, live-updating list of cases in the viewer's scope (GET /api/v1/cases). */
-export function CaseTable({ base, filters = [], selectable, onSelectionChange, extraColumns = [], actions, reloadKey = 0, onLoaded, compact, hide = [], label, exportable, place }: Props) {
+export function CaseTable({ base, filters = [], selectable, onSelectionChange, extraColumns = [], actions, reloadKey = 0, onLoaded, compact, hide = [], label, exportable, place, keys }: Props) {
   const { t, te, locale } = useLocale();
   const { can } = useSession();
   const taxonomy = useTaxonomy();
@@ -66,6 +72,7 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   useCaseFeed(reload);
+  const cursor = useRowCursor(data?.items ?? noRows, rowCode, keys);
 
   const merged: CaseFilter = { ...base, ...user, state: user.state?.length ? user.state : base.state };
   const key = JSON.stringify([merged, page, pageSize, tick, reloadKey]);
@@ -147,7 +154,7 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
   ];
 
   return (
-    <section aria-label={label}>
+    <section aria-label={label} ref={cursor.table}>
       <Space wrap style={{ marginBottom: 12 }}>
         {filters.includes('state') && (
           <Select mode="multiple" allowClear placeholder={t('dispatch.filter.state')} aria-label={t('dispatch.filter.state')} style={{ minWidth: 180 }} value={user.state ?? []} onChange={(v) => set({ state: v })} options={caseStates.map((s) => ({ value: s, label: t(`state.${s}` as MessageKey) }))} />
@@ -186,6 +193,8 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
         // Every column has a width: their sum scrolls sideways on small screens, and long texts truncate.
         scroll={{ x: columns.reduce((sum, c) => sum + (Number(c.width) || 120), 0) + (selectable ? 40 : 0) }}
         locale={{ emptyText: t('case.empty') }}
+        onRow={cursor.onRow}
+        rowClassName={cursor.rowClassName}
         rowSelection={
           selectable
             ? {

@@ -1,9 +1,11 @@
 import { Alert, Descriptions, Form, Modal, Select, Switch, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import { categoryName, departmentName, useDepartments, useTaxonomy } from '../api/reference.ts';
 import type { CaseDetail, CaseSummary } from '../api/types.ts';
 import { useLocale } from '../i18n/locale.tsx';
+import { focusFirstField, isSubmitKey, validOrFocus } from '../lib/keys.ts';
+import { UnitChoice } from './unit-choice.tsx';
 
 interface Responsible {
   department: string;
@@ -24,7 +26,7 @@ interface Values {
  * to the unit the catalogue (权责清单) will choose — shown before sending (GET /api/v1/dispatch/resolve) — with
  * any 协办 units. Changing the unit here overrides the catalogue for this case only.
  */
-export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSummary | null; guess?: string; onClose: () => void; onDone: (c: CaseDetail) => void }) {
+export function FileDispatchModal({ row, guess, onClose, onDone, afterClose }: { row: CaseSummary | null; guess?: string; onClose: () => void; onDone: (c: CaseDetail) => void; afterClose?: () => void }) {
   const { t, te, locale } = useLocale();
   const taxonomy = useTaxonomy();
   const departments = useDepartments();
@@ -33,6 +35,9 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
   const [resolveError, setResolveError] = useState<unknown>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const body = useRef<HTMLDivElement>(null);
+  const lastRow = useRef(row);
+  if (row) lastRow.current = row;
   const [category, setCategory] = useState<string | undefined>();
   const open = !!row;
 
@@ -65,23 +70,26 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
     };
   }, [row, category, form]);
 
-  if (!row) return null;
-  const unitOptions = departments.filter((d) => d.active).map((d) => ({ value: d.code, label: departmentName(departments, d.code, locale) }));
+  // the last case stays on the closing dialog, so it can animate out and hand the focus back (afterClose)
+  const shown = row ?? lastRow.current;
+  if (!shown) return null;
 
   const submit = async () => {
-    const v = await form.validateFields();
+    if (busy) return; // Ctrl+Enter pressed twice sends once
+    const v = await validOrFocus(form);
+    if (!v) return;
     setBusy(true);
     setError(null);
     try {
-      let version = row.version;
-      if (row.state === 'received') {
-        const filed = await api.post<CaseDetail>(`/api/v1/cases/${row.code}/actions`, { action: 'file', version, category: v.category, urgent: v.urgent });
+      let version = shown.version;
+      if (shown.state === 'received') {
+        const filed = await api.post<CaseDetail>(`/api/v1/cases/${shown.code}/actions`, { action: 'file', version, category: v.category, urgent: v.urgent });
         version = filed.version;
       }
-      const dispatched = await api.post<CaseDetail>(`/api/v1/cases/${row.code}/actions`, {
+      const dispatched = await api.post<CaseDetail>(`/api/v1/cases/${shown.code}/actions`, {
         action: 'dispatch',
         version,
-        ...(row.state !== 'received' && v.category ? { category: v.category } : {}),
+        ...(shown.state !== 'received' && v.category ? { category: v.category } : {}),
         ...(v.department && v.department !== resolved?.department ? { department: v.department } : {}),
         ...(v.coDepartments?.length ? { coDepartments: v.coDepartments.filter((c) => c !== v.department) } : {}),
       });
@@ -96,17 +104,26 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
   return (
     <Modal
       open={open}
-      title={`${t('action.file_dispatch')} · ${row.code}`}
-      okText={t('action.file_dispatch')}
-      okButtonProps={{ loading: busy, disabled: !category, ...({ 'data-testid': 'file-dispatch-submit' } as Record<string, string>) }}
+      title={`${t('action.file_dispatch')} · ${shown.code}`}
+      okText={`${t('action.file_dispatch')} (Ctrl+Enter)`}
+      okButtonProps={{ loading: busy, disabled: !category, ...({ 'data-testid': 'file-dispatch-submit', 'aria-keyshortcuts': 'Control+Enter' } as Record<string, string>) }}
       cancelText={t('common.cancel')}
       onOk={() => void submit()}
       onCancel={onClose}
+      afterClose={afterClose}
+      // the first field takes the focus once the dialog is up (antd focuses the dialog itself first)
+      afterOpenChange={(isOpen) => isOpen && focusFirstField(body.current)}
+      // Ctrl+Enter sends from anywhere in the dialog; Esc closes it (antd)
+      modalRender={(node) => (
+        <div ref={body} onKeyDown={(e) => isSubmitKey(e) && (e.preventDefault(), void submit())}>
+          {node}
+        </div>
+      )}
       destroyOnHidden
     >
       {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} />}
       <Typography.Paragraph type="secondary" ellipsis={{ rows: 3 }}>
-        {row.text}
+        {shown.text}
       </Typography.Paragraph>
       <Form form={form} layout="vertical" requiredMark>
         <Form.Item label={t('field.category')} name="category" rules={[{ required: true, message: t('field.category') }]}>
@@ -131,13 +148,8 @@ export function FileDispatchModal({ row, guess, onClose, onDone }: { row: CaseSu
             )}
           </Descriptions.Item>
         </Descriptions>
-        <Form.Item label={t('field.department')} name="department" extra={t('dispatch.override_hint')}>
-          <Select showSearch optionFilterProp="label" options={unitOptions} data-testid="main-unit" />
-        </Form.Item>
-        <Form.Item label={t('field.co_departments')} name="coDepartments">
-          <Select mode="multiple" showSearch optionFilterProp="label" allowClear options={unitOptions} data-testid="co-units" />
-        </Form.Item>
-        {row.state === 'received' && (
+        <UnitChoice hint={t('dispatch.override_hint')} co />
+        {shown.state === 'received' && (
           <Form.Item label={t('field.urgent')} name="urgent" valuePropName="checked">
             <Switch />
           </Form.Item>

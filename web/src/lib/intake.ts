@@ -31,3 +31,30 @@ export function intakeBody(v: IntakeForm, point: [number, number] | null, channe
   }
   return body;
 }
+
+/**
+ * The intake field a refusal of POST /api/v1/cases is about — by its error code, or for a schema refusal
+ * (request.invalid) by the first invalid path — so the form marks that field and puts the focus there.
+ */
+export function intakeErrorField(code: string | undefined, path?: string): keyof IntakeForm | null {
+  switch (code) {
+    case 'case.empty_text':
+      return 'text';
+    case 'case.bad_phone':
+      return 'callerPhone';
+    case 'case.anonymous_with_contact':
+      return 'anonymous';
+    case 'case.unknown_category':
+    case 'case.category_required':
+      return 'category';
+    case 'case.unknown_nature':
+      return 'nature';
+    case 'case.outside_city':
+    case 'case.bad_location':
+    case 'case.outside_scope':
+      return 'address';
+  }
+  const field = (path ?? '').replace(/^\/?(body[./])?/, '').replace(/\//g, '.'); // body.reporter.phone, /reporter/phone
+  const byPath: Record<string, keyof IntakeForm> = { text: 'text', 'reporter.phone': 'callerPhone', 'reporter.name': 'callerName', address: 'address', lon: 'address', lat: 'address', category: 'category', nature: 'nature' };
+  return byPath[field] ?? null;
+}

@@ -1,5 +1,5 @@
 import { App, Badge, Button, Space, Tabs, Tooltip, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Page } from '../api/client.ts';
 import { useCaseFeed } from '../api/live.ts';
 import { categoryName, useTaxonomy } from '../api/reference.ts';
@@ -13,6 +13,8 @@ import { CONFIDENT, formatPercent } from '../lib/format.ts';
 import { ObjectionNote } from '../components/objection-note.tsx';
 import { CaseActionModal } from '../components/case-action-modal.tsx';
 import { FileDispatchModal } from '../components/file-dispatch-modal.tsx';
+import type { RowCursorHandle, RowKeys } from '../components/row-cursor.ts';
+import { navigate } from '../router.tsx';
 
 const caseQuery = (f: CaseFilter) => ({ state: f.state?.join(','), supervision: f.supervision });
 
@@ -91,6 +93,16 @@ export function DispatchQueuePage() {
   }, []);
 
   const confident = confidentCases(selected, guesses);
+  const fileable = (row: CaseSummary) => (row.state === 'received' || row.state === 'filed') && can('case.dispatch');
+
+  // The dispatcher's keyboard path: ↓/↑ or j/k through the queue, Enter opens the case, D 立案并派遣 with triage's
+  // category and the catalogue's unit already on the form, so agreeing is D then Ctrl+Enter.
+  const cursor = useRef<RowCursorHandle | null>(null);
+  const rowKeys = useMemo<RowKeys<CaseSummary>>(
+    () => ({ open: (row) => navigate(`/cases/${row.code}`), keys: { d: (row) => fileable(row) && setFiling(row) }, handle: cursor }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [can],
+  );
 
   const bulkDispatch = async () => {
     setBulkBusy(true);
@@ -164,6 +176,7 @@ export function DispatchQueuePage() {
         row={filing}
         guess={filing ? guesses.get(filing.code)?.code : undefined}
         onClose={() => setFiling(null)}
+        afterClose={() => cursor.current?.refocus()}
         onDone={(c) => {
           setFiling(null);
           setReloadKey((k) => k + 1);
@@ -173,6 +186,9 @@ export function DispatchQueuePage() {
       <Typography.Title level={2} className="page-title" style={{ fontSize: 20 }}>
         {t('dispatch.title')}
       </Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }} data-testid="dispatch-keys">
+        {t('dispatch.keys')}
+      </Typography.Paragraph>
       <Tabs
         activeKey={tab}
         onChange={(k) => (setTab(k), setSelected([]))}
@@ -208,6 +224,7 @@ export function DispatchQueuePage() {
         onSelectionChange={setSelected}
         onLoaded={tab === 'todo' ? onLoaded : undefined}
         reloadKey={reloadKey}
+        keys={rowKeys}
         extraColumns={
           tab === 'todo'
             ? [confidenceColumn, duplicatesColumn]
@@ -219,10 +236,12 @@ export function DispatchQueuePage() {
         }
         actions={(row, reload) => (
           <Space size={4} wrap>
-            {(row.state === 'received' || row.state === 'filed') && can('case.dispatch') && (
-              <Button size="small" type="primary" onClick={() => setFiling(row)} data-testid="row-file-dispatch">
-                {t('action.file_dispatch')}
-              </Button>
+            {fileable(row) && (
+              <Tooltip title={t('dispatch.row_keys')}>
+                <Button size="small" type="primary" onClick={() => setFiling(row)} aria-keyshortcuts="D" data-testid="row-file-dispatch">
+                  {t('action.file_dispatch')}
+                </Button>
+              </Tooltip>
             )}
             <CaseRowActions row={row} primary={tab === 'todo' ? [] : current.primary} onDone={reload} />
           </Space>

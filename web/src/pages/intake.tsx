@@ -1,6 +1,6 @@
-import { Alert, Button, Card, Checkbox, Col, Form, Input, Result, Row, Select, Space, Switch, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Form, Input, Row, Select, Space, Switch, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../api/client.ts';
+import { api, ApiError } from '../api/client.ts';
 import { categoryName, useCity, useTaxonomy } from '../api/reference.ts';
 import type { CaseDetail, IntakeResult, Located, TriageResult } from '../api/types.ts';
 import { useSession } from '../auth/session.tsx';
@@ -11,7 +11,8 @@ import { KnowledgeSuggest, recordKnowledgeAnswer } from '../components/knowledge
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { isPlausiblePhone, maskPhone } from '../lib/format.ts';
-import { intakeBody, type IntakeForm } from '../lib/intake.ts';
+import { intakeBody, intakeErrorField, type IntakeForm } from '../lib/intake.ts';
+import { isSubmitKey, validOrFocus } from '../lib/keys.ts';
 import type { AreaCollection } from '../lib/map-data.ts';
 import { Link } from '../router.tsx';
 
@@ -21,7 +22,11 @@ interface Done {
   mergedInto: string | null;
 }
 
-/** 受理: the hotline clerk's form, built to be driven from the keyboard during a call. */
+/**
+ * 受理: the hotline clerk's form, built to be driven from the keyboard during a call: the focus starts in the
+ * appeal's text, Tab walks the fields in the order of the call, Ctrl+Enter records, a refusal puts the focus on
+ * the field at fault, and a recorded case leaves its number on screen above a fresh form, focus back in the text.
+ */
 export function IntakePage() {
   const { t, te, locale } = useLocale();
   const { can } = useSession();
@@ -84,6 +89,7 @@ export function IntakePage() {
       .catch((err) => setError(err));
   }, []);
 
+  // Ready for the next call: an empty form, the focus in the text. The last case's number stays on screen.
   const reset = useCallback(() => {
     form.resetFields();
     setPoint(null);
@@ -94,12 +100,21 @@ export function IntakePage() {
     setAnswering(false);
     setKnowledgeItem(null);
     setError(null);
-    setDone(null);
     setTimeout(() => textRef.current?.focus(), 0);
   }, [form]);
 
+  // A refusal about one field (by its code) marks that field and puts the focus there; others show on top.
+  const refused = (err: unknown) => {
+    const field = err instanceof ApiError ? intakeErrorField(err.code, err.body?.errors?.[0]?.path) : null;
+    if (!field) return setError(err);
+    form.setFields([{ name: field, errors: [te(err)] }]);
+    form.scrollToField(field, { focus: true, block: 'center' });
+  };
+
   const submit = async (mode: 'record' | 'answer') => {
-    const v = await form.validateFields();
+    if (busy) return; // Ctrl+Enter pressed twice records once
+    const v = await validOrFocus(form);
+    if (!v) return;
     setBusy(true);
     setError(null);
     try {
@@ -114,16 +129,17 @@ export function IntakePage() {
         await api.post<CaseDetail>(`/api/v1/cases/${created.code}/actions`, { action: 'merge', version: created.version, into: mergeInto });
         mergedInto = mergeInto;
       }
+      reset();
       setDone({ result: created, answered, mergedInto });
     } catch (err) {
-      setError(err);
+      refused(err);
     } finally {
       setBusy(false);
     }
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    if (isSubmitKey(e)) {
       e.preventDefault();
       if (answering) void submit('answer');
       else void submit('record');
@@ -133,46 +149,43 @@ export function IntakePage() {
     }
   };
 
-  if (done) {
-    const code = done.result.code;
-    return (
-      <Card onKeyDown={(e) => e.altKey && (e.key === 'n' || e.key === 'N') && reset()}>
-        <Result
-          status="success"
-          title={<span data-testid="intake-done">{t(done.answered ? 'intake.answered_title' : 'intake.done_title', { code })}</span>}
-          subTitle={
-            <Space direction="vertical">
-              <Typography.Text copyable={{ text: `${code} ${done.result.ratingToken}` }} data-testid="intake-tell" data-code={code} data-token={done.result.ratingToken}>
-                {t('intake.done_tell', { code, token: done.result.ratingToken })}
-              </Typography.Text>
-              <Typography.Text strong data-testid="intake-rating-code">{t('notify.rating_code_tell', { code: done.result.ratingCode })}</Typography.Text>
-              {done.mergedInto && <Typography.Text>{t('intake.merged', { code: done.mergedInto })}</Typography.Text>}
-            </Space>
-          }
-          extra={[
-            <Button key="next" type="primary" onClick={reset} autoFocus>
-              {t('intake.next')} (Alt+N)
-            </Button>,
-            <Link key="open" to={`/cases/${code}`}>
-              {t('case.open_detail', { code })}
-            </Link>,
-          ]}
-        />
-      </Card>
-    );
-  }
-
   return (
     <div onKeyDown={onKeyDown}>
       <Typography.Title level={2} className="page-title" style={{ fontSize: 20 }}>
         {t('intake.title')}
       </Typography.Title>
-      <Typography.Paragraph type="secondary">{t('intake.shortcuts')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" data-testid="intake-keys">
+        {t('intake.keys')}
+      </Typography.Paragraph>
+      {done && (
+        <Alert
+          type="success"
+          showIcon
+          role="status"
+          closable
+          onClose={() => setDone(null)}
+          style={{ marginBottom: 12 }}
+          message={<span data-testid="intake-done">{t(done.answered ? 'intake.answered_title' : 'intake.done_title', { code: done.result.code })}</span>}
+          description={
+            <Space direction="vertical" size={2}>
+              <Typography.Text copyable={{ text: `${done.result.code} ${done.result.ratingToken}` }} data-testid="intake-tell" data-code={done.result.code} data-token={done.result.ratingToken}>
+                {t('intake.done_tell', { code: done.result.code, token: done.result.ratingToken })}
+              </Typography.Text>
+              <Typography.Text strong data-testid="intake-rating-code">
+                {t('notify.rating_code_tell', { code: done.result.ratingCode })}
+              </Typography.Text>
+              {done.mergedInto && <Typography.Text>{t('intake.merged', { code: done.mergedInto })}</Typography.Text>}
+              <Link to={`/cases/${done.result.code}`}>{t('case.open_detail', { code: done.result.code })}</Link>
+            </Space>
+          }
+        />
+      )}
       {error !== null && <Alert type="error" showIcon role="alert" message={te(error)} style={{ marginBottom: 12 }} closable onClose={() => setError(null)} />}
       <Row gutter={16}>
         <Col xs={24} lg={14}>
           <Card>
-            <Form form={form} layout="vertical" initialValues={{ anonymous: false, urgent: false }} onFinish={() => void submit('record')}>
+            {/* No implicit submit: a stray Enter in a one-line field (or on an address suggestion) must not file half a call. */}
+            <Form form={form} layout="vertical" initialValues={{ anonymous: false, urgent: false }}>
               <Form.Item label={t('field.text')} name="text" rules={[{ required: true, message: t('error.case.empty_text') }, { min: 2, message: t('error.case.empty_text') }]}>
                 <Input.TextArea ref={(r) => void (textRef.current = r?.resizableTextArea?.textArea ?? null)} rows={5} autoFocus maxLength={4000} showCount placeholder={t('intake.text_placeholder')} data-testid="intake-text" />
               </Form.Item>
@@ -198,8 +211,9 @@ export function IntakePage() {
               </Form.Item>
               <Row gutter={12}>
                 <Col xs={24} sm={12}>
+                  {/* Once the clerk is in the category, triage no longer changes it under their keys (it did mid-typing). */}
                   <Form.Item label={t('field.category')} name="category">
-                    <Select showSearch allowClear optionFilterProp="label" onChange={() => setCategoryTouched(true)} options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} data-testid="intake-category" />
+                    <Select showSearch allowClear optionFilterProp="label" onFocus={() => setCategoryTouched(true)} onChange={() => setCategoryTouched(true)} options={taxonomy.categories.map((c) => ({ value: c.code, label: categoryName(taxonomy.categories, c.code, locale) }))} data-testid="intake-category" />
                   </Form.Item>
                 </Col>
                 <Col xs={12} sm={8}>
@@ -220,14 +234,14 @@ export function IntakePage() {
               )}
               <Space wrap>
                 {!answering && (
-                  <Button type="primary" htmlType="submit" loading={busy} data-testid="intake-submit">
+                  <Button type="primary" loading={busy} onClick={() => void submit('record')} aria-keyshortcuts="Control+Enter" data-testid="intake-submit">
                     {t('intake.submit')} (Ctrl+Enter)
                   </Button>
                 )}
-                {nature === 'consult' && !answering && can('case.accept') && <Button onClick={() => setAnswering(true)}>{t('intake.answer_directly')} (Alt+D)</Button>}
+                {nature === 'consult' && !answering && can('case.accept') && <Button onClick={() => setAnswering(true)} aria-keyshortcuts="Alt+D">{t('intake.answer_directly')} (Alt+D)</Button>}
                 {answering && (
                   <>
-                    <Button type="primary" loading={busy} onClick={() => void submit('answer')}>
+                    <Button type="primary" loading={busy} onClick={() => void submit('answer')} aria-keyshortcuts="Control+Enter">
                       {t('intake.answer_directly')} (Ctrl+Enter)
                     </Button>
                     <Button onClick={() => setAnswering(false)}>{t('common.cancel')}</Button>

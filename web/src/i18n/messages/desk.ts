@@ -14,4 +14,7 @@ export const deskMessages = {
   'registry.filter.q': ['搜索', 'Search'],
   'portal.step.done': ['已完成', 'Done'],
   'portal.step.current': ['进行中', 'In progress'],
+  'intake.keys': ['键盘操作：Tab 逐项填写；地址、分类输入后 ↓/↑ 选择、Enter 确认；Ctrl+Enter 提交受理，光标回到诉求内容，接听下一个来电；Alt+D 直接办结（咨询类）', 'Keys: Tab from field to field; in address and category type, then ↓/↑ and Enter to choose; Ctrl+Enter records and puts you back in the text for the next call; Alt+D answers an enquiry directly'],
+  'dispatch.keys': ['键盘操作：↓/↑ 或 J/K 选择案件，Enter 打开详情，D 立案并派遣（按智能分类与权责清单），对话框内 Ctrl+Enter 提交、Esc 关闭', 'Keys: ↓/↑ or J/K to move through cases, Enter opens one, D files and dispatches it (triage’s category, the catalogue’s unit); in the dialog Ctrl+Enter sends, Esc closes'],
+  'dispatch.row_keys': ['立案并派遣（快捷键 D）', 'File and dispatch (key D)'],
 } as const satisfies Record<string, readonly [string, string]>;
