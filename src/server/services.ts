@@ -58,7 +58,8 @@ export interface ServiceOptions {
  */
 export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOptions = {}) {
   const auth = createAuthService(deps);
-  const org = createOrgService(deps, auth);
+  // a unit the 权责清单 still names is not disabled; the catalogue comes after org, so the call is late-bound
+  const org = createOrgService(deps, auth, { catalogueEntriesNaming: (db, code) => dispatch.entriesNaming(db, code) });
   const calendar = createCalendarService(deps);
   // 事项分类 versions: the deadlines and urgency intake and the handling clock use (admins change them)
   const taxonomyVersions = createTaxonomyService(deps, taxonomy);

@@ -32,7 +32,7 @@ export interface CaseServiceOptions {
   /** the working-time calendar deadlines run on */
   calendar: Pick<CalendarService, 'current'>;
   dispatch: DispatchService;
-  org: Pick<OrgService, 'rootArea' | 'findDepartment' | 'findAreaAnywhere'>;
+  org: Pick<OrgService, 'rootArea' | 'findDepartment' | 'findAreaAnywhere' | 'assertAreaOpen'>;
   notifications: Pick<NotificationService, 'notify'>;
   duplicates: DuplicateFinder;
   store: CaseStore;

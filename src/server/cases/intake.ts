@@ -109,7 +109,11 @@ export function createIntake(core: CaseCore) {
     if (category && (await core.taxonomyVersion()).rule(category)?.urgent) urgent = true;
 
     const where = await place(input);
-    if (where.placedBy) await assertPlaceInScope(db, core.org, actor, where.areaPath);
+    if (where.placedBy) {
+      await assertPlaceInScope(db, core.org, actor, where.areaPath);
+      // a disabled (停用) district, street, community or grid takes no new cases
+      await core.org.assertAreaOpen(db, where.areaPath);
+    }
     const reporter = reporterFields(input.reporter);
     const now = clock.now();
     const ratingToken = randomBytes(18).toString('base64url');

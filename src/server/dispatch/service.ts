@@ -27,7 +27,7 @@ export interface RuleInput {
  * 权责清单: who is responsible for a category at a place, and the guard that keeps functional matters from being
  * pushed down to 街道/社区 (the most common complaint about grid systems) unless the catalogue says so.
  */
-export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy; org: Pick<OrgService, 'findDepartment' | 'findArea' | 'rootArea'> }) {
+export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy; org: Pick<OrgService, 'findDepartment' | 'findArea' | 'rootArea' | 'assertAreaOpen'> }) {
   const { taxonomy, org } = services;
   const store = createDispatchStore();
   const { db, clock, audit } = deps;
@@ -57,6 +57,11 @@ export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy
 
   return {
     resolve,
+
+    /** 权责清单 rows naming a unit (main or 协办): what org's guard lists before a unit may be disabled */
+    async entriesNaming(dbOrTx: Db, departmentCode: string) {
+      return (await store.naming(dbOrTx, departmentCode)).map((r) => ({ id: r.id, category: r.category, areaCode: r.area_code, role: r.department_code === departmentCode ? ('main' as const) : ('co' as const) }));
+    },
 
     /**
      * Refuses a main department that is territorial for a category whose default is functional or utility,
@@ -108,6 +113,7 @@ export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy
       await checkRule(input);
       const area = input.areaCode ? await org.findArea(db, input.areaCode, actor.scopePath) : null;
       if (input.areaCode && !area) throw notFound('area', input.areaCode);
+      if (area) await org.assertAreaOpen(db, area.path);
       if (await store.findKey(db, input.category, input.areaCode ?? null)) {
         throw conflict('dispatch_rule.exists', `a rule for category ${input.category} at ${input.areaCode ?? 'city level'} already exists; change it instead`);
       }
