@@ -103,7 +103,7 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
 
   const open311Keys = createOpen311KeyService(deps, { org });
   const open311 = createOpen311Service(deps, { taxonomy: taxonomyVersions, cases, keys: open311Keys, org, notifications });
-  const brain = createBrain(deps, { cases, taxonomy, geo, org, caseBus: bus });
+  const brain = createBrain(deps, { cases, taxonomy: taxonomyVersions, geo, org, caseBus: bus });
 
 
   // 数据大厅 catalogue, sharing keys, access log; open data with the CKAN Action API and DCAT

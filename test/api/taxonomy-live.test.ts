@@ -85,6 +85,16 @@ describe('a category added in the taxonomy admin API', () => {
     expect((await t.call('GET', `/api/v1/cases/${plain.code}`, { token: tok.dispatcher })).json().category).toEqual({ code: '2001', name: '桥下积水' });
   });
 
+  it('is a case category alarm rules may name (a category nobody added still is not)', async () => {
+    const rule = (caseCategory: string) =>
+      t.call('POST', '/api/v1/alarm-rules', { token: tok.admin, body: { name: `桥梁水位 ${caseCategory}`, deviceType: 'water_level', alarmType: `bridge_${caseCategory}`, severity: 'minor', caseCategory, condition: { kind: 'threshold', metric: 'level', op: '>', value: 0.5 } } });
+    const ok = await rule('0599');
+    expect(ok.statusCode, ok.body).toBe(201);
+    const unknown = await rule('0597');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().code).toBe('rule.unknown_category');
+  });
+
   it('names its risk warnings and its reports on the public map', async () => {
     const quiet = await pointIn(t, '990106', 20);
     const codes: string[] = [];
