@@ -23,7 +23,6 @@ export const handoverTargets = ['court', 'petition', 'police'] as const;
 export const handoverLabels: Record<(typeof handoverTargets)[number], string> = { court: '诉调对接（法院）', petition: '访调对接（信访）', police: '警调对接（公安）' };
 
 export const warningKinds = ['cluster', 'mass_org', 'repeat_caller', 'stale_dispute'] as const;
-export const warningKindLabels: Record<(typeof warningKinds)[number], string> = { cluster: '时空聚集', mass_org: '涉众风险', repeat_caller: '重复来电', stale_dispute: '高风险纠纷久未调解' };
 export const warningLevels = ['yellow', 'orange', 'red'] as const;
 export const warningStatuses = ['open', 'acknowledged', 'assigned', 'resolved', 'dismissed'] as const;
 export const warningActions = ['acknowledge', 'assign', 'resolve', 'dismiss'] as const;

@@ -6,6 +6,18 @@ export const pageQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
 
+/**
+ * A query parameter holding one value of `values` or several separated by commas (`?status=open,assigned`),
+ * parsed to an array; an unknown value is a 400 naming the allowed ones.
+ */
+export const enumList = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',') : undefined))
+    .pipe(z.array(z.enum(values)).optional())
+    .describe(`one of ${values.join(', ')}, or several separated by commas`);
+
 export const paged = <T extends z.ZodTypeAny>(item: T) =>
   z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 

@@ -26,14 +26,15 @@ export interface ConsultationItem {
   opensAt: string;
   closesAt: string;
   spaceId: string;
+  /** its place on the map, when it has one */
+  lon: number | null;
+  lat: number | null;
 }
 export interface ConsultationDetail extends ConsultationItem {
   topic: string;
   background: string;
   references: { title: string; url: string }[];
   place: string;
-  lon: number | null;
-  lat: number | null;
   maxChoices: number;
   resultsLive: boolean;
   timetable: { proposalAt: string; deliberationAt: string; opensAt: string; closesAt: string; resultAt: string };
@@ -98,6 +99,19 @@ export interface Meeting {
   place: string;
   minutes: string | null;
   title?: string;
+}
+export interface ParticipationComment {
+  id: string;
+  author: string;
+  body: string | null;
+  hidden: boolean;
+  hiddenReason: string | null;
+  reports: number;
+  createdAt: string;
+}
+export interface ReportedComment extends ParticipationComment {
+  consultationId: string;
+  consultationTitle: string;
 }
 export interface ResidentSession {
   token: string;

@@ -1,12 +1,15 @@
 // Builds the call-style triage sets (#20) from scenes.mjs: speech framing, fillers, a second problem, traditional
 // script, voice-to-text homophones, pinyin/English words and address-only texts. Deterministic (seeded).
-//   node scripts/call-appeals/generate.mjs   → src/server/triage/data/calls-dev.jsonl, calls-test.jsonl
+//   node scripts/call-appeals/generate.mjs   → src/server/triage/data/calls-dev.jsonl, calls-test.jsonl, calls-train.jsonl
 // Dev rows come only from the `dev` scenes and test rows only from the `test` scenes, so no test scene is ever
-// seen while tuning; neither file is trained on.
+// seen while tuning; neither file is trained on. Train rows come only from train-scenes.mjs (their own scenes, a
+// second problem drawn from train scenes too) and carry their scene id for grouped cross-validation. The train
+// part is built after the other two with its own seed, so adding it left calls-dev and calls-test byte-identical.
 import { writeFileSync } from 'node:fs';
 import OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
 import { SCENES } from './scenes.mjs';
+import { TRAIN_SCENES } from './train-scenes.mjs';
 
 let seed = 20261202;
 const random = () => {
@@ -88,10 +91,11 @@ const allowed = (cat, scene) => {
 };
 
 const codes = Object.keys(SCENES);
+const sourceOf = (part) => (part === 'train' ? TRAIN_SCENES : SCENES);
 function otherScene(cat, part) {
   let c = cat;
   while (c === cat) c = pick(codes);
-  return { code: c, scene: pick(SCENES[c][part]).replace(/^@/, '') };
+  return { code: c, scene: pick(sourceOf(part)[c][part]).replace(/^@/, '') };
 }
 
 function row(cat, rawScene, part) {
@@ -101,7 +105,7 @@ function row(cat, rawScene, part) {
   // very short, address-only style: what a clerk types while the caller is still talking
   if (chance(0.08)) {
     // the first short form is the dev part's, the second the test part's: the parts share no text
-    const short = SCENES[cat].short[part === 'dev' ? 0 : 1];
+    const short = part === 'train' ? pick(TRAIN_SCENES[cat].short) : SCENES[cat].short[part === 'dev' ? 0 : 1];
     const t = pick([`${place}，${short}`, `${place} ${short}`, `${short}。地址${place}`]);
     // a bare problem is a request to fix it; one that judges (太吵, 态度差, 推来推去) is a complaint
     return { text: t, category: cat, nature: /差|太|推来推去|没人管|不管|乱/.test(short) ? 'complaint' : 'help', style: ['short'] };
@@ -137,10 +141,50 @@ function build(part, perScene) {
   return rows;
 }
 
+// Decontamination: a train scene that shares half its character bigrams with a dev or test scene (overlap over the
+// smaller of the two) retells that scene, and would let training see it; it is left out, whatever its category.
+const bigrams = (t) => {
+  const b = new Set();
+  const s = t.replace(/^@/, '');
+  for (let i = 0; i + 1 < s.length; i++) b.add(s.slice(i, i + 2));
+  return b;
+};
+const evalScenes = Object.values(SCENES).flatMap((s) => [...s.dev, ...s.test]).map(bigrams);
+const retells = (scene) => {
+  const a = bigrams(scene);
+  return evalScenes.some((b) => {
+    let shared = 0;
+    for (const x of a) if (b.has(x)) shared++;
+    return shared >= 0.5 * Math.min(a.size, b.size);
+  });
+};
+let dropped = 0;
+
+function buildTrain(perScene) {
+  const rows = [];
+  for (const cat of codes) {
+    if (!TRAIN_SCENES[cat]) throw new Error(`train-scenes.mjs: no scenes for ${cat}`);
+    TRAIN_SCENES[cat].train.forEach((scene, s) => {
+      if (retells(scene)) return void dropped++;
+      for (let i = 0; i < perScene; i++) {
+        const r = row(cat, scene, 'train');
+        // a short form belongs to the category, not the scene: its rows form one group of their own
+        rows.push({ ...r, scene: r.style.includes('short') ? `${cat}-short` : `${cat}-${s}` });
+      }
+    });
+  }
+  return rows;
+}
+
 const out = (rows) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const dir = new URL('../../src/server/triage/data/', import.meta.url);
 const dev = build('dev', 2);
 const test = build('test', 3);
+seed = 20261203;
+const seen = new Set([...dev, ...test].map((r) => r.text));
+// a train text identical to a dev or test text (a short form, say) would leak it into training: drop it
+const train = buildTrain(3).filter((r) => !seen.has(r.text));
 writeFileSync(new URL('calls-dev.jsonl', dir), out(dev));
 writeFileSync(new URL('calls-test.jsonl', dir), out(test));
-console.log(`calls-dev ${dev.length} rows, calls-test ${test.length} rows`);
+writeFileSync(new URL('calls-train.jsonl', dir), out(train));
+console.log(`calls-dev ${dev.length} rows, calls-test ${test.length} rows, calls-train ${train.length} rows (${dropped} train scenes left out as retelling a dev or test scene)`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorParam, pageQuery } from '../paging.ts';
+import { cursorParam, enumList, pageQuery } from '../paging.ts';
 import { areaCode, departmentCode } from '../org.ts';
 import { caseStates, httpActions } from './state-machine.ts';
 
@@ -53,12 +53,7 @@ export const actionBody = z.object({
 const yesNo = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const caseQuery = pageQuery.extend({
-  state: z
-    .string()
-    .optional()
-    .transform((s) => (s ? s.split(',') : undefined))
-    .pipe(z.array(z.enum(caseStates)).optional())
-    .describe('one state or several separated by commas'),
+  state: enumList(caseStates),
   category: categoryCode.optional(),
   source: channel.optional().describe('intake channel'),
   channel: channel.optional(),

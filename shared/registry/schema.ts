@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pageQuery } from '../paging.ts';
+import { importErrorCodes } from './import-errors.ts';
 import {
   careTagCodes,
   careTags,
@@ -109,6 +110,17 @@ const maskedPerson = {
 };
 export const person = z.object(maskedPerson);
 
+/** The named areas a record sits in, district down to grid (the detail views' 所在区域). */
+export const placeTrail = z.array(z.object({ code: z.string(), name: z.string(), level: z.enum(['city', 'district', 'street', 'community', 'grid']) }));
+
+/** GET /api/v1/people/{id}: the person masked as in the list, where they live, and their registered house. */
+export const personDetail = person.extend({
+  place: placeTrail,
+  house: z
+    .object({ id: z.string(), address: z.string(), building: z.string(), unit: z.string(), room: z.string(), purpose: z.enum(housePurposes), rental: z.boolean(), gridCode: z.string() })
+    .nullable(),
+});
+
 export const revealBody = z.object({
   /** 查询事由: why the clear values are needed, kept in the audit log */
   purpose: z.string().trim().min(4, 'state the purpose (at least 4 characters)').max(200),
@@ -169,7 +181,10 @@ export const house = z.object({
   updatedAt: z.string(),
 });
 export const houseDetail = house.extend({
+  /** the first 200 residents and tenants, names masked as in the people list */
   residents: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(personKinds), houseRelation: z.enum(houseRelations).nullable() })),
+  residentsCount: z.number().int(),
+  place: placeTrail,
 });
 
 // ---- organisations 组织
@@ -218,6 +233,8 @@ export const organisation = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+export const organisationDetail = organisation.extend({ place: placeTrail });
 
 export const newCreditEvent = z.object({
   occurredOn: isoDate,
@@ -296,6 +313,8 @@ export const component = z.object({
   updatedAt: z.string(),
 });
 
+export const componentDetail = component.extend({ place: placeTrail });
+
 // ---- map layers
 
 export const geojsonQuery = z.object({
@@ -342,7 +361,18 @@ export const importJob = z.object({
   importedRows: z.number().int(),
   errorCount: z.number().int(),
   /** row = line/row the user sees in their file (feature number for GeoJSON); 0 = the file as a whole */
-  errors: z.array(z.object({ row: z.number().int(), column: z.string(), reason: z.string() })),
+  errors: z.array(
+    z.object({
+      row: z.number().int(),
+      column: z.string(),
+      /** English, for the CLI and older clients; the console shows `code` translated */
+      reason: z.string(),
+      /** stable code (shared/registry/import-errors.ts), the console's i18n key `error.<code>`; absent on jobs from before the codes */
+      code: z.enum(importErrorCodes).optional(),
+      /** the values the code's message is filled with (a grid code, a row number, the allowed values) */
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    }),
+  ),
   message: z.string(),
   actor: z.string(),
   createdAt: z.string(),

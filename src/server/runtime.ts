@@ -43,7 +43,7 @@ export async function openRuntime(config: Config, opts: { clock?: Clock; logger?
         mode = 'production';
         logger.info('fresh database: production mode; create the first admin with `npx civicgrid admin create`');
       } else {
-        await seedDemo(deps, taxonomy, config.CIVICGRID_DEMO_PASSWORD, { history: true, disputes: true });
+        await seedDemo(deps, taxonomy, config.CIVICGRID_DEMO_PASSWORD, { history: true, disputes: true, telemetry: true });
         mode = 'demo';
         logger.warn('fresh database: demo city seeded with demo accounts; never use demo mode in production');
       }

@@ -73,6 +73,22 @@ describe('importing people from XLSX', () => {
     expect(reason(7)).toBe('the same record as row 2');
     expect(reason(9)).toBe('already registered');
     expect(reason(10)).toBe('required');
+    // every problem carries its stable code (the console's i18n key) and the values its message needs
+    expect(job.errors.map((e: { row: number; code: string }) => `${e.row}:${e.code}`)).toEqual([
+      '3:registry.import.bad_id_number',
+      '5:registry.import.digits_lost',
+      '6:registry.import.grid_not_found',
+      '7:registry.import.duplicate_in_file',
+      '8:registry.import.bad_phone',
+      '9:registry.import.already_registered',
+      '10:registry.import.required',
+      '11:registry.import.unknown_value',
+      '11:registry.import.unknown_care_group',
+    ]);
+    const params = (row: number) => job.errors.find((e: { row: number }) => e.row === row).params;
+    expect(params(6)).toEqual({ grid: '990102999999999' });
+    expect(params(7)).toEqual({ firstRow: 2 });
+    expect(params(11)).toEqual({ value: '外星人', allowed: '户籍人口/流动人口/境外人员' });
     expect(job.errorCount).toBe(9);
     expect(job.message).toMatch(/8 of 10 rows have problems; nothing imported/);
     expect(await count('people')).toBe(before);
@@ -97,7 +113,7 @@ describe('importing people from XLSX', () => {
     // importing the same file again is all duplicates
     const again = await runImport(dataadmin, 'people', 'good.xlsx', await xlsx([header, ...rows]));
     expect(again.state).toBe('failed');
-    expect(again.errors.every((e: { reason: string }) => e.reason === 'already registered')).toBe(true);
+    expect(again.errors.every((e: { reason: string; code: string }) => e.reason === 'already registered' && e.code === 'registry.import.already_registered')).toBe(true);
   });
 
   it('an importer scoped to 东城区 cannot import into 西湖区', async () => {
@@ -106,7 +122,7 @@ describe('importing people from XLSX', () => {
     const eastImporter = await t.login('importer.east', 'Import-pass-2026');
     const job = await runImport(eastImporter, 'people', 'west.xlsx', await xlsx([header, ['户籍人口', '赵一', validIdNumber('990105', '19880808', 301), '', '990105001001001', '']]));
     expect(job.state).toBe('failed');
-    expect(job.errors).toEqual([{ row: 2, column: '网格编码', reason: 'grid 990105001001001 does not exist or is outside your area' }]);
+    expect(job.errors).toEqual([{ row: 2, column: '网格编码', reason: 'grid 990105001001001 does not exist or is outside your area', code: 'registry.import.grid_not_found', params: { grid: '990105001001001' } }]);
     // and an import job of the city-wide admin is not theirs to see
     const cityJob = (await t.call('GET', '/api/v1/imports?pageSize=1', { token: dataadmin })).json().items[0];
     expect((await t.call('GET', `/api/v1/imports/${cityJob.id}`, { token: eastImporter })).statusCode).toBe(404);
@@ -136,7 +152,7 @@ describe('importing houses (CSV), components (GeoJSON) and grids', () => {
     const before = await count('components');
     const failed = await runImport(dataadmin, 'components', 'bins.geojson', Buffer.from(JSON.stringify(bad)));
     expect(failed.state).toBe('failed');
-    expect(failed.errors).toEqual([{ row: 2, column: 'lon', reason: 'geometry Polygon is not a Point' }]);
+    expect(failed.errors).toEqual([{ row: 2, column: 'lon', reason: 'geometry Polygon is not a Point', code: 'registry.import.not_a_point', params: { geometry: 'Polygon' } }]);
     expect(await count('components')).toBe(before);
 
     const good = { type: 'FeatureCollection', features: [0, 1, 2].map(() => feature({ 部件类别: '垃圾箱', 权属单位: 'HW', 状态: '破损' }, { type: 'Point', coordinates: [spot.lon, spot.lat] })) };
@@ -153,7 +169,7 @@ describe('importing houses (CSV), components (GeoJSON) and grids', () => {
     const job = await runImport(admin, 'grids', 'grids.geojson', Buffer.from(JSON.stringify(fc)));
     expect(job.state).toBe('failed');
     expect(job.errors.length).toBeGreaterThan(0);
-    expect(job.errors[0].row).toBe(1);
+    expect(job.errors[0]).toMatchObject({ row: 1, code: 'registry.import.bad_feature', params: { reason: job.errors[0].reason } });
   });
 
   it('refuses what it cannot import: wrong role, unknown type, no file, not multipart, unreadable file', async () => {
@@ -170,9 +186,9 @@ describe('importing houses (CSV), components (GeoJSON) and grids', () => {
     expect(json.headers['content-type']).toMatch(/application\/problem\+json/);
     const broken = await runImport(dataadmin, 'people', 'broken.xlsx', Buffer.from('PK not really a zip'));
     expect(broken.state).toBe('failed');
-    expect(broken.errors[0]).toMatchObject({ row: 0 });
+    expect(broken.errors[0]).toMatchObject({ row: 0, code: 'registry.import.unreadable' });
     const wrongHeader = await runImport(dataadmin, 'people', 'odd.csv', Buffer.from('姓名,身高\n张三,180\n'));
-    expect(wrongHeader.errors).toEqual([expect.objectContaining({ row: 1, column: '身高' })]);
+    expect(wrongHeader.errors).toEqual([expect.objectContaining({ row: 1, column: '身高', code: 'registry.import.unknown_column' })]);
   });
 });
 

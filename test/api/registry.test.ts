@@ -185,11 +185,23 @@ describe('people: PII at field level', () => {
       { kind: 'registered', name: '癸', idNumber, gridCode: workerGrid }, // already registered
     ];
     const codes: string[] = [];
+    const fieldCodes: (string | undefined)[] = [];
     for (const body of bad) {
       const res = await t.call('POST', '/api/v1/people', { token: admin, body });
       expect([res.statusCode, res.headers['content-type']]).toEqual([body.name === '癸' ? 409 : 400, expect.stringMatching(/application\/problem\+json/)]);
       codes.push(res.json().code);
+      if (res.json().code === 'person.invalid') fieldCodes.push(res.json().errors[0].code);
     }
+    // a rule's field error carries the same stable code an import report gives the row
+    expect(fieldCodes).toEqual([
+      'registry.import.bad_id_number',
+      'registry.import.bad_id_number',
+      'registry.import.bad_phone',
+      'registry.import.gender_mismatch',
+      'registry.import.point_outside_city',
+      'registry.import.point_in_other_grid',
+      'registry.import.no_place',
+    ]);
     expect(codes).toEqual(['person.invalid', 'person.invalid', 'person.invalid', 'person.invalid', 'person.invalid', 'person.invalid', 'person.invalid', 'request.invalid', 'request.invalid', 'person.exists']);
     // a grid worker cannot register someone outside their grid
     const outside = await t.call('POST', '/api/v1/people', { token: gridworker, body: { kind: 'registered', name: '子', idNumber: validIdNumber('990105', '19900101', 5), gridCode: '990105001001001' } });

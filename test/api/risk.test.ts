@@ -102,6 +102,17 @@ describe('risk warning (风险预警)', () => {
     const resolved = await t.call('POST', `/api/v1/warnings/${wagesWarning.id}/actions`, { token: tok.dispatcher, body: { action: 'resolve', reason: '人社局介入，已垫付工资' } });
     expect(resolved.json()).toMatchObject({ status: 'resolved' });
     expect((await t.call('POST', `/api/v1/warnings/${wagesWarning.id}/actions`, { token: tok.dispatcher, body: { action: 'acknowledge' } })).statusCode).toBe(409);
+    // the console's list opens on what still needs someone: several statuses at once, comma-separated
+    const all = await warnings();
+    const live = await warnings('&status=open,acknowledged,assigned');
+    expect(live.items.map((w) => w.id)).toEqual(all.items.filter((w) => ['open', 'acknowledged', 'assigned'].includes(w.status)).map((w) => w.id));
+    expect(live.items.some((w) => w.id === wagesWarning.id)).toBe(false);
+    const closed = await warnings('&status=resolved,dismissed');
+    expect(closed.items.map((w) => w.id)).toEqual(all.items.filter((w) => ['resolved', 'dismissed'].includes(w.status)).map((w) => w.id));
+    expect(closed.total + live.total).toBe(all.total);
+    const bad = await t.call('GET', '/api/v1/warnings?status=open,closed', { token: tok.admin });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/problem\+json/);
     // a district user sees its district's warnings only; a handler none at all
     const east = await warnings('', tok.east);
     expect(east.items.every((w) => w.area.code.startsWith('990102'))).toBe(true);

@@ -19,6 +19,13 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
     }
+    // The slowest files, so a CI log says where the suite's wall time goes (its goal is under 15 minutes).
+    const slow = modules
+      .map((m) => ({ m, d: m.diagnostic() }))
+      .map(({ m, d }) => ({ name: `${m.project.name} ${m.relativeModuleId}`, ms: d.duration + d.collectDuration + d.setupDuration }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 15);
+    process.stdout.write(`\nslowest files (tests + import, s):\n${slow.map((s) => `  ${(s.ms / 1000).toFixed(1).padStart(6)}  ${s.name}`).join('\n')}\n`);
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

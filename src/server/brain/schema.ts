@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../../../shared/paging.ts';
+import { enumList, pageQuery } from '../../../shared/paging.ts';
 import type { Condition } from './rules/engine.ts';
 
 export const deviceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, 'device ids are 2-64 characters: letters, digits, . _ -');
@@ -70,16 +70,13 @@ export const credentials = z.object({ username: z.string(), password: z.string()
 
 export const importBody = z.object({ devices: z.array(z.unknown()).min(1) });
 
-export const alarmStatus = z.enum(['active', 'acknowledged', 'cleared']);
+const alarmStatuses = ['active', 'acknowledged', 'cleared'] as const;
+export const alarmStatus = z.enum(alarmStatuses);
 export const severity = z.enum(['warning', 'minor', 'major', 'critical']);
 
 export const alarmQuery = pageQuery.extend({
   deviceId: deviceId.optional(),
-  status: z
-    .string()
-    .regex(/^(active|acknowledged|cleared)(,(active|acknowledged|cleared))*$/, 'status is active, acknowledged or cleared (comma-separated)')
-    .transform((s) => s.split(',') as ('active' | 'acknowledged' | 'cleared')[])
-    .optional(),
+  status: enumList(alarmStatuses),
   severity: severity.optional(),
   type: z.string().max(64).optional(),
   /** an area code (district … grid): alarms inside it */

@@ -1,5 +1,6 @@
 import type { Generated, Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { withinScope } from '../db/scope.ts';
 
 interface CommentTable {
   id: Generated<string>;
@@ -29,6 +30,21 @@ export function createCommentStore() {
         .where('c.consultation_id', '=', consultationId)
         .orderBy('c.created_at')
         .limit(500)
+        .execute(),
+    /** 举报待处理: reported comments not yet hidden, of consultations in an area's subtree, most reported first. */
+    reported: (db: Db, scopePath: string) =>
+      db
+        .selectFrom('participation_comments as c')
+        .innerJoin('participation_residents as r', 'r.id', 'c.resident_id')
+        .innerJoin('participation_consultations as k', 'k.id', 'c.consultation_id')
+        .selectAll('c')
+        .select(['r.display_name as author', 'k.title as consultation_title'])
+        .where(withinScope('k.area_path', scopePath))
+        .where('c.reports', '>', 0)
+        .where('c.hidden_at', 'is', null)
+        .orderBy('c.reports', 'desc')
+        .orderBy('c.created_at')
+        .limit(200)
         .execute(),
     find: (db: Db, id: string) => db.selectFrom('participation_comments').selectAll().where('id', '=', id).executeTakeFirst(),
     recent: (db: Db, residentId: string, since: Date) =>

@@ -29,6 +29,11 @@ export function createCommentService(deps: Deps) {
       }
       return store.insert(db, { consultation_id: consultationId, resident_id: resident.id, body, created_at: now });
     },
+    /** 待处理举报: what the organiser of an area moderates (reported, not yet hidden). */
+    reported(actor: Actor) {
+      assertCan(actor, 'participation.organise');
+      return store.reported(db, actor.scopePath);
+    },
     async report(_resident: ResidentInArea, id: string) {
       if (!(await store.find(db, id))) throw notFound('participation_comment', id);
       await store.report(db, id);

@@ -75,6 +75,11 @@ export function createConventionService(deps: Deps, others: { consultations: Con
     },
 
     list: async (areaPath: string | null) => withVersions(await store.list(db, areaPath)),
+    /** the conventions of an organiser's area, with every version (to put one to the vote, or decide it) */
+    staffList: async (actor: Actor) => {
+      assertCan(actor, 'participation.organise');
+      return withVersions(await store.list(db, actor.scopePath));
+    },
   };
 }
 export type ConventionService = ReturnType<typeof createConventionService>;

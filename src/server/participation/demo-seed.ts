@@ -49,7 +49,18 @@ export async function seedParticipationDemo(tx: Db, _deps: Deps, now: Date): Pro
   });
   const { id: gridSpace } = await cons.insertSpace(tx, { area_code: grid.code, area_path: grid.path, title: '网格微议事', description: '楼栋、网格里的小事', responsible_unit: null, support_threshold: 5, answer_days: 10, created_by: null });
 
-  const consultation = async (space: string, area: { code: string; path: string }, title: string, t: number[], options: string[], extra: { outcome?: string; published?: boolean } = {}) => {
+  // Each consultation has its place on the map, so the portal's map of consultations is not empty on first boot:
+  // community ones spread around the community's centre (inside its extent), the grid's one at the grid's centre.
+  const placeIn = async (code: string) => {
+    const g = await areas.areaShape(tx, code);
+    if (!g) throw new Error(`participation demo: ${code} has no drawn boundary`);
+    return (fx: number, fy: number) => ({ lon: round(g.center_lon + fx * (g.bbox_e - g.bbox_w)), lat: round(g.center_lat + fy * (g.bbox_n - g.bbox_s)) });
+  };
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  const inCommunity = await placeIn(community.code);
+  const inGrid = await placeIn(grid.code);
+
+  const consultation = async (space: string, area: { code: string; path: string }, title: string, t: number[], options: string[], extra: { outcome?: string; published?: boolean; at: { lon: number; lat: number } }) => {
     const { id } = await cons.insertConsultation(tx, {
       space_id: space,
       area_code: area.code,
@@ -58,8 +69,8 @@ export async function seedParticipationDemo(tx: Db, _deps: Deps, now: Date): Pro
       topic: title,
       background: '议题背景：居民反映较多，社区组织协商。',
       refs: [{ title: '现场照片', url: '/docs/screenshots/portal-home.png' }],
-      lon: null,
-      lat: null,
+      lon: extra.at.lon,
+      lat: extra.at.lat,
       place: `${community.name}居委会`,
       kind: 'single',
       max_choices: 1,
@@ -77,9 +88,9 @@ export async function seedParticipationDemo(tx: Db, _deps: Deps, now: Date): Pro
     return { id, options: (await cons.options(tx, id)).map((o) => o.id) };
   };
 
-  const open = await consultation(communitySpace, community, '小区电动车充电棚选址', [-10, -7, -2, 5], ['3号楼北侧空地', '东门停车场一角', '暂不建设']);
-  const done = await consultation(communitySpace, community, '广场舞活动时间', [-40, -35, -30, -20], ['19:00–20:30', '19:30–21:00'], { outcome: '经表决，广场舞时间定为19:00–20:30，音量不超过60分贝。', published: true });
-  const upcoming = await consultation(gridSpace, { code: grid.code, path: grid.path }, '楼道堆物清理方案', [-1, 2, 6, 12], ['统一清理日', '各楼栋自行清理']);
+  const open = await consultation(communitySpace, community, '小区电动车充电棚选址', [-10, -7, -2, 5], ['3号楼北侧空地', '东门停车场一角', '暂不建设'], { at: inCommunity(0.1, 0.1) });
+  const done = await consultation(communitySpace, community, '广场舞活动时间', [-40, -35, -30, -20], ['19:00–20:30', '19:30–21:00'], { outcome: '经表决，广场舞时间定为19:00–20:30，音量不超过60分贝。', published: true, at: inCommunity(-0.15, 0.05) });
+  const upcoming = await consultation(gridSpace, { code: grid.code, path: grid.path }, '楼道堆物清理方案', [-1, 2, 6, 12], ['统一清理日', '各楼栋自行清理'], { at: inGrid(0, 0) });
   for (const [i, r] of residents.entries()) {
     await cons.insertVote(tx, { consultation_id: done.id, resident_id: r, choices: [done.options[i % 3 === 2 ? 1 : 0]!], created_at: day(-25), updated_at: day(-25) });
     if (i < 2) await cons.insertVote(tx, { consultation_id: open.id, resident_id: r, choices: [open.options[i]!], created_at: day(-1), updated_at: day(-1) });
@@ -89,7 +100,7 @@ export async function seedParticipationDemo(tx: Db, _deps: Deps, now: Date): Pro
 
   // 居民公约: version 1 adopted by its vote (5 of 6 agreed), published as the text in force.
   const conventions = createConventionStore();
-  const pact = await consultation(communitySpace, community, '居民公约（第1版）表决', [-60, -60, -55, -50], ['同意', '不同意'], { outcome: '第1版居民公约经表决通过。', published: true });
+  const pact = await consultation(communitySpace, community, '居民公约（第1版）表决', [-60, -60, -55, -50], ['同意', '不同意'], { outcome: '第1版居民公约经表决通过。', published: true, at: inCommunity(0, -0.15) });
   for (const [i, r] of residents.entries()) await cons.insertVote(tx, { consultation_id: pact.id, resident_id: r, choices: [pact.options[i === 5 ? 1 : 0]!], created_at: day(-52), updated_at: day(-52) });
   const { id: conventionId } = await conventions.insert(tx, { area_code: community.code, area_path: community.path, title: `${community.name}居民公约`, created_at: day(-60) });
   const v1 = await conventions.insertVersion(tx, {

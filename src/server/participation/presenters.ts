@@ -28,6 +28,8 @@ export const presentConsultationItem = ({ row: c, state }: { row: ConsultationRo
   opensAt: c.opens_at.toISOString(),
   closesAt: (c.closed_early_at ?? c.closes_at).toISOString(),
   spaceId: c.space_id,
+  lon: c.lon,
+  lat: c.lat,
 });
 
 export const presentConsultation = (v: ConsultationView): z.infer<typeof consultationDetail> => ({
@@ -36,8 +38,6 @@ export const presentConsultation = (v: ConsultationView): z.infer<typeof consult
   background: v.row.background,
   references: v.row.refs,
   place: v.row.place,
-  lon: v.row.lon,
-  lat: v.row.lat,
   maxChoices: v.row.max_choices,
   resultsLive: v.row.results_live,
   timetable: {

@@ -154,6 +154,11 @@ export function createProposalService(deps: Deps, others: { consultations: Consu
     },
 
     results: (f: { areaPath?: string; aroundPath?: string; unit?: string }, page: number, pageSize: number) => store.results(db, f, page, pageSize),
+    /** the outcomes of an organiser's area, to report their progress */
+    staffResults(actor: Actor, page: number, pageSize: number) {
+      assertCan(actor, 'participation.organise');
+      return store.results(db, { areaPath: actor.scopePath }, page, pageSize);
+    },
     async result(id: string) {
       const r = await store.result(db, id);
       if (!r) throw notFound('participation_result', id);

@@ -120,6 +120,9 @@ export function createResidentStore() {
     /** The demo's grid: the first grid by code. */
     firstGrid: (db: Db) =>
       db.selectFrom('areas').select(['code', sql<string>`path::text`.as('path'), 'parent_code']).where('level', '=', 'grid').orderBy('code').limit(1).executeTakeFirstOrThrow(),
+    /** An area's drawn centre and extent (area_geometries), for placing demo consultations on the map. */
+    areaShape: (db: Db, code: string) =>
+      db.selectFrom('area_geometries').select(['center_lon', 'center_lat', 'bbox_w', 'bbox_s', 'bbox_e', 'bbox_n']).where('area_code', '=', code).executeTakeFirst(),
     /** The demo's responsible unit: the first functional department by code. */
     firstFunctionalUnit: (db: Db) => db.selectFrom('departments').select('code').where('kind', '=', 'functional').orderBy('code').limit(1).executeTakeFirstOrThrow(),
     /** The first registered people of an area with a phone, ordered by ID-number digest (stable under the demo key). */

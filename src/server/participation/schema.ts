@@ -32,6 +32,9 @@ export const consultationItem = z.object({
   opensAt: z.string(),
   closesAt: z.string(),
   spaceId: z.uuid(),
+  /** the place on the map (both or neither), so a list can be drawn as points */
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
 });
 export const consultationQuery = pageQuery.extend({
   area: z.string().max(15).optional(),
@@ -43,8 +46,6 @@ export const consultationDetail = consultationItem.extend({
   background: z.string(),
   references: z.array(z.object({ title: z.string(), url: z.string() })),
   place: z.string(),
-  lon: z.number().nullable(),
-  lat: z.number().nullable(),
   maxChoices: z.number().int(),
   resultsLive: z.boolean(),
   timetable: z.object({ proposalAt: z.string(), deliberationAt: z.string(), opensAt: z.string(), closesAt: z.string(), resultAt: z.string() }),
@@ -149,3 +150,4 @@ export const newConventionVersion = z.object({
 });
 
 export const comment = z.object({ id: z.uuid(), author: z.string(), body: z.string().nullable(), hidden: z.boolean(), hiddenReason: z.string().nullable(), reports: z.number().int(), createdAt: z.string() });
+export const reportedComment = comment.extend({ consultationId: z.uuid(), consultationTitle: z.string() });

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors, paged } from '../../../shared/paging.ts';
-import { presentConsultation, presentConsultationItem, presentProposal, presentResult, presentSpace, presentVersion } from './presenters.ts';
-import { answerBody, conventionVersion, newConventionVersion, consultationDetail, consultationItem, consultationQuery, inboxItem, inPersonBody, meeting, meetingBody, newConsultation, newSpace, progressBody, proposal, proposalQuery, result, space, unitReport } from './schema.ts';
+import { errors, paged, pageQuery } from '../../../shared/paging.ts';
+import { presentComment } from './comments.ts';
+import { presentConsultation, presentConsultationItem, presentConvention, presentProposal, presentResult, presentSpace, presentVersion } from './presenters.ts';
+import { answerBody, convention, conventionVersion, reportedComment, newConventionVersion, consultationDetail, consultationItem, consultationQuery, inboxItem, inPersonBody, meeting, meetingBody, newConsultation, newSpace, progressBody, proposal, proposalQuery, result, space, unitReport } from './schema.ts';
 import type { ParticipationService } from './service.ts';
 import { DAY_MS } from './rules.ts';
 
@@ -80,6 +81,10 @@ export const participationStaffRoutes =
         overdue: Number(r.overdue),
       })),
     }));
+    app.get(`${S}/results`, { schema: { tags, summary: 'Accepted outcomes in my scope (to report progress)', querystring: pageQuery, response: { 200: paged(result), ...errors(401, 403) } } }, async (req) => {
+      const r = await svc.proposals.staffResults(requireActor(req), req.query.page, req.query.pageSize);
+      return { ...r, items: r.items.map(presentResult) };
+    });
     app.post(`${S}/results/:id/progress`, { schema: { tags, summary: 'Report progress on an accepted outcome', params: id, body: progressBody, response: { 200: result, ...errors(400, 401, 403, 404, 409) } } }, async (req) =>
       presentResult(await svc.proposals.progress(requireActor(req), req.params.id, req.body)),
     );
@@ -91,6 +96,12 @@ export const participationStaffRoutes =
       const v = await svc.conventions.decide(requireActor(req), req.params.id);
       return { ...presentVersion(v), agree: v.agree, disagree: v.disagree };
     });
+    app.get(`${S}/conventions`, { schema: { tags, summary: 'Conventions in my scope with every version', response: { 200: z.object({ items: z.array(convention) }), ...errors(401, 403) } } }, async (req) => ({
+      items: (await svc.conventions.staffList(requireActor(req))).map(presentConvention),
+    }));
+    app.get(`${S}/comments/reported`, { schema: { tags, summary: '举报待处理: reported comments in my scope, not yet hidden', response: { 200: z.object({ items: z.array(reportedComment) }), ...errors(401, 403) } } }, async (req) => ({
+      items: (await svc.comments.reported(requireActor(req))).map((c) => ({ ...presentComment(c), consultationId: c.consultation_id, consultationTitle: c.consultation_title })),
+    }));
     app.post(`${S}/comments/:id/hide`, { schema: { tags, summary: 'Hide a comment; the reason is kept and logged', params: id, body: z.object({ reason: z.string().trim().min(2).max(500) }), response: { 204: z.null(), ...errors(400, 401, 403, 404, 409) } } }, async (req, reply) => {
       await svc.comments.hide(requireActor(req), req.params.id, req.body.reason);
       return reply.status(204).send(null);

@@ -2,11 +2,17 @@ import type { Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import type { GeoService } from '../geo/service.ts';
 import { gridsInScope, type GridRef, type LocatedColumns } from './crud/store.ts';
+import type { ErrorParams, ImportErrorCode } from '../../../shared/registry/import-errors.ts';
 
-/** One problem with one field of one record; the import report turns these into `{row, column, reason}`. */
+/**
+ * One problem with one field of one record; the import report turns these into `{row, column, reason, code,
+ * params}`. `code` (+ `params`) is what the console translates; `reason` is the English text the CLI prints.
+ */
 export interface FieldError {
   field: string;
   reason: string;
+  code: ImportErrorCode;
+  params?: ErrorParams;
 }
 
 export type Prepared<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
@@ -52,23 +58,23 @@ export function createPlacer(deps: Deps, geo: Pick<GeoService, 'locate'>, actor:
     async place(p: PlaceInput, fallback?: LocatedColumns | null): Promise<LocatedColumns | FieldError[]> {
       if (p.lon != null && p.lat != null) {
         const hit = await geo.locate(p.lon, p.lat);
-        if (!hit) return [{ field: 'lon', reason: 'the point lies outside every grid of the city (is it [lon, lat] in WGS 84?)' }];
+        if (!hit) return [{ field: 'lon', code: 'registry.import.point_outside_city', reason: 'the point lies outside every grid of the city (is it [lon, lat] in WGS 84?)' }];
         if (p.gridCode && p.gridCode !== hit.grid.code) {
-          return [{ field: 'gridCode', reason: `the point lies in grid ${hit.grid.code}, not in ${p.gridCode}` }];
+          return [{ field: 'gridCode', code: 'registry.import.point_in_other_grid', params: { grid: hit.grid.code, given: p.gridCode }, reason: `the point lies in grid ${hit.grid.code}, not in ${p.gridCode}` }];
         }
-        if (fallback && fallback.grid_code !== hit.grid.code) return [{ field: 'lon', reason: `the point lies in grid ${hit.grid.code}; the house is in ${fallback.grid_code}` }];
+        if (fallback && fallback.grid_code !== hit.grid.code) return [{ field: 'lon', code: 'registry.import.point_outside_house_grid', params: { grid: hit.grid.code, houseGrid: fallback.grid_code }, reason: `the point lies in grid ${hit.grid.code}; the house is in ${fallback.grid_code}` }];
         const g = await grid(hit.grid.code);
-        if (!g) return [{ field: p.gridCode ? 'gridCode' : 'lon', reason: `the point lies in grid ${hit.grid.code}, outside your area` }];
+        if (!g) return [{ field: p.gridCode ? 'gridCode' : 'lon', code: 'registry.import.point_outside_scope', params: { grid: hit.grid.code }, reason: `the point lies in grid ${hit.grid.code}, outside your area` }];
         return { grid_code: g.code, area_path: g.path, lon: p.lon, lat: p.lat, h3: hit.h3 };
       }
       if (p.gridCode) {
         const g = await grid(p.gridCode);
-        if (!g) return [{ field: 'gridCode', reason: `grid ${p.gridCode} does not exist or is outside your area` }];
-        if (fallback && fallback.grid_code !== g.code) return [{ field: 'gridCode', reason: `the house is in grid ${fallback.grid_code}, not in ${g.code}` }];
+        if (!g) return [{ field: 'gridCode', code: 'registry.import.grid_not_found', params: { grid: p.gridCode }, reason: `grid ${p.gridCode} does not exist or is outside your area` }];
+        if (fallback && fallback.grid_code !== g.code) return [{ field: 'gridCode', code: 'registry.import.house_in_other_grid', params: { houseGrid: fallback.grid_code, grid: g.code }, reason: `the house is in grid ${fallback.grid_code}, not in ${g.code}` }];
         return fallback ?? { grid_code: g.code, area_path: g.path, lon: null, lat: null, h3: null };
       }
       if (fallback) return fallback;
-      return [{ field: 'gridCode', reason: 'give a grid code or a location (lon and lat)' }];
+      return [{ field: 'gridCode', code: 'registry.import.no_place', reason: 'give a grid code or a location (lon and lat)' }];
     },
   };
 }

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { warning, warningKinds, warningLevels, warningStatuses } from '../../../shared/disputes.ts';
 import { requireActor } from '../http/auth-hook.ts';
-import { errors, paged, pageQuery } from '../../../shared/paging.ts';
+import { enumList, errors, paged, pageQuery } from '../../../shared/paging.ts';
 import type { RiskService } from './service.ts';
 import type { WarningListRow } from './store.ts';
 
 const warningQuery = pageQuery.extend({
-  status: z.enum(warningStatuses).optional(),
+  status: enumList(warningStatuses),
   kind: z.enum(warningKinds).optional(),
   level: z.enum(warningLevels).optional(),
   area: z.string().regex(/^[0-9]{6,20}$/).optional(),

@@ -36,7 +36,7 @@ export const liveStatuses = ['open', 'acknowledged', 'assigned'] as const;
 const countable = sql<boolean>`c.state not in ('void', 'merged')`;
 
 export interface WarningFilter {
-  status?: WarningRow['status'];
+  status?: WarningRow['status'][];
   kind?: WarningRow['kind'];
   level?: WarningRow['level'];
   area?: string;
@@ -45,7 +45,7 @@ export interface WarningFilter {
 export function createRiskStore() {
   const listQuery = (db: Db, scopePath: string, f: WarningFilter) => {
     let q = db.selectFrom('warnings as w').innerJoin('areas as a', (j) => j.on(sql<boolean>`a.path = w.area_path`)).where(withinScope('w.area_path', scopePath));
-    if (f.status) q = q.where('w.status', '=', f.status);
+    if (f.status?.length) q = q.where('w.status', 'in', f.status);
     if (f.kind) q = q.where('w.kind', '=', f.kind);
     if (f.level) q = q.where('w.level', '=', f.level);
     if (f.area) q = q.where(sql<boolean>`w.area_path <@ (select path from areas where code = ${f.area})`);

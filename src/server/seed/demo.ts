@@ -1,5 +1,6 @@
 import { systemActor } from '../access/permissions.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { seedBrainHistory } from '../brain/demo-history.ts';
 import { seedBrainDemo, seedBrainRules } from '../brain/seed.ts';
 import { seedCalendar } from '../calendar/service.ts';
 import { seedOpen311Demo } from '../open311/keys.ts';
@@ -39,7 +40,7 @@ export function demoAreas() {
 }
 
 /** Seeds departments from the taxonomy, the demo city and the demo accounts, in one transaction. */
-export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string, opts: { history?: boolean; disputes?: boolean } = {}): Promise<void> {
+export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string, opts: { history?: boolean; disputes?: boolean; telemetry?: boolean } = {}): Promise<void> {
   const store = createOrgStore();
   const now = deps.clock.now();
   const actor = systemActor(demoCity.code, 'seed');
@@ -79,9 +80,15 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string,
     await seedEvaluationHistory(deps, taxonomy); // a year of cases for `npm start` only (the test template stays light)
     await createPartitionStore().settle(deps.db, 'case_events'); // the year's events move from the default partition into their months
   }
-  if (opts.disputes) {
+  if (opts.disputes || opts.telemetry) {
     const services = createServices(deps, taxonomy); // built once, in the composition root
-    await seedDisputesDemo(deps, { cases: services.cases, disputes: services.disputes }); // disputes in several states, a cluster warning, overdue visits (not in the test template)
+    if (opts.disputes) await seedDisputesDemo(deps, { cases: services.cases, disputes: services.disputes }); // disputes in several states, a cluster warning, overdue visits (not in the test template)
+    if (opts.telemetry) {
+      // the last hours of every simulated sensor through the ingest pipeline: charts, online devices, alarms and their cases
+      await services.brain.load();
+      await seedBrainHistory(services.brain, actor, now);
+      await services.brain.close();
+    }
   }
 }
 

@@ -4,13 +4,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTaxonomy, type Taxonomy } from '../taxonomy/taxonomy.ts';
+import { prepare, stratifiedFolds } from './corpus.ts';
 import { calibrateGate, measureGate, thresholdFor, type GatePoint } from './dispatch-gate.ts';
 import { createTriageEngine, type TriageEngine } from './engine.ts';
 import { stripFillers } from './fillers.ts';
 import { buildHomophoneIndex, correctHomophones } from './homophones.ts';
 import { selectMainRequest } from './main-request.ts';
-import { explicitNature } from './nature.ts';
-import { normalize } from './text.ts';
+import { explicitNature, NatureModel } from './nature.ts';
+import { normalize, normalizeCall } from './text.ts';
 
 describe('fillers', () => {
   it('drops a call opening and keeps 这个 before a time word', () => {
@@ -42,6 +43,29 @@ describe('homophones', () => {
   it('runs inside normalize, with the shipped vocabulary', () => {
     expect(normalize('我们小曲门口的路等不亮了')).toBe('我们小区门口的路灯不亮了');
   });
+
+  it('leaves a character that forms a common word with its neighbour: 的施|工 is 施工, 灯干|活 is 干活', () => {
+    expect(correctHomophones('那边的施工一直不停', index2)).toBe('那边的施工一直不停');
+    expect(correctHomophones('晚上开着大灯干活', index2)).toBe('晚上开着大灯干活');
+    expect(correctHomophones('路等了好几天都不亮', index2)).toBe('路灯了好几天都不亮');
+    expect(normalize('运土的大车晚上跑得飞快')).toBe('运土的大车晚上跑得飞快');
+  });
+});
+
+const index2 = buildHomophoneIndex(['的士', '灯杆', '路灯']);
+
+describe('training on call-style rows', () => {
+  it('keeps the rows of one scene in one fold, so a fold is scored on situations it never trained on', () => {
+    const items = Array.from({ length: 30 }, (_, i) => ({ category: '0501', scene: `0501-${i % 6}` }));
+    const fold = stratifiedFolds(items, 3);
+    for (let s = 0; s < 6; s++) expect(new Set(items.flatMap((it, i) => (it.scene === `0501-${s}` ? [fold[i]] : []))).size).toBe(1);
+    expect(new Set(fold).size).toBe(3);
+  });
+
+  it('learns a two-problem call from its main request, as classify answers on it', () => {
+    const p = prepare({ text: '路边堆了好多纸箱子，这个先放一放，以后再说。最要紧的是，电梯卡在七楼不动了，里面有人。', category: '0904' });
+    expect(p.norm).toBe('电梯卡在七楼不动了，里面有人。');
+  });
 });
 
 describe('main request', () => {
@@ -63,6 +87,27 @@ describe('main request', () => {
   it('does not split a single request', () => {
     const text = '楼上那家天天半夜拖椅子，还有小孩跑来跑去，吵得根本睡不着';
     expect(selectMainRequest(text)).toEqual({ main: text });
+  });
+});
+
+describe('nature: a written and a spoken reading', () => {
+  it('knows a transcribed call by the fillers it had to strip', () => {
+    expect(normalizeCall('喂，你好，是这样的，我们楼下的路灯坏了').spoken).toBe(true);
+    expect(normalizeCall('我们楼下的路灯坏了三天了，请尽快修理').spoken).toBe(false);
+  });
+
+  it('reads a written appeal with what written appeals taught, whatever the call-style rows say', () => {
+    const row = (text: string, nature: 'report' | 'help', callStyle = false) => {
+      const p = prepare({ text, category: '0103' });
+      return { norm: p.norm, bag: p.bag, nature, callStyle, spoken: !!p.spoken };
+    };
+    const written = [row('邻居在楼顶私自加盖了一层', 'report'), row('楼顶有人违建还在施工', 'report'), row('我家漏水请派人修一下', 'help')];
+    const calls = [row('喂，你好，邻居在楼顶私自加盖了一层，麻烦派人来处理', 'help', true), row('那个，楼顶有人违建，帮帮忙吧', 'help', true)];
+    const alone = new NatureModel().train(written);
+    const both = new NatureModel().train([...written, ...calls]);
+    const text = prepare({ text: '邻居在楼顶私自加盖', category: '0103' });
+    expect(Array.from(both.logits(text.norm, text.bag, false))).toEqual(Array.from(alone.logits(text.norm, text.bag, false)));
+    expect(Array.from(both.logits(text.norm, text.bag, true))).not.toEqual(Array.from(alone.logits(text.norm, text.bag, false)));
   });
 });
 

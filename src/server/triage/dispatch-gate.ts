@@ -1,9 +1,10 @@
 /**
- * 自动派单闸门 — when the desk may dispatch without a person, calibrated on held-out call-style appeals.
+ * 自动派单闸门 — when the desk may dispatch without a person, calibrated on call-style appeals the models never saw.
  *
  * What must be right for an unattended dispatch is the department, so the gate scores the department's
  * confidence (the summed probability of its categories: 0501 and 0502 both go to 市政) and measures department
- * precision. It is calibrated on appeals the models never trained on (data/calls-test.jsonl by default): the
+ * precision. It is calibrated on scores of appeals the models never trained on (by default the out-of-fold scores of the
+call-style training rows, folds grouped by scene; engine.ts), never on the test part, so its figures measure it: the
  * lowest global threshold whose precision reaches the target, then, per predicted category, a higher threshold
  * where that category's own mistakes above the global one would pull it below the target. Below its threshold
  * the engine abstains and a dispatcher decides.

@@ -12,6 +12,7 @@
  * left out (see AMBIGUOUS). Syllables are per character, without context; 行 is always xing, which is
  * consistent on both sides, so it does not matter.
  */
+import { dict } from '@node-rs/jieba/dict.js';
 import { pinyin } from 'pinyin-pro';
 
 /** Words the nature cues and fillers look for, beyond the category vocabulary. */
@@ -24,8 +25,27 @@ export const CUE_WORDS = [
  * Real words that sound like a vocabulary term (事业/失业, 调节/调解, 过度/过渡 …): never rewritten, and never
  * rewritten to. A function character (以 in 可以, 和 in 和里面) is never replaced either: 可以 must not become 可疑.
  */
-const AMBIGUOUS = new Set(['公式', '公事', '事故', '实施', '事业', '实业', '无业', '调节', '过度', '受益', '连接', '登机', '打假', '和面', '露面', '一生', '表现', '开户']);
+const AMBIGUOUS = new Set(['公式', '公事', '事故', '实施', '事业', '实业', '无业', '调节', '过度', '受益', '连接', '登机', '打假', '和面', '露面', '一生', '表现', '开户', '大车']);
 const FUNCTION_CHARS = new Set(Array.from('的地得了着过和与在再是有一不没我你他她它这那哪就也都要会可以上下里中把被给让对从到为又还很太吧吗呢啊'));
+
+/**
+ * A replaced character that forms a common word with its neighbour outside the window was heard right: 的施|工 is
+ * 的施工 (not 的士), 大灯干|活 is 干活 (not 灯杆). Common: a two-character word of jieba's dictionary at or above
+ * this frequency, neither character a function word (路等|了 still corrects).
+ */
+const NEIGHBOUR_WORD_FREQUENCY = 300;
+let commonPairs: Set<string> | undefined;
+function isCommonPair(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || FUNCTION_CHARS.has(a) || FUNCTION_CHARS.has(b)) return false;
+  if (!commonPairs) {
+    commonPairs = new Set();
+    for (const line of Buffer.from(dict).toString('utf8').split('\n')) {
+      const [word, freq] = line.split(' ');
+      if (word?.length === 2 && Number(freq) >= NEIGHBOUR_WORD_FREQUENCY) commonPairs.add(word);
+    }
+  }
+  return commonPairs.has(a + b);
+}
 
 const syllableIds = new Map<string, number>();
 const charSyllable = new Map<number, number>();
@@ -152,6 +172,8 @@ export function correctHomophones(norm: string, index: HomophoneIndex): string {
             else if (FUNCTION_CHARS.has(window[j]!)) fn = true;
           }
           if (fn || same * 2 < len) continue;
+          if (window[0] !== term[0] && isCommonPair(s[i - 1], window[0])) continue;
+          if (window[len - 1] !== term[len - 1] && isCommonPair(window[len - 1], s[i + len])) continue;
         }
         out += term;
         i += len;

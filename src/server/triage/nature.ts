@@ -116,38 +116,72 @@ export interface NaturePrediction {
   explicit: boolean;
 }
 
-/** Nature classifier: TextModel over text features + cue features. */
+export interface NatureExample {
+  norm: string;
+  bag: Bag;
+  nature: NatureCode;
+  /** a transcribed call (normalizeCall) */
+  spoken?: boolean;
+  /** a row of the call-style training set (calls-train.jsonl) */
+  callStyle?: boolean;
+}
+
+/**
+ * Nature classifier: TextModel over text features + cue features, with two readings. Written appeals and
+ * transcribed calls put what the caller wants differently: a written appeal describing someone else's wrongdoing is
+ * labelled 举报 even without the word, a call is 举报 when the caller says so. One model for both let the call-style
+ * rows (two thirds of the corpus) move the written appeals' nature (84.6% → 81.3% on the shipped holdout), so the
+ * written reading learns from written appeals only and the spoken one from calls; a text is read by the one its
+ * kind names (spoken: fillers had to be stripped). Without call-style training rows there is one reading.
+ */
 export class NatureModel {
   private model: TextModel;
+  private spokenModel: TextModel | undefined;
   temperature = 1;
 
-  constructor(opts: ModelOptions = {}) {
-    this.model = new TextModel(NATURE_CODES, { familyWeights: NATURE_FAMILY_WEIGHTS, ...opts });
+  constructor(private readonly opts: ModelOptions = {}) {
+    this.model = this.fresh();
   }
 
-  snapshot(): { model: TextModelSnapshot; temperature: number } {
-    return { model: this.model.snapshot(), temperature: this.temperature };
+  private fresh(): TextModel {
+    return new TextModel(NATURE_CODES, { familyWeights: NATURE_FAMILY_WEIGHTS, ...this.opts });
   }
 
-  static restore(s: { model: TextModelSnapshot; temperature: number }): NatureModel {
+  snapshot(): { model: TextModelSnapshot; spoken?: TextModelSnapshot; temperature: number } {
+    return { model: this.model.snapshot(), ...(this.spokenModel ? { spoken: this.spokenModel.snapshot() } : {}), temperature: this.temperature };
+  }
+
+  static restore(s: { model: TextModelSnapshot; spoken?: TextModelSnapshot; temperature: number }): NatureModel {
     const n = new NatureModel();
     n.model = TextModel.restore(s.model);
+    n.spokenModel = s.spoken ? TextModel.restore(s.spoken) : undefined;
     n.temperature = s.temperature;
     return n;
   }
 
-  train(examples: ReadonlyArray<{ norm: string; bag: Bag; nature: NatureCode }>): this {
-    this.model.train(examples.map((e) => ({ bag: withCues(e.norm, e.bag), label: e.nature })));
+  train(examples: readonly NatureExample[]): this {
+    const labelled = (list: readonly NatureExample[]) => list.map((e) => ({ bag: withCues(e.norm, e.bag), label: e.nature }));
+    if (!examples.some((e) => e.callStyle)) {
+      this.model.train(labelled(examples));
+      this.spokenModel = undefined;
+      return this;
+    }
+    this.model.train(labelled(examples.filter((e) => !e.callStyle)));
+    this.spokenModel = this.fresh().train(labelled(examples.filter((e) => e.callStyle || e.spoken)));
     return this;
   }
 
-  logits(norm: string, bag: Bag): Float64Array {
-    return this.model.logits(withCues(norm, bag));
+  private reading(spoken: boolean): TextModel {
+    return spoken && this.spokenModel ? this.spokenModel : this.model;
   }
 
-  predict(norm: string, bag: Bag): NaturePrediction {
+  logits(norm: string, bag: Bag, spoken = false): Float64Array {
+    return this.reading(spoken).logits(withCues(norm, bag));
+  }
+
+  predict(norm: string, bag: Bag, spoken = false): NaturePrediction {
     const cues = natureCueFeatures(norm);
-    const ranked = this.model.rank(joinBags(bag, FEATURES.encode(cues, true)), this.temperature);
+    const ranked = this.reading(spoken).rank(joinBags(bag, FEATURES.encode(cues, true)), this.temperature);
     const explicit = explicitNature(norm);
     if (explicit) return { code: explicit, confidence: 1, ranked, explicit: true };
     // "建设路口，路灯不亮": a bare problem with an address and no word about what the caller wants is a
@@ -157,12 +191,13 @@ export class NatureModel {
     return { code: top.label as NatureCode, confidence: top.p, ranked, explicit: false };
   }
 
-  learn(norm: string, bag: Bag, nature: NatureCode): void {
-    this.model.learn(withCues(norm, bag), nature);
+  learn(norm: string, bag: Bag, nature: NatureCode, spoken = false): void {
+    this.reading(spoken).learn(withCues(norm, bag), nature);
   }
 
   retrain(): void {
     this.model.retrain();
+    this.spokenModel?.retrain();
   }
 }
 

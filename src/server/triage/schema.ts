@@ -23,7 +23,7 @@ export const triageResponse = z.object({
       eligible: z.boolean(),
       confidence: z.number().describe("the department's confidence (its categories' summed probability)"),
       threshold: z.number().describe('calibrated threshold for this category (> 1: never unattended)'),
-      precision: z.number().describe('department precision measured at the threshold on held-out call-style appeals'),
+      precision: z.number().describe('department precision measured at the threshold on call-style appeals the models never saw (scene-grouped cross-validation)'),
       coverage: z.number(),
     })
     .describe('自动派单: whether the desk may dispatch without a person, and the calibration behind it'),

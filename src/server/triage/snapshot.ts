@@ -7,14 +7,15 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
-import { DEFAULT_APPEALS_URL } from './corpus.ts';
-import { DEFAULT_CALIBRATION_URL, engineFrom, type TriageEngine } from './engine.ts';
+import { DEFAULT_APPEALS_URL, DEFAULT_CALL_TRAINING_URL } from './corpus.ts';
+import { engineFrom, type TriageEngine } from './engine.ts';
 import { TextModel } from './model.ts';
 import { NatureModel } from './nature.ts';
 
 /** Bump when the snapshot layout, the features or the training procedure change: old rows then no longer match. */
 // v2 (#20): homophone correction, description concepts, main-request selection and the department gate.
-export const MODEL_FORMAT_VERSION = 2;
+// v3 (#20): call-style training rows, a spoken reading of nature, the gate calibrated by scene-grouped CV.
+export const MODEL_FORMAT_VERSION = 3;
 
 export interface Snapshot {
   version: number;
@@ -89,7 +90,7 @@ function triageCodeDigest(): string {
     if (/\.(ts|js)$/.test(f) && !/\.test\./.test(f)) h.update(f).update(readFileSync(new URL(f, dir)));
   }
   h.update(readFileSync(DEFAULT_APPEALS_URL));
-  h.update(readFileSync(DEFAULT_CALIBRATION_URL));
+  h.update(readFileSync(DEFAULT_CALL_TRAINING_URL));
   return h.digest('hex');
 }
 

@@ -74,6 +74,15 @@ export function toHalfWidth(text: string): string {
  * boundaries matter to negation handling in urgency detection.
  */
 export function normalize(text: string): string {
+  return normalizeCall(text).norm;
+}
+
+/**
+ * `normalize`, and whether the text was spoken: a transcript whose fillers or call opening had to be stripped
+ * (喂/那个……/是12345吗). Written appeals and transcribed calls say what the caller wants in different words, so the
+ * nature model keeps one reading for each (nature.ts).
+ */
+export function normalizeCall(text: string): { norm: string; spoken: boolean } {
   let s = toHalfWidth(text.normalize('NFC'));
   s = toSimplified(s).toLowerCase();
   // Web forms sometimes carry markup; drop it, but not our own placeholders, so that
@@ -92,7 +101,9 @@ export function normalize(text: string): string {
     .trim();
   // Sound-alike words first (nihao → 你好 is then a filler), fillers after punctuation is canonical, so they are
   // recognised before a pause.
-  return stripFillers(correctHomophones(s, homophoneIndex()));
+  const heard = correctHomophones(s, homophoneIndex());
+  const norm = stripFillers(heard);
+  return { norm, spoken: norm !== heard };
 }
 
 let homophones: HomophoneIndex | undefined;

@@ -182,9 +182,5 @@ export function upload<T>(url: string, form: FormData, onProgress?: (fraction: n
   });
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+// one definition of a page for the server and the console (type-only: nothing of zod reaches the bundle)
+export type { CursorPage, Page } from '../../../shared/paging.ts';

@@ -73,6 +73,8 @@ export function AreaTreePicker({ value, onChange, deepest = 'grid', placeholder,
     let live = true;
     const wanted = eagerLevels.filter((l) => levels.indexOf(l) <= levels.indexOf(deepest));
     Promise.all(wanted.map((level) => allAreas({ level, ...activeOnly })))
+      // a scope below the eager levels (a community or grid worker's) holds none of them: its own few areas, then
+      .then(async (lists) => (lists.some((l) => l.length) ? lists : [await allAreas({ ...activeOnly })]))
       .then((lists) => {
         if (!live) return;
         const areas = lists.flat();

@@ -1,7 +1,7 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Input, Select, Space, Table, Tag, Tooltip, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { api, type Page } from '../api/client.ts';
+import { api, type CursorPage } from '../api/client.ts';
 import { useCaseFeed } from '../api/live.ts';
 import { categoryName, departmentName, useDepartments, useTaxonomy } from '../api/reference.ts';
 import type { CaseSummary } from '../api/types.ts';
@@ -59,7 +59,7 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
   const [user, setUser] = useState<CaseFilter>({});
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [data, setData] = useState<Page<CaseSummary> | null>(null);
+  const [data, setData] = useState<CursorPage<CaseSummary> | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
@@ -84,7 +84,7 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
     let live = true;
     setLoading(true);
     api
-      .get<Page<CaseSummary>>('/api/v1/cases', { ...query, page, pageSize })
+      .get<CursorPage<CaseSummary>>('/api/v1/cases', { ...query, page, pageSize })
       .then((res) => {
         if (!live) return;
         setData(res);
@@ -202,7 +202,8 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
           pageSize,
           total: data?.total ?? 0,
           showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
+          // beyond COUNT_LIMIT a filter the counters cannot answer is estimated by the planner: say so
+          showTotal: (total) => (data?.totalEstimated ? t('common.total_estimated', { total }) : t('common.total', { total })),
           onChange: (p, s) => {
             setPage(p);
             setPageSize(s);

@@ -1,6 +1,6 @@
 import { Card, Empty, List, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { warningKindLabels, type Warning } from '../../../shared/disputes.ts';
+import type { Warning } from '../../../shared/disputes.ts';
 import { api, type Page } from '../api/client.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { Link } from '../router.tsx';
@@ -43,7 +43,7 @@ export function OperationsWarnings({ refreshKey }: { refreshKey: number }) {
           renderItem={(w) => (
             <List.Item>
               <Space wrap>
-                <Tag color={levelColor[w.level]}>{warningKindLabels[w.kind]}</Tag>
+                <Tag color={levelColor[w.level]}>{t(`warnings.kind.${w.kind}`)}</Tag>
                 <Link to="/warnings">{`${w.area.name} · ${w.count}`}</Link>
                 <Typography.Text type="secondary">{w.explanation}</Typography.Text>
                 {w.caseCodes.slice(0, 3).map((c) => (

@@ -3,11 +3,12 @@ import { Alert, Button, Card, Progress, Result, Select, Space, Table, Typography
 import { useEffect, useRef, useState } from 'react';
 import { api, upload } from '../api/client.ts';
 import type { ImportJob } from '../api/types.ts';
-import type { MessageKey } from '../i18n/i18n.ts';
+import { isMessageKey, type MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { importProgress } from '../lib/import-progress.ts';
 
 const types = ['people', 'houses', 'organisations', 'components'] as const;
+type RowProblem = ImportJob['errors'][number];
 
 /**
  * 数据导入: upload a CSV/XLSX/GeoJSON, watch the server validate and import it, and read the row-by-row report
@@ -53,6 +54,12 @@ export function RegistryImportPage() {
     }
   };
 
+  // Each problem in the locale from its code; a report from before the codes (or an unknown code) keeps the server's text.
+  const problem = (e: RowProblem) => {
+    const key = `error.${e.code ?? ''}`;
+    return e.code && isMessageKey(key) ? t(key, { row: e.row, column: e.column, ...e.params }) : e.reason;
+  };
+
   const p = importProgress(job, uploadFraction);
   return (
     <div style={{ maxWidth: 960 }}>
@@ -79,22 +86,22 @@ export function RegistryImportPage() {
           {(p.running || job) && (
             <div aria-live="polite">
               <Typography.Text>{t(`import.phase.${p.phase}` as MessageKey, { processed: job?.processedRows ?? 0, total: job?.totalRows ?? 0 })}</Typography.Text>
-              <Progress percent={p.percent} status={p.status} />
+              <Progress percent={p.percent} status={p.status} aria-label={t('import.progress')} />
             </div>
           )}
           {job?.state === 'done' && <Result status="success" title={t('import.done', { n: job.importedRows })} />}
           {job?.state === 'failed' && (
             <>
-              <Alert type="error" showIcon message={t('import.rejected', { n: job.errorCount })} description={job.message} />
+              <Alert type="error" showIcon message={t('import.rejected', { n: job.errorCount })} description={t('import.rejected_rows', { rows: new Set(job.errors.map((e) => e.row)).size, total: job.totalRows })} />
               <Table
                 size="small"
-                rowKey={(r) => `${r.row}:${r.column}:${r.reason}`}
+                rowKey={(r) => `${r.row}:${r.column}:${r.code ?? ''}:${r.reason}`}
                 dataSource={job.errors}
                 pagination={{ pageSize: 50 }}
                 columns={[
-                  { title: t('import.row'), dataIndex: 'row', width: 90 },
+                  { title: t('import.row'), dataIndex: 'row', width: 90, render: (row: number) => (row === 0 ? t('import.whole_file') : row) },
                   { title: t('import.column'), dataIndex: 'column', width: 160 },
-                  { title: t('import.reason'), dataIndex: 'reason' },
+                  { title: t('import.reason'), key: 'reason', render: (_: unknown, e: RowProblem) => problem(e) },
                 ]}
                 data-testid="import-errors"
               />

@@ -6,6 +6,7 @@ import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { Link } from '../router.tsx';
 import { P, pcall, residentSession } from './participation-api.ts';
+import { ParticipationMap } from './participation-map.tsx';
 import { ParticipationVerify } from './participation-verify.tsx';
 
 export const stateColor = { proposal: 'default', deliberation: 'blue', voting: 'green', closed: 'orange', published: 'purple' } as const;
@@ -95,6 +96,11 @@ export function ParticipationHome() {
                 )}
               />
             ),
+          },
+          {
+            key: 'map',
+            label: t('part.map'),
+            children: <ParticipationMap consultations={consultations ?? []} />,
           },
           {
             key: 'p',

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { entityRoutes } from '../crud/routes.ts';
 import { presentComponent } from '../presenters.ts';
-import { component, componentPatch, componentQuery, newComponent } from '../../../../shared/registry/schema.ts';
+import { component, componentDetail, componentPatch, componentQuery, newComponent } from '../../../../shared/registry/schema.ts';
 import type { ComponentService } from './service.ts';
 
 /** 部件 city components: CRUD, search and the map layer; owner and maintainer units shown by name. */
@@ -14,7 +14,7 @@ export const componentRoutes =
         list: 'City components in my scope (部件)',
         geojson: 'Components as a GeoJSON point layer',
         create: 'Register a component (code assigned when left out)',
-        get: 'One component',
+        get: 'One component, with the areas it sits in',
         update: 'Change a component (state, units, position)',
         remove: 'Remove a component',
       },
@@ -30,5 +30,12 @@ export const componentRoutes =
         return (c) => presentComponent(c, departments);
       },
       service: components,
+      detail: {
+        response: componentDetail,
+        async load(actor, id) {
+          const [{ row, place }, departments] = await Promise.all([components.detail(actor, id), components.departments()]);
+          return { ...presentComponent(row, departments), place };
+        },
+      },
     });
   };

@@ -9,14 +9,14 @@ export type PreparedComponent = Omit<NewComponentRow, 'code'> & { code: string |
 export async function prepareComponent(input: NewComponent, placer: Placer, now: Date): Promise<Prepared<PreparedComponent>> {
   const errors: FieldError[] = [];
   const cls = componentClasses[input.classCode];
-  if (!cls) errors.push({ field: 'classCode', reason: `unknown component class ${input.classCode}` });
+  if (!cls) errors.push({ field: 'classCode', code: 'registry.import.unknown_class', params: { value: input.classCode }, reason: `unknown component class ${input.classCode}` });
   const place = await placer.place(input);
   if (isErrors(place)) errors.push(...place);
   if (errors.length || isErrors(place) || !cls) return fail(...errors);
   const codePrefix = `${place.grid_code.slice(0, 6)}${input.classCode}`;
   // The code carries district and class (GB/T 30428.2), so one that disagrees with them is a data error.
   if (input.code && !input.code.startsWith(codePrefix)) {
-    return fail({ field: 'code', reason: `a ${cls.name} in district ${place.grid_code.slice(0, 6)} has a code starting with ${codePrefix}` });
+    return fail({ field: 'code', code: 'registry.import.component_code_mismatch', params: { className: cls.name, district: place.grid_code.slice(0, 6), prefix: codePrefix }, reason: `a ${cls.name} in district ${place.grid_code.slice(0, 6)} has a code starting with ${codePrefix}` });
   }
   return {
     ok: true,

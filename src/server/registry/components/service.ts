@@ -41,6 +41,7 @@ export function createComponentService(deps: Deps, services: { geo: Pick<GeoServ
     list: crud.list,
     located: crud.located,
     get: crud.get,
+    detail: crud.detail,
 
     async create(actor: Actor, input: NewComponent): Promise<ComponentRow> {
       assertCan(actor, 'registry.write');

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.ts';
 import { invalid, notFound, type AppError } from '../../errors.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import type { FieldError, PlaceInput } from '../placement.ts';
+import { placeTrail, type PlaceStep } from './store.ts';
 
 /** Appends the audit entry of a registry write inside its transaction. Details never carry clear PII. */
 export const auditor =
@@ -14,7 +15,7 @@ export const auditor =
 /** 400 with every field problem listed, so a form can mark all of them at once. */
 export function invalidRecord(what: string, errors: FieldError[]) {
   const first = errors[0]!;
-  return invalid(`${what}.invalid`, `${first.field}: ${first.reason}`, { errors: errors.map((e) => ({ path: e.field, message: e.reason })) });
+  return invalid(`${what}.invalid`, `${first.field}: ${first.reason}`, { errors: errors.map((e) => ({ path: e.field, message: e.reason, code: e.code, ...(e.params ? { params: e.params } : {}) })) });
 }
 
 /** A unique index said no: another request registered the same key between our check and our insert. */
@@ -51,7 +52,7 @@ export interface CrudStore<Row, F> {
  * write, each write in one transaction with its audit entry (`<entity>.create|update|delete`), and a unique
  * index's veto turned into the entity's 409. Each service adds only how it prepares and checks a record.
  */
-export function crudService<Row extends { id: string }, F>(deps: Deps, entity: string, store: CrudStore<Row, F>, taken?: () => AppError) {
+export function crudService<Row extends { id: string; area_path: string }, F>(deps: Deps, entity: string, store: CrudStore<Row, F>, taken?: () => AppError) {
   const { db } = deps;
   const record = auditor(deps);
 
@@ -94,6 +95,17 @@ export function crudService<Row extends { id: string }, F>(deps: Deps, entity: s
     get(actor: Actor, id: string): Promise<Row> {
       assertCan(actor, 'registry.read');
       return inScope(actor, id);
+    },
+
+    /**
+     * One record for the detail view, with the named areas it sits in. Read under the same permission and
+     * scope as the list and presented by the same masking presenter; like the list it is not an audited read
+     * of clear PII (only reveal is).
+     */
+    async detail(actor: Actor, id: string): Promise<{ row: Row; place: PlaceStep[] }> {
+      assertCan(actor, 'registry.read');
+      const row = await inScope(actor, id);
+      return { row, place: await placeTrail(db, row.area_path) };
     },
 
     /** Removes a record in scope; `detail` says what the audit entry keeps of it. */

@@ -43,6 +43,23 @@ export async function pageOf<T>(items: Promise<T[]>, count: Promise<{ n: number 
   return [rows, Number(c.n)];
 }
 
+export interface PlaceStep {
+  code: string;
+  name: string;
+  level: 'city' | 'district' | 'street' | 'community' | 'grid';
+}
+
+/**
+ * The named areas a record sits in, district down to its grid, read from its area_path (whose labels are the
+ * area codes). The detail view shows 东城区 / 某街道 / 某社区 / 某网格 instead of a bare grid code.
+ */
+export async function placeTrail(db: Db, areaPath: string): Promise<PlaceStep[]> {
+  const codes = areaPath.split('.');
+  const rows = await db.selectFrom('areas').select(['code', 'name', 'level']).where('code', 'in', codes).where('level', '<>', 'city').execute();
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  return codes.flatMap((c) => (byCode.has(c) ? [byCode.get(c)!] : []));
+}
+
 export interface GridRef {
   code: string;
   name: string;

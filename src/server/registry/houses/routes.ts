@@ -31,8 +31,8 @@ export const houseRoutes =
       detail: {
         response: houseDetail,
         async load(actor, id) {
-          const { house: h, residents } = await houses.get(actor, id);
-          return { ...presentHouse(h), residents: residents.map(presentPerson).map((p) => ({ id: p.id, name: p.name, kind: p.kind, houseRelation: p.houseRelation })) };
+          const { house: h, residents, residentsCount, place } = await houses.get(actor, id);
+          return { ...presentHouse(h), residents: residents.map(presentPerson).map((p) => ({ id: p.id, name: p.name, kind: p.kind, houseRelation: p.houseRelation })), residentsCount, place };
         },
       },
     });

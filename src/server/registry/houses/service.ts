@@ -44,9 +44,9 @@ export function createHouseService(deps: Deps, services: { geo: Pick<GeoService,
 
     /** The house with the people registered in it (their names presented under the usual masking rules). */
     async get(actor: Actor, id: string) {
-      assertCan(actor, 'registry.read');
-      const house = await inScope(actor, id);
-      return { house, residents: await people.residents(db, id, actor.scopePath) };
+      const { row: house, place } = await crud.detail(actor, id);
+      const [residents, residentsCount] = await Promise.all([people.residents(db, id, actor.scopePath), people.countResidents(db, id, actor.scopePath)]);
+      return { house, place, residents, residentsCount };
     },
 
     async create(actor: Actor, input: NewHouse): Promise<HouseRow> {

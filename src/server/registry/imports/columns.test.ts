@@ -20,8 +20,8 @@ describe('import columns', () => {
   it('reports an unknown or doubled column on the header row instead of dropping it', () => {
     const mapped = mapHeaders('people', sheet(['姓名', '身高', 'name']));
     expect(mapped.errors).toEqual([
-      { row: 1, column: '身高', reason: expect.stringMatching(/^unknown column/) },
-      { row: 1, column: 'name', reason: 'the same field as column 姓名' },
+      { row: 1, column: '身高', reason: expect.stringMatching(/^unknown column/), code: 'registry.import.unknown_column', params: { expected: expect.stringContaining('身份证号') } },
+      { row: 1, column: 'name', reason: 'the same field as column 姓名', code: 'registry.import.duplicate_column', params: { other: '姓名' } },
     ]);
   });
 
@@ -30,12 +30,12 @@ describe('import columns', () => {
     const mapped = mapHeaders('houses', s);
     expect(rowInput('houses', mapped, s.rows[0]!)).toEqual({
       errors: [
-        { row: 2, column: '是否出租', reason: 'write 是 or 否' },
-        { row: 2, column: '经度', reason: 'not a number' },
+        { row: 2, column: '是否出租', reason: 'write 是 or 否', code: 'registry.import.yes_or_no' },
+        { row: 2, column: '经度', reason: 'not a number', code: 'registry.import.not_a_number' },
       ],
     });
     // lon without lat fails the same pairing rule as the API
-    expect(rowInput('houses', mapped, s.rows[1]!)).toEqual({ errors: [{ row: 3, column: '纬度', reason: 'give lon and lat together' }] });
+    expect(rowInput('houses', mapped, s.rows[1]!)).toEqual({ errors: [{ row: 3, column: '纬度', reason: 'give lon and lat together', code: 'registry.import.lon_lat_pair' }] });
   });
 
   it('refuses an 18-digit number cell: the spreadsheet has already rounded it', () => {
@@ -43,7 +43,16 @@ describe('import columns', () => {
     expect(rowInput('organisations', mapHeaders('organisations', s), s.rows[0]!)).toEqual({ input: expect.objectContaining({ kind: 'enterprise', gridCode: '990102001001001' }) });
     const people = sheet(['类别', '姓名', '身份证号'], ['户籍人口', '李四', 110105194912310021]);
     expect(rowInput('people', mapHeaders('people', people), people.rows[0]!)).toEqual({
-      errors: [{ row: 2, column: '身份证号', reason: expect.stringMatching(/stored as a number and lost digits/) }],
+      errors: [{ row: 2, column: '身份证号', reason: expect.stringMatching(/stored as a number and lost digits/), code: 'registry.import.digits_lost' }],
+    });
+  });
+
+  it('gives a schema rule its code: an unknown enum value, a too-long text, a bad grid code', () => {
+    const s = sheet(['kind', 'name', 'idNumber', 'gridCode'], ['martian', '张三', '110105194912310021', '990102001001001'], ['registered', '张'.repeat(51), '110105194912310021', '12345']);
+    const mapped = mapHeaders('people', s);
+    expect(rowInput('people', mapped, s.rows[0]!)).toEqual({ errors: [expect.objectContaining({ row: 2, column: 'kind', code: 'registry.import.unknown_value', params: { value: 'martian', allowed: '户籍人口/流动人口/境外人员' } })] });
+    expect(rowInput('people', mapped, s.rows[1]!)).toEqual({
+      errors: [expect.objectContaining({ column: 'name', code: 'registry.import.too_long', params: { max: 50 } }), expect.objectContaining({ column: 'gridCode', code: 'registry.import.bad_grid_code' })],
     });
   });
 
@@ -51,6 +60,6 @@ describe('import columns', () => {
     const s = sheet(['部件类别', '状态', '经度', '纬度'], ['垃圾箱', '破损', 120.1, 30.1], [null, '完好', 120.1, 30.1]);
     const mapped = mapHeaders('components', s);
     expect(rowInput('components', mapped, s.rows[0]!)).toEqual({ input: expect.objectContaining({ classCode: '0303', state: 'damaged' }) });
-    expect(rowInput('components', mapped, s.rows[1]!)).toEqual({ errors: [{ row: 3, column: '部件类别', reason: 'required' }] });
+    expect(rowInput('components', mapped, s.rows[1]!)).toEqual({ errors: [{ row: 3, column: '部件类别', reason: 'required', code: 'registry.import.required' }] });
   });
 });

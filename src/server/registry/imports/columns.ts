@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Cell, Sheet, SheetRow } from './parse.ts';
+import { CellError, issueCode, rowError, type RowError } from './row-errors.ts';
 import { newComponent, newHouse, newOrganisation, newPerson } from '../../../../shared/registry/schema.ts';
 import {
   careTagFrom,
@@ -26,16 +27,7 @@ import {
 export type RegistryType = 'people' | 'houses' | 'organisations' | 'components';
 export const registryTypes: RegistryType[] = ['people', 'houses', 'organisations', 'components'];
 
-/** One problem in the report: `row` is what the user sees in their file, `column` the header they wrote. */
-export interface RowError {
-  row: number;
-  column: string;
-  reason: string;
-}
-
-class CellError {
-  constructor(readonly reason: string) {}
-}
+export type { RowError };
 type Convert = (v: Cell) => unknown;
 
 const asText: Convert = (v) => (v === null ? undefined : v instanceof Date ? isoDay(v) : String(v).trim() || undefined);
@@ -46,7 +38,7 @@ const digitsText =
   (what: string): Convert =>
   (v) => {
     if (typeof v === 'number') {
-      if (!Number.isSafeInteger(v)) return new CellError(`${what} was stored as a number and lost digits; format the column as text and type it again`);
+      if (!Number.isSafeInteger(v)) return new CellError('registry.import.digits_lost', `${what} was stored as a number and lost digits; format the column as text and type it again`);
       return String(v);
     }
     return asText(v);
@@ -55,7 +47,10 @@ const digitsText =
 const asNumber: Convert = (v) => {
   if (v === null || v === '') return undefined;
   const n = typeof v === 'number' ? v : Number(String(v).trim());
-  return Number.isFinite(n) ? n : new CellError(typeof v === 'string' && v.startsWith('geometry ') ? v : 'not a number');
+  if (Number.isFinite(n)) return n;
+  // GeoJSON rows carry a non-point geometry here as `geometry <type> is not a Point` (see parse.ts)
+  const geometry = typeof v === 'string' ? /^geometry (\S+) is not a Point$/.exec(v)?.[1] : undefined;
+  return geometry ? new CellError('registry.import.not_a_point', v as string, { geometry }) : new CellError('registry.import.not_a_number', 'not a number');
 };
 
 const truthy = ['是', 'true', '1', 'y', 'yes', '出租', '√'];
@@ -66,14 +61,14 @@ const asBoolean: Convert = (v) => {
   const s = String(v).trim().toLowerCase();
   if (truthy.includes(s)) return true;
   if (falsy.includes(s)) return false;
-  return new CellError('write 是 or 否');
+  return new CellError('registry.import.yes_or_no', 'write 是 or 否');
 };
 
 const asDate: Convert = (v) => {
   if (v === null || v === '') return undefined;
   if (v instanceof Date) return isoDay(v);
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(String(v).trim());
-  if (!m) return new CellError('dates are written 2024-05-01');
+  if (!m) return new CellError('registry.import.bad_date', 'dates are written 2024-05-01');
   return `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
 };
 
@@ -82,7 +77,8 @@ const asEnum =
   (v) => {
     const s = asText(v) as string | undefined;
     if (s === undefined) return undefined;
-    return fromLabel(codes, labels, s) ?? new CellError(`unknown value ${s}; use one of ${codes.map((c) => labels[c]).join('/')}`);
+    const allowed = codes.map((c) => labels[c]).join('/');
+    return fromLabel(codes, labels, s) ?? new CellError('registry.import.unknown_value', `unknown value ${s}; use one of ${allowed}`, { value: s, allowed });
   };
 
 const asTags: Convert = (v) => {
@@ -90,7 +86,7 @@ const asTags: Convert = (v) => {
   if (!s) return undefined;
   const tags = s.split(/[,，、;；\s]+/).filter(Boolean);
   const bad = tags.filter((t) => !careTagFrom(t));
-  return bad.length ? new CellError(`unknown special-care group ${bad.join(', ')}`) : tags.map((t) => careTagFrom(t)!);
+  return bad.length ? new CellError('registry.import.unknown_care_group', `unknown special-care group ${bad.join(', ')}`, { value: bad.join('、') }) : tags.map((t) => careTagFrom(t)!);
 };
 
 const asJson: Convert = (v) => {
@@ -99,14 +95,14 @@ const asJson: Convert = (v) => {
   try {
     return JSON.parse(s);
   } catch {
-    return new CellError('not valid JSON, e.g. {"disabled":{"level":"二级"}}');
+    return new CellError('registry.import.bad_care_json', 'not valid JSON, e.g. {"disabled":{"level":"二级"}}');
   }
 };
 
 const asClass: Convert = (v) => {
   const s = digitsText('the class code')(v);
   if (typeof s !== 'string') return s;
-  return componentClassFrom(s) ?? new CellError(`unknown component class ${s}`);
+  return componentClassFrom(s) ?? new CellError('registry.import.unknown_class', `unknown component class ${s}`, { value: s });
 };
 
 interface Column {
@@ -210,12 +206,16 @@ export function mapHeaders(type: RegistryType, sheet: Sheet): MappedSheet {
   const errors: RowError[] = [];
   for (const h of sheet.headers) {
     const c = spec.columns.find((c) => c.headers.some((a) => a.toLowerCase() === h.toLowerCase()));
-    if (c && headerOf.has(c.field)) errors.push({ row: 1, column: h, reason: `the same field as column ${headerOf.get(c.field)}` });
+    if (c && headerOf.has(c.field)) {
+      const other = headerOf.get(c.field)!;
+      errors.push({ row: 1, column: h, reason: `the same field as column ${other}`, code: 'registry.import.duplicate_column', params: { other } });
+    }
     else if (c) {
       byHeader.set(h, c);
       headerOf.set(c.field, h);
     } else if (!ignored.has(h.toLowerCase())) {
-      errors.push({ row: 1, column: h, reason: `unknown column; expected one of ${spec.columns.map((c) => c.headers[1] ?? c.field).join(', ')}` });
+      const expected = spec.columns.map((c) => c.headers[1] ?? c.field).join(', ');
+      errors.push({ row: 1, column: h, reason: `unknown column; expected one of ${expected}`, code: 'registry.import.unknown_column', params: { expected } });
     }
   }
   return { byHeader, headerOf, errors };
@@ -227,7 +227,7 @@ export function rowInput(type: RegistryType, mapped: MappedSheet, r: SheetRow): 
   const errors: RowError[] = [];
   for (const [header, c] of mapped.byHeader) {
     const v = c.convert(r.cells.get(header) ?? null);
-    if (v instanceof CellError) errors.push({ row: r.row, column: header, reason: v.reason });
+    if (v instanceof CellError) errors.push(rowError(r.row, header, v));
     else if (v !== undefined) input[c.field] = v;
   }
   if (errors.length) return { errors };
@@ -236,8 +236,7 @@ export function rowInput(type: RegistryType, mapped: MappedSheet, r: SheetRow): 
     return {
       errors: parsed.error.issues.map((i) => {
         const field = String(i.path[0] ?? '');
-        const missing = i.code === 'invalid_type' && input[field] === undefined;
-        return { row: r.row, column: columnName(mapped, field), reason: missing ? 'required' : i.message };
+        return rowError(r.row, columnName(mapped, field), issueCode(i, field, input[field]));
       }),
     };
   }

@@ -20,6 +20,13 @@ export type ImportFormat = 'csv' | 'xlsx' | 'geojson';
 
 export class UnreadableFile extends Error {
   override name = 'UnreadableFile';
+  constructor(
+    message: string,
+    /** the report's code: the file cannot be parsed, is not JSON, or is JSON but not a FeatureCollection */
+    readonly code: 'registry.import.unreadable' | 'registry.import.bad_json' | 'registry.import.not_feature_collection' = 'registry.import.unreadable',
+  ) {
+    super(message);
+  }
 }
 
 /** The format from the file name, else from the first bytes (an XLSX is a ZIP, GeoJSON starts with `{`). */
@@ -109,9 +116,9 @@ function fromGeojson(bytes: Buffer): Sheet {
   try {
     doc = JSON.parse(decodeText(bytes));
   } catch {
-    throw new UnreadableFile('the GeoJSON is not valid JSON');
+    throw new UnreadableFile('the GeoJSON is not valid JSON', 'registry.import.bad_json');
   }
-  if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw new UnreadableFile('a GeoJSON import is a FeatureCollection');
+  if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features)) throw new UnreadableFile('a GeoJSON import is a FeatureCollection', 'registry.import.not_feature_collection');
   const headers = new Set<string>();
   const rows = doc.features.map((f, i) => {
     const cells = new Map<string, Cell>();

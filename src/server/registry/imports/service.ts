@@ -4,6 +4,7 @@ import type { GeoService } from '../../geo/service.ts';
 import { AppError, forbidden, invalid, notFound } from '../../errors.ts';
 import type { Page } from '../../../../shared/paging.ts';
 import { columnName, mapHeaders, registryTypes, rowInput, type RegistryType, type RowError } from './columns.ts';
+import { rowError } from './row-errors.ts';
 import { detectFormat, readSheet, UnreadableFile, type ImportFormat } from './parse.ts';
 import { createPipeline } from './pipelines.ts';
 import { createImportStore, type ImportJobRow, type ImportState, type ImportType } from './store.ts';
@@ -89,20 +90,22 @@ export function createImportService(deps: Deps, services: { geo: Pick<GeoService
     try {
       fc = JSON.parse(file.bytes.toString('utf8'));
     } catch {
-      return fail(job, [{ row: 0, column: '', reason: 'the GeoJSON is not valid JSON' }], 'unreadable file', onProgress);
+      return fail(job, [{ row: 0, column: '', reason: 'the GeoJSON is not valid JSON', code: 'registry.import.bad_json' }], 'unreadable file', onProgress);
     }
     const total = Array.isArray((fc as { features?: unknown[] })?.features) ? (fc as { features: unknown[] }).features.length : 0;
     progress(job, { total_rows: total }, onProgress);
     try {
       const result = await services.geo.importGridsReport(actor, fc, { onProgress: (p) => progress(job, { state: p.phase === 'write' ? 'importing' : 'validating', processed_rows: p.done, total_rows: p.total }, onProgress) });
       if (result.errors.length) {
-        return fail(job, result.errors.map((e) => ({ row: e.index + 1, column: e.code ?? 'feature', reason: e.reason })), `${result.errors.length} bad features; nothing imported`, onProgress);
+        // The geo importer's reasons are its own English text; the code marks them, the reason is the param.
+        const bad = result.errors.map((e): RowError => ({ row: e.index + 1, column: e.code ?? 'feature', reason: e.reason, code: 'registry.import.bad_feature', params: { reason: e.reason } }));
+        return fail(job, bad, `${result.errors.length} bad features; nothing imported`, onProgress);
       }
       progress(job, { state: 'done', processed_rows: total, imported_rows: result.imported, finished_at: clock.now() }, onProgress);
       await jobs.update(db, job.id, { state: 'done', total_rows: total, processed_rows: total, imported_rows: result.imported, message: `${result.created} created, ${result.updated} redrawn`, finished_at: job.finished_at });
       return finish(job, 'done', [], `${result.imported} grids imported`);
     } catch (err) {
-      if (err instanceof AppError) return fail(job, [{ row: 0, column: '', reason: err.message }], err.message, onProgress);
+      if (err instanceof AppError) return fail(job, [{ row: 0, column: '', reason: err.message, code: 'registry.import.bad_feature', params: { reason: err.message } }], err.message, onProgress);
       throw err;
     }
   }
@@ -112,11 +115,11 @@ export function createImportService(deps: Deps, services: { geo: Pick<GeoService
     try {
       sheet = await readSheet(file.bytes, job.format);
     } catch (err) {
-      if (err instanceof UnreadableFile) return fail(job, [{ row: 0, column: '', reason: err.message }], 'unreadable file', onProgress);
+      if (err instanceof UnreadableFile) return fail(job, [{ row: 0, column: '', reason: err.message, code: err.code }], 'unreadable file', onProgress);
       throw err;
     }
     progress(job, { total_rows: sheet.rows.length }, onProgress);
-    if (sheet.rows.length === 0) return fail(job, [{ row: 1, column: '', reason: 'the file has a header row but no data rows' }], 'empty file', onProgress);
+    if (sheet.rows.length === 0) return fail(job, [{ row: 1, column: '', reason: 'the file has a header row but no data rows', code: 'registry.import.empty_file' }], 'empty file', onProgress);
     const mapped = mapHeaders(type, sheet);
     if (mapped.errors.length) return fail(job, mapped.errors, 'the header row does not match this import type', onProgress);
 
@@ -137,7 +140,7 @@ export function createImportService(deps: Deps, services: { geo: Pick<GeoService
     for (const c of candidates) {
       const res = await pipeline.prepare(c.input);
       if (res.ok) prepared.push({ row: c.row, value: res.value });
-      else errors.push(...res.errors.map((e) => ({ row: c.row, column: columnName(mapped, e.field), reason: e.reason })));
+      else errors.push(...res.errors.map((e) => rowError(c.row, columnName(mapped, e.field), e)));
       if (++processed % PROGRESS_EVERY === 0) progress(job, { processed_rows: processed }, onProgress);
     }
 
@@ -148,14 +151,14 @@ export function createImportService(deps: Deps, services: { geo: Pick<GeoService
       const key = pipeline.key(p.value);
       if (key === null) continue;
       const seen = firstRow.get(key);
-      if (seen !== undefined) errors.push({ row: p.row, column: columnName(mapped, pipeline.keyField), reason: `the same record as row ${seen}` });
+      if (seen !== undefined) errors.push({ row: p.row, column: columnName(mapped, pipeline.keyField), reason: `the same record as row ${seen}`, code: 'registry.import.duplicate_in_file', params: { firstRow: seen } });
       else {
         firstRow.set(key, p.row);
         keyed.push({ row: p.row, key });
       }
     }
     const existing = await pipeline.existing(keyed.map((k) => k.key));
-    for (const k of keyed) if (existing.has(k.key)) errors.push({ row: k.row, column: columnName(mapped, pipeline.keyField), reason: 'already registered' });
+    for (const k of keyed) if (existing.has(k.key)) errors.push({ row: k.row, column: columnName(mapped, pipeline.keyField), reason: 'already registered', code: 'registry.import.already_registered' });
     progress(job, { processed_rows: sheet.rows.length }, onProgress);
     if (errors.length) return fail(job, errors, `${new Set(errors.map((e) => e.row)).size} of ${sheet.rows.length} rows have problems; nothing imported`, onProgress);
 
@@ -207,7 +210,7 @@ export function createImportService(deps: Deps, services: { geo: Pick<GeoService
     } catch (err) {
       // An unexpected failure (database gone, a bug) still ends the job, so the console stops waiting.
       deps.logger.error({ err, jobId: job.id }, 'import failed');
-      return fail(job, [{ row: 0, column: '', reason: 'the import stopped on a server error; nothing was imported' }], 'server error', onProgress).catch(() => finish(job, 'failed', [], 'server error'));
+      return fail(job, [{ row: 0, column: '', reason: 'the import stopped on a server error; nothing was imported', code: 'registry.import.server_error' }], 'server error', onProgress).catch(() => finish(job, 'failed', [], 'server error'));
     } finally {
       live.delete(job.id);
     }

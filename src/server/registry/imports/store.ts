@@ -16,7 +16,7 @@ export interface ImportJobTable {
   processed_rows: number;
   imported_rows: number;
   error_count: number;
-  /** [{row, column, reason}] */
+  /** [{row, column, reason, code, params}] (jobs from before the codes lack code and params) */
   errors: unknown;
   message: string;
   actor_id: string | null;

@@ -3,7 +3,7 @@ import { requireActor } from '../../http/auth-hook.ts';
 import { errors, paged, pageQuery } from '../../../../shared/paging.ts';
 import { entityRoutes } from '../crud/routes.ts';
 import { presentCreditEvent, presentOrganisation } from '../presenters.ts';
-import { creditEvent, idParam, newCreditEvent, newOrganisation, organisation, organisationPatch, organisationQuery } from '../../../../shared/registry/schema.ts';
+import { creditEvent, idParam, newCreditEvent, newOrganisation, organisation, organisationDetail, organisationPatch, organisationQuery } from '../../../../shared/registry/schema.ts';
 import type { OrganisationService } from './service.ts';
 
 /** 组织 organisations: CRUD, search, the map layer, and their credit record. */
@@ -17,7 +17,7 @@ export const organisationRoutes =
         list: 'Organisations in my scope (组织)',
         geojson: 'Located organisations as a GeoJSON point layer',
         create: 'Register an organisation',
-        get: 'One organisation',
+        get: 'One organisation, with the areas it sits in',
         update: 'Change an organisation',
         remove: 'Remove an organisation',
       },
@@ -29,6 +29,13 @@ export const organisationRoutes =
       conflicts: { create: true, update: true },
       presenter: () => presentOrganisation,
       service: organisations,
+      detail: {
+        response: organisationDetail,
+        async load(actor, id) {
+          const { row, place } = await organisations.detail(actor, id);
+          return { ...presentOrganisation(row), place };
+        },
+      },
     });
     app.get(
       '/api/v1/organisations/:id/credit-events',

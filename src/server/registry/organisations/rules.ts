@@ -7,8 +7,8 @@ export async function prepareOrganisation(input: NewOrganisation, placer: Placer
   const errors: FieldError[] = [];
   const creditCode = input.creditCode ? normaliseCreditCode(input.creditCode) : null;
   // Enterprises and registered social organisations always have a code; a party branch often has none.
-  if (!creditCode && input.kind !== 'party_org') errors.push({ field: 'creditCode', reason: 'enterprises and social organisations need their unified social credit code' });
-  if (creditCode && !isValidCreditCode(creditCode)) errors.push({ field: 'creditCode', reason: 'not a valid unified social credit code (GB 32100: 18 characters, no I/O/S/V/Z, right check character)' });
+  if (!creditCode && input.kind !== 'party_org') errors.push({ field: 'creditCode', code: 'registry.import.credit_code_required', reason: 'enterprises and social organisations need their unified social credit code' });
+  if (creditCode && !isValidCreditCode(creditCode)) errors.push({ field: 'creditCode', code: 'registry.import.bad_credit_code', reason: 'not a valid unified social credit code (GB 32100: 18 characters, no I/O/S/V/Z, right check character)' });
   const place = await placer.place(input);
   if (isErrors(place)) errors.push(...place);
   if (errors.length || isErrors(place)) return fail(...errors);

@@ -37,6 +37,7 @@ export function createOrganisationService(deps: Deps, services: { geo: Pick<GeoS
     list: crud.list,
     located: crud.located,
     get: crud.get,
+    detail: crud.detail,
 
     async create(actor: Actor, input: NewOrganisation): Promise<OrganisationRow> {
       assertCan(actor, 'registry.write');

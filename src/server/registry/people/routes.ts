@@ -6,7 +6,7 @@ import { personExportColumns } from '../export-columns.ts';
 import { errors, paged } from '../../../../shared/paging.ts';
 import type { PeopleService } from './service.ts';
 import { presentPerson } from '../presenters.ts';
-import { idParam, newPerson, person, personPatch, personQuery, revealBody, revealed } from '../../../../shared/registry/schema.ts';
+import { idParam, newPerson, person, personDetail, personPatch, personQuery, revealBody, revealed } from '../../../../shared/registry/schema.ts';
 
 /**
  * The people list is searched by ID number and phone in its query string. The access log keeps the path and
@@ -43,8 +43,14 @@ export const peopleRoutes =
       reply.status(201).send(presentPerson(await people.create(requireActor(req), req.body))),
     );
 
-    app.get('/api/v1/people/:id', { schema: { tags, summary: 'One person (masked)', params: idParam, response: { 200: person, ...errors(401, 403, 404) } } }, async (req) =>
-      presentPerson(await people.get(requireActor(req), req.params.id)),
+    app.get(
+      '/api/v1/people/:id',
+      { schema: { tags, summary: 'One person (masked as in the list), the areas they live in and their registered house', params: idParam, response: { 200: personDetail, ...errors(401, 403, 404) } } },
+      async (req) => {
+        const { person: p, place, house: h } = await people.detail(requireActor(req), req.params.id);
+        const house = h ? { id: h.id, address: h.address, building: h.building, unit: h.unit, room: h.room, purpose: h.purpose, rental: h.rental, gridCode: h.grid_code } : null;
+        return { ...presentPerson(p), place, house };
+      },
     );
 
     app.patch(

@@ -32,11 +32,11 @@ export function nameColumns(pii: PiiCipher, name: string, sensitive: boolean) {
 export function checkIdNumber(idType: NewPerson['idType'], raw: string): { id: string; birthDate?: string; gender?: 'male' | 'female' } | FieldError {
   const id = idNumberKey(raw);
   if (idType === 'resident_id') {
-    if (!isValidIdNumber(id)) return { field: 'idNumber', reason: 'not a valid resident ID number (GB 11643: 18 characters, a real birth date and the right check digit)' };
+    if (!isValidIdNumber(id)) return { field: 'idNumber', code: 'registry.import.bad_id_number', reason: 'not a valid resident ID number (GB 11643: 18 characters, a real birth date and the right check digit)' };
     const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
     return { id, birthDate, gender: Number(id[16]) % 2 === 1 ? 'male' : 'female' };
   }
-  if (!/^[A-Z0-9]{5,20}$/.test(id)) return { field: 'idNumber', reason: 'document numbers are 5 to 20 letters and digits' };
+  if (!/^[A-Z0-9]{5,20}$/.test(id)) return { field: 'idNumber', code: 'registry.import.bad_document_number', reason: 'document numbers are 5 to 20 letters and digits' };
   return { id };
 }
 
@@ -58,21 +58,21 @@ export async function preparePerson(input: NewPerson, ctx: PersonContext): Promi
   const idCheck = checkIdNumber(input.idType, input.idNumber);
   if ('field' in idCheck) errors.push(idCheck);
   else {
-    if (input.birthDate && idCheck.birthDate && input.birthDate !== idCheck.birthDate) errors.push({ field: 'birthDate', reason: 'does not match the birth date in the ID number' });
-    if (input.gender && input.gender !== 'unknown' && idCheck.gender && input.gender !== idCheck.gender) errors.push({ field: 'gender', reason: 'does not match the gender in the ID number' });
+    if (input.birthDate && idCheck.birthDate && input.birthDate !== idCheck.birthDate) errors.push({ field: 'birthDate', code: 'registry.import.birth_date_mismatch', reason: 'does not match the birth date in the ID number' });
+    if (input.gender && input.gender !== 'unknown' && idCheck.gender && input.gender !== idCheck.gender) errors.push({ field: 'gender', code: 'registry.import.gender_mismatch', reason: 'does not match the gender in the ID number' });
   }
   let phone: string | null = null;
   if (input.phone) {
     phone = normalisePhone(input.phone);
-    if (!phone) errors.push({ field: 'phone', reason: 'not a mainland mobile (11 digits from 13–19) or a landline with area code' });
+    if (!phone) errors.push({ field: 'phone', code: 'registry.import.bad_phone', reason: 'not a mainland mobile (11 digits from 13–19) or a landline with area code' });
   }
   const tags = [...new Set(input.tags ?? [])].sort((a, b) => careTagCodes.indexOf(a) - careTagCodes.indexOf(b));
   const care = Object.fromEntries(Object.entries(input.care ?? {}).filter(([, v]) => v !== undefined));
   for (const tag of Object.keys(care)) {
-    if (!tags.includes(tag as (typeof tags)[number])) errors.push({ field: 'care', reason: `details for ${tag} given but the person is not tagged ${tag}` });
+    if (!tags.includes(tag as (typeof tags)[number])) errors.push({ field: 'care', code: 'registry.import.care_without_tag', params: { tag }, reason: `details for ${tag} given but the person is not tagged ${tag}` });
   }
-  if (input.houseRelation && !input.houseId) errors.push({ field: 'houseRelation', reason: 'a relation to a house needs the house (houseId)' });
-  if (input.houseId && !ctx.house) errors.push({ field: 'houseId', reason: 'the house does not exist or is outside your area' });
+  if (input.houseRelation && !input.houseId) errors.push({ field: 'houseRelation', code: 'registry.import.relation_without_house', reason: 'a relation to a house needs the house (houseId)' });
+  if (input.houseId && !ctx.house) errors.push({ field: 'houseId', code: 'registry.import.house_not_found', reason: 'the house does not exist or is outside your area' });
 
   const place = await ctx.placer.place(input, ctx.house ? placeOf(ctx.house) : null);
   if (isErrors(place)) errors.push(...place);

@@ -48,6 +48,13 @@ export function createPeopleService(deps: Deps, services: { geo: Pick<GeoService
 
     get: crud.get,
 
+    /** One person (masked as in the list), the areas they live in and the registered house they are linked to. */
+    async detail(actor: Actor, id: string) {
+      const { row, place } = await crud.detail(actor, id);
+      const house = row.house_id ? ((await houses.find(db, row.house_id, actor.scopePath)) ?? null) : null;
+      return { person: row, place, house };
+    },
+
     async create(actor: Actor, input: NewPerson): Promise<PersonRow> {
       assertCan(actor, 'registry.write');
       const row = await prepare(actor, input);

@@ -79,6 +79,11 @@ export function createPeopleStore() {
         .orderBy('created_at')
         .limit(200)
         .execute(),
+    /** All residents of a house (the list above stops at 200). */
+    countResidents: async (db: Db, houseId: string, scopePath: string) =>
+      Number(
+        (await db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).where('house_id', '=', houseId).where(withinScope('people.area_path', scopePath)).executeTakeFirstOrThrow()).n,
+      ),
     /** Which of these blind indexes are already registered (anywhere: one person is one entry city-wide). */
     async existingIdNumbers(db: Db, bidx: string[]): Promise<Set<string>> {
       const found = new Set<string>();

@@ -54,6 +54,7 @@ export const commonMessages = {
   'common.yes': ['是', 'Yes'],
   'common.no': ['否', 'No'],
   'common.total': ['共 {total} 条', '{total} in all'],
+  'common.total_estimated': ['约 {total} 条（估算）', 'about {total} (estimated)'],
   'common.saved': ['已保存', 'Saved'],
   'common.done': ['操作成功', 'Done'],
   'common.details': ['详情', 'Details'],
