@@ -30,8 +30,9 @@ import { createBrain } from '../src/server/brain/brain.ts';
 import { generateSecret, hashDeviceSecret } from '../src/server/brain/devices/credentials.ts';
 import { secretDigest } from '../src/server/privacy/pii.ts';
 import { createDeviceStore, type DeviceTable } from '../src/server/brain/devices/store.ts';
-import { deviceTypes } from '../src/server/brain/devices/types.ts';
-import { publishLoad } from '../src/server/brain/simulator.ts';
+import { createDeviceTypeStore } from '../src/server/brain/devices/type-store.ts';
+import { deviceTypes as shippedTypes, type DeviceType } from '../src/server/brain/devices/types.ts';
+import { publishLoad, simFleet } from '../src/server/brain/simulator.ts';
 import { loadConfig } from '../src/server/config.ts';
 import { createDeps, type Deps } from '../src/server/context.ts';
 import { ensureIngestStream, natsOptionsOf } from '../src/server/brain/ingest/nats.ts';
@@ -49,11 +50,12 @@ const LATENCY_GAUGES = 300;
 
 const role = process.env.BENCH_ROLE;
 if (role === 'publisher') {
-  const types = Object.keys(deviceTypes);
-  const devices = Array.from({ length: DEVICES }, (_, i) => ({ id: `bench-${i}`, type: types[i % types.length]! }));
+  // the device types as the database holds them, handed over by the parent (the shipped ones seed an empty table)
+  const types = JSON.parse(process.env.BENCH_TYPES!) as DeviceType[];
+  const devices = simFleet(types, DEVICES, (i) => `bench-${i}`);
   const rate = Number(process.env.BENCH_OFFERED ?? RATE);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 4);
-  const r = await publishLoad({ url: process.env.BENCH_URL!, username: 'gw:bench', password: process.env.BENCH_PASSWORD!, devices, rate, durationS: SECONDS, connections, anomalyRate: 0.0005 });
+  const r = await publishLoad({ url: process.env.BENCH_URL!, username: 'gw:bench', password: process.env.BENCH_PASSWORD!, devices, types, rate, durationS: SECONDS, connections, anomalyRate: 0.0005 });
   process.stdout.write(`${JSON.stringify(r)}\n`);
   process.exit(0);
 }
@@ -103,6 +105,9 @@ if (role === 'js-consumer') {
   await new Promise(() => {});
 }
 
+/** the device types of the database being measured, for the publisher child */
+let benchTypes: DeviceType[] = [];
+
 function child(r: 'publisher' | 'subscriber' | 'js-consumer', env: Record<string, string>) {
   const p = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env: { ...process.env, ...env, BENCH_ROLE: r }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];
@@ -136,13 +141,17 @@ async function run(label: string, database: Database) {
   // the fleet at the demo devices' places, plus gauges for latency, plus the gateway login
   const store = createDeviceStore();
   const places = await deps.db.selectFrom('devices').select(['lon', 'lat', 'grid_code', 'area_path', 'h3']).execute();
-  const types = Object.keys(deviceTypes);
   const now = new Date();
+  // the configured device types (table of migration 0039); the shipped ones only fill an empty table
+  const typeStore = createDeviceTypeStore();
+  await typeStore.seedIfEmpty(deps.db, Object.values(shippedTypes), now);
+  benchTypes = await typeStore.all(deps.db);
+  const fleet = simFleet(benchTypes, DEVICES, (i) => `bench-${i}`);
   const row = (id: string, type: string, i: number): DeviceTable => {
     const p = places[i % places.length]!;
     return { ...p, id, name: id, type, owner_department: null, component_id: null, protocol: 'mqtt', password_hash: `sha256$${secretDigest(generateSecret())}`, token_hash: null, credentials_rotated_at: now, enabled: true, last_seen: null, latest: '{}', battery: null, signal: null, accepted_count: 0, rejected_count: 0, created_at: now, updated_at: now };
   };
-  await store.insertMany(deps.db, Array.from({ length: DEVICES }, (_, i) => row(`bench-${i}`, types[i % types.length]!, i)));
+  await store.insertMany(deps.db, fleet.map((d, i) => row(d.id, d.type, i)));
   const password = generateSecret();
   const city = (await deps.db.selectFrom('areas').select('path').where('level', '=', 'city').executeTakeFirstOrThrow()).path;
   await store.upsertGateway(deps.db, { username: 'bench', password_hash: await hashDeviceSecret(password, true), scope_path: city, created_at: now, updated_at: now });
@@ -222,7 +231,7 @@ async function measure(label: string, base: Deps, password: string, tag: string,
   const s0 = { ...brain.pipeline.stats };
   const started = performance.now();
   const offered = nats ? NATS_RATE : RATE;
-  const pub = child('publisher', { BENCH_URL: url, BENCH_PASSWORD: password, BENCH_OFFERED: String(offered), BENCH_CONNECTIONS: nats ? '8' : '4' });
+  const pub = child('publisher', { BENCH_URL: url, BENCH_PASSWORD: password, BENCH_TYPES: JSON.stringify(benchTypes), BENCH_OFFERED: String(offered), BENCH_CONNECTIONS: nats ? '8' : '4' });
 
   // one anomaly per gauge, spread over the load window
   const probe = await mqtt.connectAsync(url, { username: 'gw:bench', password, reconnectPeriod: 0 });

@@ -13,12 +13,16 @@ export const area = z.object({
   parentCode: z.string().nullable(),
   /** 核实 before 立案: a grid's citizen reports are filed only after its grid worker verified them on site */
   verifyBeforeFiling: z.boolean(),
+  /** false: disabled (停用) by an admin; old cases keep it, new cases and catalogue entries there are refused */
+  active: z.boolean(),
 });
 
 export const areaQuery = pageQuery.extend({
   level: areaLevel.optional(),
   parent: areaCode.optional(),
   q: z.string().trim().min(1).max(50).optional(),
+  /** true: only areas in use (pickers), an area under a disabled one counts as disabled; false: only disabled */
+  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 
 export const newArea = z.object({ code: areaCode, name: z.string().trim().min(1).max(100), parentCode: areaCode });
@@ -105,8 +109,8 @@ export const departmentQuery = z.object({
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 export const areaPatch = z
-  .object({ name: z.string().trim().min(1).max(100).optional(), verifyBeforeFiling: z.boolean().optional() })
-  .refine((p) => p.name !== undefined || p.verifyBeforeFiling !== undefined, { message: 'give a name or verifyBeforeFiling' });
+  .object({ name: z.string().trim().min(1).max(100).optional(), verifyBeforeFiling: z.boolean().optional(), active: z.boolean().optional() })
+  .refine((p) => p.name !== undefined || p.verifyBeforeFiling !== undefined || p.active !== undefined, { message: 'give a name, verifyBeforeFiling or active' });
 
 /** One row of the org-tree file: an area (行政区划) or a department (处置单位), told apart by `type`. */
 export const orgTreeRow = z.object({

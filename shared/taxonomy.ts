@@ -27,10 +27,29 @@ export const taxonomyVersion = z.object({
   categories: z.array(category),
 });
 
-/** POST /api/v1/taxonomy/versions: changes to some categories on top of version `basedOn` (the one on screen). */
+/** 新增事项小类: a new leaf under group `group` (its code starts with the group's two digits). */
+export const categoryAddition = z
+  .object({
+    code: z.string().regex(/^[0-9]{4}$/, 'category codes are 4 digits'),
+    zh: z.string().trim().min(1).max(50),
+    en: z.string().trim().max(100).optional(),
+    group: z.string().regex(/^[0-9]{2}$/, 'group codes are 2 digits'),
+    /** only for a new group: its name */
+    groupZh: z.string().trim().min(1).max(50).optional(),
+    department: z.string().min(1).max(32),
+    deadlineHours: z.number().positive().max(24 * 366),
+    workingTime: z.boolean(),
+    urgent: z.boolean().optional(),
+  })
+  .strict();
+
+export type CategoryAddition = z.infer<typeof categoryAddition>;
+
+/** POST /api/v1/taxonomy/versions: changes to some categories (and new ones) on top of version `basedOn` (the one on screen). */
 export const taxonomyVersionBody = z.object({
   basedOn: z.number().int().positive(),
   note: z.string().max(500).optional(),
+  additions: z.array(categoryAddition).max(100).optional(),
   changes: z
     .array(
       z
@@ -42,8 +61,8 @@ export const taxonomyVersionBody = z.object({
         })
         .strict(),
     )
-    .min(1)
-    .max(500),
+    .max(500)
+    .optional(),
 });
 
 export type TaxonomyVersionDto = z.infer<typeof taxonomyVersion>;

@@ -58,12 +58,13 @@ export interface ServiceOptions {
  */
 export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOptions = {}) {
   const auth = createAuthService(deps);
-  const org = createOrgService(deps, auth);
+  // a unit the 权责清单 still names is not disabled; the catalogue comes after org, so the call is late-bound
+  const org = createOrgService(deps, auth, { catalogueEntriesNaming: (db, code) => dispatch.entriesNaming(db, code) });
   const calendar = createCalendarService(deps);
   // 事项分类 versions: the deadlines and urgency intake and the handling clock use (admins change them)
-  const taxonomyVersions = createTaxonomyService(deps, taxonomy);
+  const taxonomyVersions = createTaxonomyService(deps, taxonomy, { org });
   const geo = createGeoService(deps, { org });
-  const dispatch = createDispatchService(deps, { taxonomy, org });
+  const dispatch = createDispatchService(deps, { taxonomy: taxonomyVersions, org });
   const blobs = opts.blobs ?? blobStoreFor(deps.config);
   const bus = opts.bus ?? createCaseBus(deps);
   const notifications = createNotificationService(deps);
@@ -101,8 +102,8 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   });
 
   const open311Keys = createOpen311KeyService(deps, { org });
-  const open311 = createOpen311Service(deps, { taxonomy, cases, keys: open311Keys, org, notifications });
-  const brain = createBrain(deps, { cases, taxonomy, geo, org, caseBus: bus });
+  const open311 = createOpen311Service(deps, { taxonomy: taxonomyVersions, cases, keys: open311Keys, org, notifications });
+  const brain = createBrain(deps, { cases, taxonomy: taxonomyVersions, geo, org, caseBus: bus });
 
 
   // 数据大厅 catalogue, sharing keys, access log; open data with the CKAN Action API and DCAT
@@ -112,13 +113,13 @@ export function createServices(deps: Deps, taxonomy: Taxonomy, opts: ServiceOpti
   const datahall = { catalogue, sharing, openData, ckan: createCkanApi(openData), dcat: createDcat(openData) };
 
   // 送达 + 回访 + 知识库 + the public map of reports
-  const notify = createNotifyServices(deps, { cases, notifications, knowledge: createKnowledgeService(deps, { cases }), taxonomy });
+  const notify = createNotifyServices(deps, { cases, notifications, knowledge: createKnowledgeService(deps, { cases }), taxonomy: taxonomyVersions });
 
   // 综合评价: reads only its rollups (kept by triggers on case events, migration 0015)
   const evaluation = createEvaluationService(deps);
 
   // 矛盾纠纷 (a case subtype through cases.intake), 风险预警 scan, grid field work
-  const disputes = { disputes: createDisputeService(deps, { cases, taxonomy }), risk: createRiskService(deps, { taxonomy }), fieldwork: createFieldworkService(deps, { cases }) };
+  const disputes = { disputes: createDisputeService(deps, { cases, taxonomy }), risk: createRiskService(deps, { taxonomy: taxonomyVersions }), fieldwork: createFieldworkService(deps, { cases }) };
 
   // 协商议事: residents verified against the registry, consultations, polls, proposals, results
   // codes by SMS through notify's outbox when a gateway is configured; otherwise participation's demo outbox

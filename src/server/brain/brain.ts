@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { gatewayMayPublishFor } from './policy.ts';
 import type { GeoService } from '../geo/service.ts';
 import type { OrgService } from '../org/service.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import type { TaxonomyService } from '../taxonomy/service.ts';
 import { createAlarmService } from './alarms/service.ts';
 import { createAlarmStore } from './alarms/store.ts';
 import { connectExternalBroker, GATEWAY_PREFIX, startEmbeddedBroker, type Identity, type MqttAuth, type RunningBroker } from './broker.ts';
@@ -38,7 +38,8 @@ export interface BrainOptions {
   org: Pick<OrgService, 'rootArea'>;
   /** the case feed the live operations stream joins with alarms */
   caseBus: CaseEventBus;
-  taxonomy?: Taxonomy;
+  /** the taxonomy versions: a rule's or an alarm's case category is checked against the current one */
+  taxonomy?: Pick<TaxonomyService, 'current'>;
   pipeline?: Partial<PipelineOptions>;
   /** sweeper period of the background jobs started with the server */
   sweepMs?: number;

@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { seededRandom } from '../random.ts';
-import { deviceTypes } from './devices/types.ts';
+import type { DeviceType } from './devices/types.ts';
 
 /**
  * Device simulator (`civicgrid simulate`): realistic readings with occasional anomalies over MQTT.
@@ -17,7 +17,7 @@ export interface SimDevice {
   type: string;
 }
 
-/** Values that would trip each type's default rule: what an anomaly looks like. */
+/** Values that would trip each shipped type's default rule: what an anomaly looks like. */
 const anomalies: Record<string, Record<string, number>> = {
   water_level: { level: 0.45 },
   manhole_cover: { tilt: 35, open: 1 },
@@ -28,14 +28,42 @@ const anomalies: Record<string, Record<string, number>> = {
   structure_tilt: { tilt: 8 },
 };
 
+/**
+ * What a healthy device of a type reports, per metric: the type's normal band, or for a metric an admin gave
+ * none, the lowest tenth of its valid range (sensors idle near their floor: water level, gas, smoke).
+ */
+export function normalBands(t: DeviceType): Record<string, [number, number]> {
+  return Object.fromEntries(Object.entries(t.metrics).map(([metric, m]) => [metric, t.normal[metric] ?? [m.min, m.min + (m.max - m.min) * 0.1]]));
+}
+
+/**
+ * An anomaly of a metric: the shipped type's rule-tripping value, else a value well above the normal band and
+ * still inside the valid range (so ingest accepts it and a threshold rule an admin set on the type can fire).
+ */
+function anomalyOf(t: DeviceType, metric: string, band: [number, number]): number {
+  const known = anomalies[t.code]?.[metric];
+  if (known !== undefined && known >= t.metrics[metric]!.min && known <= t.metrics[metric]!.max) return known;
+  const { max } = t.metrics[metric]!;
+  return Math.round((band[1] + (max - band[1]) * 0.8) * 1000) / 1000;
+}
+
 /** One reading of a device: normal range with noise, or (with probability `anomalyRate`) an anomaly. */
-export function simReading(type: string, rnd: () => number, anomalyRate: number, ts: number): string {
-  const t = deviceTypes[type]!;
+export function simReading(t: DeviceType, rnd: () => number, anomalyRate: number, ts: number): string {
   const values: Record<string, number> = {};
   const anomalous = rnd() < anomalyRate;
-  for (const [metric, [lo, hi]] of Object.entries(t.normal)) values[metric] = anomalous ? anomalies[type]![metric]! : Math.round((lo + rnd() * (hi - lo)) * 1000) / 1000;
+  for (const [metric, band] of Object.entries(normalBands(t))) {
+    const [lo, hi] = band;
+    values[metric] = anomalous ? anomalyOf(t, metric, band) : Math.round((lo + rnd() * (hi - lo)) * 1000) / 1000;
+  }
   if (rnd() < 0.05) values.battery = Math.round(60 + rnd() * 40);
   return JSON.stringify({ ts, values });
+}
+
+/** A fleet of `n` devices `prefix1…`, types taken in turn from the configured ones (those with metrics). */
+export function simFleet(types: DeviceType[], n: number, id: (i: number) => string): SimDevice[] {
+  const usable = types.filter((t) => Object.keys(t.metrics).length > 0);
+  if (!usable.length) throw new Error('no device type with metrics is configured; define one under 设备类型 first');
+  return Array.from({ length: n }, (_, i) => ({ id: id(i), type: usable[i % usable.length]!.code }));
 }
 
 export interface LoadOptions {
@@ -43,6 +71,8 @@ export interface LoadOptions {
   username?: string;
   password?: string;
   devices: SimDevice[];
+  /** the configured device types (GET /api/v1/device-types, or the table): what each device's readings look like */
+  types: DeviceType[];
   /** readings per second over all connections */
   rate: number;
   durationS: number;
@@ -66,6 +96,10 @@ export interface LoadResult {
  * simulator measures what the broker takes instead of filling memory.
  */
 export async function publishLoad(o: LoadOptions): Promise<LoadResult> {
+  // checked before any socket opens: a fleet of an unconfigured type would publish readings ingest rejects
+  const byCode = new Map(o.types.map((t) => [t.code, t]));
+  const missing = [...new Set(o.devices.map((d) => d.type))].filter((c) => !byCode.has(c));
+  if (missing.length) throw new Error(`device types ${missing.join(', ')} are not configured`);
   const n = Math.max(1, o.connections ?? 4);
   const clients: MqttClient[] = await Promise.all(
     Array.from({ length: n }, (_, i) => mqtt.connectAsync(o.url, { username: o.username, password: o.password, clientId: `civicgrid-sim-${process.pid}-${i}-${Date.now()}`, reconnectPeriod: 0, clean: true })),
@@ -94,7 +128,7 @@ export async function publishLoad(o: LoadOptions): Promise<LoadResult> {
         }
         const d = o.devices[cursor++ % o.devices.length]!;
         const now = Date.now();
-        c.publish(`civicgrid/devices/${d.id}/telemetry`, simReading(d.type, rnd, o.anomalyRate ?? 0.001, now), { qos: o.qos ?? 0 });
+        c.publish(`civicgrid/devices/${d.id}/telemetry`, simReading(byCode.get(d.type)!, rnd, o.anomalyRate ?? 0.001, now), { qos: o.qos ?? 0 });
         o.onSent?.(d.id, now);
         sent++;
       }
@@ -133,7 +167,7 @@ async function api<T>(base: string, token: string | null, method: string, path: 
 
 /**
  * `civicgrid simulate`: through the running server's API, registers the simulated fleet (sim-00001 …, at the
- * places of the existing devices, types mixed like the demo fleet) and a gateway login, then publishes.
+ * places of the existing devices, the configured device types in turn) and a gateway login, then publishes.
  */
 export async function simulate(o: SimulateOptions): Promise<LoadResult> {
   const { token } = await api<{ token: string }>(o.api, null, 'POST', '/api/v1/auth/login', { username: o.username, password: o.password });
@@ -144,8 +178,9 @@ export async function simulate(o: SimulateOptions): Promise<LoadResult> {
     if (page * 200 >= p.total) break;
   }
   if (!places.length) throw new Error('the server has no devices to place the simulated fleet beside; seed the demo city first');
-  const types = Object.keys(deviceTypes);
-  const fleet: SimDevice[] = Array.from({ length: o.devices }, (_, i) => ({ id: `sim-${String(i + 1).padStart(5, '0')}`, type: types[i % types.length]! }));
+  // the types as the city configured them (设备类型 admin screen); the shipped ones are only the first rows there
+  const types = (await api<DeviceType[]>(o.api, token, 'GET', '/api/v1/device-types')).map((t) => ({ ...t, normal: t.normal ?? {} }));
+  const fleet = simFleet(types, o.devices, (i) => `sim-${String(i + 1).padStart(5, '0')}`);
   const existing = new Set<string>();
   for (let page = 1; ; page++) {
     const p = await api<{ items: { id: string }[]; total: number }>(o.api, token, 'GET', `/api/v1/devices?q=sim-&pageSize=200&page=${page}`);
@@ -164,7 +199,7 @@ export async function simulate(o: SimulateOptions): Promise<LoadResult> {
   o.log(`fleet: ${fleet.length} simulated devices (${missing.length} registered now)`);
   const gw = await api<{ username: string; password: string }>(o.api, token, 'POST', '/api/v1/mqtt-gateways/simulator/credentials');
   o.log(`publishing ${o.rate} readings/s for ${o.durationS} s to ${o.mqttUrl} as ${gw.username} over ${o.connections} connections`);
-  const result = await publishLoad({ url: o.mqttUrl, username: gw.username, password: gw.password, devices: fleet, rate: o.rate, durationS: o.durationS, connections: o.connections });
+  const result = await publishLoad({ url: o.mqttUrl, username: gw.username, password: gw.password, devices: fleet, types, rate: o.rate, durationS: o.durationS, connections: o.connections });
   o.log(`sent ${result.sent} readings in ${result.seconds.toFixed(1)} s (${result.rate}/s); skipped ${result.skipped} while the broker was backed up`);
   return result;
 }

@@ -24,7 +24,7 @@ export type Classifier = (text: string) => { category: { code: string; confidenc
 export interface CaseServiceOptions {
   taxonomy: Taxonomy;
   /** the current taxonomy version: deadlines and urgency of new cases (names and departments: `taxonomy`) */
-  taxonomyVersions: Pick<TaxonomyService, 'current'>;
+  taxonomyVersions: Pick<TaxonomyService, 'current' | 'category'>;
   /** point → grid (the geo service's index) */
   geo: Pick<GeoService, 'locate'>;
   /** address → grid and point by the houses registered under it (the registry's 地址落格) */
@@ -32,7 +32,7 @@ export interface CaseServiceOptions {
   /** the working-time calendar deadlines run on */
   calendar: Pick<CalendarService, 'current'>;
   dispatch: DispatchService;
-  org: Pick<OrgService, 'rootArea' | 'findDepartment' | 'findAreaAnywhere'>;
+  org: Pick<OrgService, 'rootArea' | 'findDepartment' | 'findAreaAnywhere' | 'assertAreaOpen'>;
   notifications: Pick<NotificationService, 'notify'>;
   duplicates: DuplicateFinder;
   store: CaseStore;
@@ -63,7 +63,8 @@ export function createCaseCore(deps: Deps, opts: CaseServiceOptions) {
 
   return {
     deps,
-    taxonomy: opts.taxonomy,
+    // names (presenters, the on-site check) include categories an admin added; the rest is the shipped taxonomy
+    taxonomy: { ...opts.taxonomy, category: opts.taxonomyVersions.category } as Taxonomy,
     taxonomyVersion: () => opts.taxonomyVersions.current(),
     store,
     org,

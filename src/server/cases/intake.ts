@@ -39,7 +39,7 @@ export interface IntakeResult {
 
 
 export function createIntake(core: CaseCore) {
-  const { deps, store, taxonomy } = core;
+  const { deps, store } = core;
   const { db, clock, pii } = deps;
   const { probeOf } = core.duplicates;
 
@@ -88,8 +88,10 @@ export function createIntake(core: CaseCore) {
     assertChannel(actor, input.channel);
     const text = input.text.trim();
     if (!text) throw invalid('case.empty_text', 'describe the matter');
-    if (input.category && !taxonomy.category(input.category)) throw invalid('case.unknown_category', `category ${input.category} is not in the taxonomy`);
-    if (input.nature && !taxonomy.natures.some((n) => n.code === input.nature)) throw invalid('case.unknown_nature', `nature ${input.nature} is unknown`);
+    // the current taxonomy version: a category an admin added takes cases at once (Open311, the clerk's form)
+    const version = await core.taxonomyVersion();
+    if (input.category && !version.category(input.category)) throw invalid('case.unknown_category', `category ${input.category} is not in the taxonomy`);
+    if (input.nature && !version.natures.some((n) => n.code === input.nature)) throw invalid('case.unknown_nature', `nature ${input.nature} is unknown`);
 
     // No category from the caller: ask triage; a confident answer files it, else the dispatcher decides.
     let category = input.category ?? null;
@@ -98,7 +100,7 @@ export function createIntake(core: CaseCore) {
     let classified: { code: string; confidence: number } | null = null;
     if (!category && core.classify) {
       const guess = core.classify(text);
-      if (guess && taxonomy.category(guess.category.code) && guess.category.confidence >= 0.5) {
+      if (guess && version.category(guess.category.code) && guess.category.confidence >= 0.5) {
         category = guess.category.code;
         classified = guess.category;
         nature ??= guess.nature.code;
@@ -106,10 +108,14 @@ export function createIntake(core: CaseCore) {
       }
     }
     // urgency as the current taxonomy version sets it (an admin may have made a category urgent)
-    if (category && (await core.taxonomyVersion()).rule(category)?.urgent) urgent = true;
+    if (category && version.rule(category)?.urgent) urgent = true;
 
     const where = await place(input);
-    if (where.placedBy) await assertPlaceInScope(db, core.org, actor, where.areaPath);
+    if (where.placedBy) {
+      await assertPlaceInScope(db, core.org, actor, where.areaPath);
+      // a disabled (停用) district, street, community or grid takes no new cases
+      await core.org.assertAreaOpen(db, where.areaPath);
+    }
     const reporter = reporterFields(input.reporter);
     const now = clock.now();
     const ratingToken = randomBytes(18).toString('base64url');

@@ -37,7 +37,7 @@ export function createWorkflow(core: CaseCore) {
       // the limit of the version current when the clock starts; stored on the case with its version number, so a
       // later taxonomy change never rewrites a running deadline
       const version = await core.taxonomyVersion();
-      const cat = version.rule(c.category!) ?? taxonomy.category(c.category!)!;
+      const cat = version.rule(c.category!)!;
       return { ...startClock(now, { hours: cat.deadlineHours, workingTime: cat.workingTime }, cal), taxonomyVersion: version.version };
     }
     if (wasRunning && !willRun) return pauseClock(now);
@@ -81,7 +81,8 @@ export function createWorkflow(core: CaseCore) {
     const after: ((tx: Db, updated: CaseRow) => Promise<void>)[] = [];
     const mergedChanges: CaseChange[] = [];
     let extraHours = 0;
-    const category = applyClassification(taxonomy, c, action, input, patch, payload);
+    // categories as the current taxonomy version has them (one an admin added is valid at once)
+    const category = applyClassification(input.category !== undefined ? await core.taxonomyVersion() : taxonomy, c, action, input, patch, payload);
     const ctx: ActionContext = {
       core, actor, action, c, tr, input, now, reason, evidence, category, patch, payload,
       notice(recipient_type, recipient, kind, title) {

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import type { Page } from '../../../shared/paging.ts';
 import type { OrgService } from '../org/service.ts';
+import type { TaxonomyService } from '../taxonomy/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { createDispatchStore, type DispatchRuleRow } from './store.ts';
 
@@ -27,7 +28,7 @@ export interface RuleInput {
  * 权责清单: who is responsible for a category at a place, and the guard that keeps functional matters from being
  * pushed down to 街道/社区 (the most common complaint about grid systems) unless the catalogue says so.
  */
-export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy; org: Pick<OrgService, 'findDepartment' | 'findArea' | 'rootArea'> }) {
+export function createDispatchService(deps: Deps, services: { taxonomy: Pick<TaxonomyService, 'current'>; org: Pick<OrgService, 'findDepartment' | 'findArea' | 'rootArea' | 'assertAreaOpen'> }) {
   const { taxonomy, org } = services;
   const store = createDispatchStore();
   const { db, clock, audit } = deps;
@@ -38,7 +39,7 @@ export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy
   async function resolve(dbOrTx: Db, category: string, areaPath: string): Promise<Responsible> {
     const rule = await store.bestRule(dbOrTx, category, areaPath);
     if (rule) return { department: rule.department_code, coDepartments: rule.co_departments, rule };
-    const c = taxonomy.category(category);
+    const c = (await taxonomy.current(dbOrTx)).category(category);
     if (!c) throw invalid('case.unknown_category', `category ${category} is not in the taxonomy`);
     return { department: c.department, coDepartments: [], rule: null };
   }
@@ -51,12 +52,17 @@ export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy
   }
 
   async function checkRule(input: RuleInput) {
-    if (!taxonomy.category(input.category)) throw invalid('case.unknown_category', `category ${input.category} is not in the taxonomy`);
+    if (!(await taxonomy.current()).category(input.category)) throw invalid('case.unknown_category', `category ${input.category} is not in the taxonomy`);
     await checkDepartments([input.departmentCode, ...(input.coDepartments ?? [])]);
   }
 
   return {
     resolve,
+
+    /** 权责清单 rows naming a unit (main or 协办): what org's guard lists before a unit may be disabled */
+    async entriesNaming(dbOrTx: Db, departmentCode: string) {
+      return (await store.naming(dbOrTx, departmentCode)).map((r) => ({ id: r.id, category: r.category, areaCode: r.area_code, role: r.department_code === departmentCode ? ('main' as const) : ('co' as const) }));
+    },
 
     /**
      * Refuses a main department that is territorial for a category whose default is functional or utility,
@@ -66,8 +72,9 @@ export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy
       const target = await org.findDepartment(dbOrTx, departmentCode);
       if (!target || !target.active) throw invalid('department.unknown', `department ${departmentCode} does not exist or is inactive`);
       if (target.kind !== 'territorial') return;
-      const c = taxonomy.category(category);
-      const defaultKind = c ? taxonomy.department(c.department)?.kind : undefined;
+      const c = (await taxonomy.current(dbOrTx)).category(category);
+      // the default unit's kind as the org tree has it (a category an admin added names a unit of the tree)
+      const defaultKind = c ? (await org.findDepartment(dbOrTx, c.department))?.kind : undefined;
       if (defaultKind === 'territorial') return;
       const rule = await store.bestRule(dbOrTx, category, areaPath);
       if (rule && (rule.allow_territorial || rule.department_code === departmentCode)) return;
@@ -108,6 +115,7 @@ export function createDispatchService(deps: Deps, services: { taxonomy: Taxonomy
       await checkRule(input);
       const area = input.areaCode ? await org.findArea(db, input.areaCode, actor.scopePath) : null;
       if (input.areaCode && !area) throw notFound('area', input.areaCode);
+      if (area) await org.assertAreaOpen(db, area.path);
       if (await store.findKey(db, input.category, input.areaCode ?? null)) {
         throw conflict('dispatch_rule.exists', `a rule for category ${input.category} at ${input.areaCode ?? 'city level'} already exists; change it instead`);
       }

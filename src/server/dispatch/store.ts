@@ -65,6 +65,16 @@ export function createDispatchStore() {
       ]);
     },
 
+    /** rows naming a unit as the responsible or a 协办 unit (the guard on disabling it) */
+    naming: (db: Db, departmentCode: string) =>
+      db
+        .selectFrom('dispatch_rules')
+        .select(['id', 'category', 'area_code', 'department_code'])
+        .where((eb) => eb.or([eb('department_code', '=', departmentCode), eb(sql<boolean>`${departmentCode} = any(co_departments)`, '=', true)]))
+        .orderBy('category')
+        .orderBy(sql`coalesce(area_code, '')`)
+        .execute(),
+
     find: (db: Db, id: string) => db.selectFrom('dispatch_rules').selectAll().where('id', '=', id).executeTakeFirst(),
 
     findKey: (db: Db, category: string, areaCode: string | null) =>

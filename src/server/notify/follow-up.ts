@@ -7,7 +7,7 @@ import type { Db } from '../db/database.ts';
 import { AppError, invalid } from '../errors.ts';
 import { errors } from '../../../shared/paging.ts';
 import { normalisePhone, secretDigest } from '../privacy/pii.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import type { TaxonomyService } from '../taxonomy/service.ts';
 import { createFollowUpStore } from './follow-up-store.ts';
 
 const OTP_TTL_MS = 10 * 60_000;
@@ -15,7 +15,7 @@ const OTP_PER_HOUR = 3;
 const OTP_MAX_TRIES = 5;
 
 /** 我的诉求 without an account: a one-time code by SMS to the phone, then that phone's reports. */
-export function createCitizenFollowUp(deps: Deps, taxonomy: Taxonomy) {
+export function createCitizenFollowUp(deps: Deps, taxonomy: Pick<TaxonomyService, 'current'>) {
   const { db, clock, pii } = deps;
   const store = createFollowUpStore();
   const digest = (idx: string, code: string) => secretDigest(`${idx}:${code}`);
@@ -53,8 +53,10 @@ export function createCitizenFollowUp(deps: Deps, taxonomy: Taxonomy) {
       }
       await store.markUsed(db, otp.id, now);
       const rows = await store.reportsOfPhone(db, idx, 50);
+      // names from the current taxonomy version, so a category an admin added reads as its name
+      const names = await taxonomy.current();
       return rows.map((r) => {
-        const cat = r.category ? taxonomy.category(r.category) : undefined;
+        const cat = r.category ? names.category(r.category) : undefined;
         return { code: r.code, state: r.state, stateName: stateNames[r.state], category: cat ? { code: cat.code, name: cat.zh } : null, createdAt: r.created_at.toISOString(), closedAt: r.closed_at?.toISOString() ?? null, url: `/portal/track/${r.code}` };
       });
     },

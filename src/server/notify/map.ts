@@ -7,7 +7,7 @@ import type { Deps } from '../context.ts';
 import { invalid, notFound } from '../errors.ts';
 import { requireActor } from '../http/auth-hook.ts';
 import { errors, pageQuery, paged } from '../../../shared/paging.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import type { TaxonomyService } from '../taxonomy/service.ts';
 import { createMapStore } from './map-store.ts';
 
 /** How far back the public map looks, and how many reports it shows at most in one view. */
@@ -19,7 +19,7 @@ const hiddenStates: CaseState[] = ['void', 'merged', 'rejected'];
  * 公众地图 (FixMyStreet-style): recent located reports by category and state, positions rounded to ~100 m, text
  * scrubbed as on the public case page, and photos only once a dispatcher approved them (the moderation queue).
  */
-export function createPublicMap(deps: Deps, taxonomy: Taxonomy) {
+export function createPublicMap(deps: Deps, taxonomy: Pick<TaxonomyService, 'current'>) {
   const { db, clock, pii } = deps;
   const store = createMapStore();
   return {
@@ -27,8 +27,10 @@ export function createPublicMap(deps: Deps, taxonomy: Taxonomy) {
       const since = new Date(clock.now().getTime() - MAP_DAYS * 86_400_000);
       const rows = await store.recentReports(db, { since, hiddenStates, limit: MAP_LIMIT, ...(q.bbox ? { bbox: q.bbox } : {}), ...(q.category ? { category: q.category } : {}), ...(q.state ? { state: q.state } : {}) });
       const photos = await store.approvedPhotos(db, rows.map((r) => r.id));
+      // names from the current taxonomy version, so a category an admin added reads as its name
+      const names = await taxonomy.current();
       return rows.map((r) => {
-        const cat = r.category ? taxonomy.category(r.category) : undefined;
+        const cat = r.category ? names.category(r.category) : undefined;
         return {
           code: r.code,
           category: cat ? { code: cat.code, name: cat.zh } : null,

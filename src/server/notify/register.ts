@@ -4,7 +4,7 @@ import type { CaseService } from '../cases/service.ts';
 import type { Deps } from '../context.ts';
 import { knowledgeRoutes } from '../knowledge/routes.ts';
 import type { KnowledgeService } from '../knowledge/service.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import type { TaxonomyService } from '../taxonomy/service.ts';
 import { callbackRoutes } from './callback-routes.ts';
 import { createCallbackService } from './callback-service.ts';
 import { createCitizenFollowUp, followUpRoutes } from './follow-up.ts';
@@ -15,7 +15,7 @@ import { createNotifyService } from './service.ts';
 export { startNotifyJobs } from './jobs.ts';
 
 /** 送达 + 回访 + 知识库 + the public map, built once by the composition root on the process's case service. */
-export function createNotifyServices(deps: Deps, { cases, notifications, knowledge, taxonomy }: { cases: CaseService; notifications: NotificationService; knowledge: KnowledgeService; taxonomy: Taxonomy }) {
+export function createNotifyServices(deps: Deps, { cases, notifications, knowledge, taxonomy }: { cases: CaseService; notifications: NotificationService; knowledge: KnowledgeService; taxonomy: Pick<TaxonomyService, 'current'> }) {
   const notify = createNotifyService(deps, { cases });
   const callbacks = createCallbackService(deps, { cases, notifications });
   return {

@@ -37,7 +37,7 @@ export function createNotifyService(deps: Deps, others: { cases: CaseService; ch
   const channels = others.channels ?? channelsFromConfig(config, () => clock.now());
   const caseUrl = (code: string) => `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/portal/track/${code}`;
   const locale = config.NOTIFY_LOCALE;
-  const followUp = createCitizenFollowUp(deps, others.cases.core.taxonomy);
+  const followUp = createCitizenFollowUp(deps, { current: () => others.cases.core.taxonomyVersion() });
   const residentCodes = createResidentCodeSender(deps);
 
   /** The recipient's address (decrypted only here, at send time) and the text; null: nobody to send it to. */

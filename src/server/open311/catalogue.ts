@@ -98,7 +98,7 @@ export function attributesFor(category: Category): ServiceAttribute[] {
 }
 
 /** One entry of `GET services`. */
-export function presentService(category: Category, taxonomy: Taxonomy): Record<string, Open311Value> {
+export function presentService(category: Category, taxonomy: Pick<Taxonomy, 'department'>): Record<string, Open311Value> {
   const department = taxonomy.department(category.department);
   const limit = `${category.deadlineHours} ${category.workingTime ? '工作小时 working hours' : '小时 hours'}`;
   return {

@@ -69,7 +69,8 @@ function statusNote(r: RequestRow, sensitive: boolean, reporterName: string | nu
 }
 
 export interface PresentContext {
-  taxonomy: Taxonomy;
+  /** the current taxonomy version (names of categories an admin added too) */
+  taxonomy: Pick<Taxonomy, 'category'>;
   offsetMinutes: number;
   /** decrypted reporter names by case id, used only to scrub them out */
   reporterNames: Map<string, string>;

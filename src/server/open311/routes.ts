@@ -100,7 +100,7 @@ const wireRoutes =
       app.get(`/discovery${suffix}`, get('GeoReport v2 discovery'), async (req, reply) =>
         send(reply, fmt(req), 200, renderObject(fmt(req), 'discovery', open311.discovery(`${base(req)}/open311/v2/`))),
       );
-      app.get(`/services${suffix}`, get('Services: the taxonomy leaves (事项小类)'), async (req, reply) => list(reply, fmt(req), 'services', 'service', open311.services()));
+      app.get(`/services${suffix}`, get('Services: the taxonomy leaves (事项小类)'), async (req, reply) => list(reply, fmt(req), 'services', 'service', await open311.services()));
       app.post(`/requests${suffix}`, post('Create a service request (needs api_key); becomes a case'), async (req, reply) =>
         list(reply, fmt(req), 'service_requests', 'request', await open311.submit(params(req), req.id)), // 200, as GeoReport v2 says
       );
@@ -120,7 +120,7 @@ const wireRoutes =
     const getOne = (summary: string) => ({ schema: { tags, summary, security: [], params: fileParam, querystring: anyQuery } });
     app.get('/services/:file', getOne('Service definition with attributes'), async (req, reply) => {
       const { name, format } = file(req);
-      return send(reply, format, 200, renderObject(format, 'service_definition', open311.definition(name)));
+      return send(reply, format, 200, renderObject(format, 'service_definition', await open311.definition(name)));
     });
     app.get('/requests/:file', getOne('One service request (an array of one)'), async (req, reply) => {
       const { name, format } = file(req);

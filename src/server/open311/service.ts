@@ -6,7 +6,7 @@ import type { CaseAction } from '../../../shared/cases/state-machine.ts';
 import type { Deps } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { OrgService } from '../org/service.ts';
-import type { Taxonomy } from '../taxonomy/taxonomy.ts';
+import type { TaxonomyService } from '../taxonomy/service.ts';
 import { xmlList, type Open311Value } from './format.ts';
 import type { Open311KeyService } from './keys.ts';
 import { closedStates, milestoneActions, openStatesForOpen311, presentRequest, presentUpdate, serviceNotice } from './presenters.ts';
@@ -44,7 +44,7 @@ export interface Page<T> {
  */
 export function createOpen311Service(
   deps: Deps,
-  services: { taxonomy: Taxonomy; cases: Pick<CaseService, 'intake' | 'act'>; keys: Open311KeyService; org: Pick<OrgService, 'rootArea'>; notifications: Pick<NotificationService, 'notify'> },
+  services: { taxonomy: Pick<TaxonomyService, 'current'>; cases: Pick<CaseService, 'intake' | 'act'>; keys: Open311KeyService; org: Pick<OrgService, 'rootArea'>; notifications: Pick<NotificationService, 'notify'> },
 ) {
   const { taxonomy, cases, keys, org, notifications } = services;
   const store = createOpen311Store();
@@ -74,8 +74,9 @@ export function createOpen311Service(
     return { id: null, username: `open311:${key.consumer}`.slice(0, 64), roles: ['system'], scopePath: await root(), departmentCode: key.department_code, permissions, requestId };
   }
 
-  function category(code: string) {
-    const c = taxonomy.category(code);
+  // services are the leaves of the current taxonomy version: a category an admin adds is offered at once
+  async function category(code: string) {
+    const c = (await taxonomy.current()).category(code);
     if (!c) throw new Open311Error(404, `service_code ${code} not found`);
     return c;
   }
@@ -93,7 +94,7 @@ export function createOpen311Service(
   }
 
   async function present(rows: RequestRow[], publicBase: string) {
-    const ctx = { taxonomy, offsetMinutes, reporterNames: await reporterNames(rows), publicBase };
+    const ctx = { taxonomy: await taxonomy.current(), offsetMinutes, reporterNames: await reporterNames(rows), publicBase };
     return rows.map((r) => presentRequest(r, ctx));
   }
 
@@ -126,14 +127,17 @@ export function createOpen311Service(
       };
     },
 
-    services: () => taxonomy.categories.map((c) => presentService(c, taxonomy)),
+    async services() {
+      const current = await taxonomy.current();
+      return current.categories.map((c) => presentService(c, current));
+    },
 
-    definition: (code: string) => presentDefinition(category(code)),
+    definition: async (code: string) => presentDefinition(await category(code)),
 
     /** `POST requests`: validates like a GeoReport v2 server, then files the case through the case service. */
     async submit(params: Params, requestId?: string) {
       const key = await authenticate(params);
-      const cat = category(required(params, 'service_code', 20));
+      const cat = await category(required(params, 'service_code', 20));
       const lat = number(params, 'lat', -90, 90);
       const lon = number(params, 'long', -180, 180);
       if ((lat === undefined) !== (lon === undefined)) throw bad('send both lat and long, or neither');
@@ -207,7 +211,7 @@ export function createOpen311Service(
         return { rows: await present(items, publicBase), total };
       }
       const serviceCodes = one(params, 'service_code', 500)?.split(',').map((s) => s.trim()).filter(Boolean);
-      for (const code of serviceCodes ?? []) category(code);
+      for (const code of serviceCodes ?? []) await category(code);
       const statuses = one(params, 'status', 20)?.toLowerCase().split(',').map((s) => s.trim());
       if (statuses?.some((s) => s !== 'open' && s !== 'closed')) throw bad('status must be open or closed');
       const states = statuses && statuses.length === 1 ? (statuses[0] === 'open' ? openStatesForOpen311 : closedStates) : undefined;

@@ -3,7 +3,7 @@ import type { area, department, user } from '../../../shared/org.ts';
 import type { AreaRow, DepartmentRow, UserView } from './store.ts';
 
 // Presenters decide exactly what leaves the API: never a password hash or a failed-login counter.
-export const presentArea = (a: AreaRow): z.infer<typeof area> => ({ code: a.code, name: a.name, level: a.level, path: a.path, parentCode: a.parent_code, verifyBeforeFiling: a.verify_before_filing });
+export const presentArea = (a: AreaRow): z.infer<typeof area> => ({ code: a.code, name: a.name, level: a.level, path: a.path, parentCode: a.parent_code, verifyBeforeFiling: a.verify_before_filing, active: a.active });
 
 export const presentDepartment = (d: DepartmentRow): z.infer<typeof department> => ({
   code: d.code,

@@ -29,9 +29,43 @@ export interface DepartmentInput {
   active?: boolean;
 }
 
-export function createOrgService(deps: Deps, auth: AuthService) {
+/** A 权责清单 row that names a unit, as the disable guard reports it. */
+export interface CatalogueEntryNaming {
+  id: string;
+  category: string;
+  areaCode: string | null;
+  /** main: the responsible unit; co: a 协办 unit */
+  role: 'main' | 'co';
+}
+
+export interface OrgGuards {
+  /**
+   * The dispatch catalogue's rows naming a unit. The catalogue is built after org (it looks units and areas up
+   * here), so the composition root hands this in as a late-bound call instead of the dispatch service.
+   */
+  catalogueEntriesNaming?: (db: Db, departmentCode: string) => Promise<CatalogueEntryNaming[]>;
+}
+
+export function createOrgService(deps: Deps, auth: AuthService, guards: OrgGuards = {}) {
   const store = createOrgStore();
   const { db, clock, audit } = deps;
+
+  /**
+   * 停用单位 guard: a unit the catalogue still names would be chosen for new cases and then refused at dispatch,
+   * so disabling it is refused (409) with the rows to re-point first.
+   */
+  async function assertNotInCatalogue(dbOrTx: Db, code: string) {
+    const entries = (await guards.catalogueEntriesNaming?.(dbOrTx, code)) ?? [];
+    if (entries.length) {
+      throw conflict('department.in_catalogue', `department ${code} is named by ${entries.length} dispatch catalogue entr${entries.length === 1 ? 'y' : 'ies'}; point them at another unit first`, { department: code, entries });
+    }
+  }
+
+  /** 停用区划: refuses new work at a place inside a disabled area (the area itself or one above it). */
+  async function assertAreaOpen(dbOrTx: Db, path: string) {
+    const closed = await store.disabledOnPath(dbOrTx, path);
+    if (closed) throw conflict('area.disabled', `area ${closed.name} (${closed.code}) is disabled; new cases and catalogue entries are not taken there`, { area: { code: closed.code, name: closed.name } });
+  }
 
   const record = (tx: typeof db, actor: Actor, action: string, targetType: string, targetId: string, detail?: Record<string, unknown>) =>
     audit.record(tx, clock.now(), actor, action, { type: targetType, id: targetId }, detail);
@@ -58,6 +92,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
     findArea: (dbOrTx: Db, code: string, scopePath: string) => store.findArea(dbOrTx, code, scopePath),
     findAreaAnywhere: (dbOrTx: Db, code: string) => store.findAreaAnywhere(dbOrTx, code),
     findDepartment: (dbOrTx: Db, code: string) => store.findDepartment(dbOrTx, code),
+    assertAreaOpen,
     /** whether any area exists yet (a city set up, even partly) */
     hasAreas: () => store.hasAreas(db),
 
@@ -88,7 +123,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
       return { username, city: root };
     },
 
-    async listAreas(actor: Actor, filter: { level?: AreaLevel; parent?: string; q?: string }, page: number, pageSize: number): Promise<Page<AreaRow>> {
+    async listAreas(actor: Actor, filter: { level?: AreaLevel; parent?: string; q?: string; active?: boolean }, page: number, pageSize: number): Promise<Page<AreaRow>> {
       assertCan(actor, 'org.read');
       const [items, total] = await store.listAreas(db, actor.scopePath, filter, page, pageSize);
       return { items, total, page, pageSize };
@@ -118,11 +153,13 @@ export function createOrgService(deps: Deps, auth: AuthService) {
      * One PATCH for an area: 更名 (its code carries the hierarchy and never changes; its name may) and/or, for a
      * grid, 核实 before 立案 (the grid worker is the one who goes and looks); each part audited as its own change.
      */
-    async updateArea(actor: Actor, code: string, patch: { name?: string; verifyBeforeFiling?: boolean }): Promise<AreaRow> {
+    async updateArea(actor: Actor, code: string, patch: { name?: string; verifyBeforeFiling?: boolean; active?: boolean }): Promise<AreaRow> {
       assertCan(actor, 'org.manage');
       const current = await areaInScope(actor, code);
-      const { name, verifyBeforeFiling } = patch;
+      const { name, verifyBeforeFiling, active } = patch;
       if (verifyBeforeFiling !== undefined && current.level !== 'grid') throw invalid('area.not_a_grid', 'on-site verification before filing is set per grid');
+      // the city is where a case without a place lands: closing it would close the front door
+      if (active === false && current.level === 'city') throw invalid('area.city_not_disabled', 'the city itself cannot be disabled; disable its districts');
       await db.transaction().execute(async (tx) => {
         if (name !== undefined) {
           await store.renameArea(tx, code, name);
@@ -131,6 +168,10 @@ export function createOrgService(deps: Deps, auth: AuthService) {
         if (verifyBeforeFiling !== undefined) {
           await store.setVerifyBeforeFiling(tx, code, verifyBeforeFiling);
           await record(tx, actor, 'area.settings', 'area', code, { verifyBeforeFiling });
+        }
+        if (active !== undefined && active !== current.active) {
+          await store.setAreaActive(tx, code, active);
+          await record(tx, actor, active ? 'area.enable' : 'area.disable', 'area', code, { name: current.name, level: current.level });
         }
       });
       return (await store.findAreaAnywhere(db, code))!;
@@ -152,6 +193,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
       assertCan(actor, 'org.manage');
       if (d.areaCode) await areaInScope(actor, d.areaCode);
       const existed = await store.findDepartment(db, d.code);
+      if (existed?.active && d.active === false) await assertNotInCatalogue(db, d.code);
       await db.transaction().execute(async (tx) => {
         await store.upsertDepartment(tx, { code: d.code, name: d.name, name_en: d.nameEn ?? '', kind: d.kind, area_code: d.areaCode ?? null, active: d.active });
         await record(tx, actor, existed ? 'department.update' : 'department.create', 'department', d.code, { name: d.name, kind: d.kind });
@@ -178,6 +220,8 @@ export function createOrgService(deps: Deps, auth: AuthService) {
       if (!current) throw notFound('department', code);
       if (patch.areaCode) await areaInScope(actor, patch.areaCode);
       return db.transaction().execute(async (tx) => {
+        // checked in the writing transaction, so a catalogue row added meanwhile is seen
+        if (current.active && patch.active === false) await assertNotInCatalogue(tx, code);
         const row = await store.updateDepartment(tx, code, { name: patch.name, name_en: patch.nameEn, kind: patch.kind, area_code: patch.areaCode, active: patch.active });
         const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
         await record(tx, actor, 'department.update', 'department', code, {
@@ -223,6 +267,7 @@ export function createOrgService(deps: Deps, auth: AuthService) {
         departmentsCreated: plan.departments.filter((d) => !d.exists).length,
         departmentsUpdated: plan.departments.filter((d) => d.exists).length,
       };
+      for (const d of plan.departments) if (d.exists && d.row.active === false && (await store.findDepartment(db, d.row.code))?.active) await assertNotInCatalogue(db, d.row.code);
       if (file.dryRun) return { dryRun: true, ...counts };
       await db.transaction().execute(async (tx) => {
         for (const a of plan.newAreas) await store.insertArea(tx, a);

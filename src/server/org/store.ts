@@ -14,6 +14,8 @@ export interface AreaTable {
   created_at: Generated<Date>;
   /** 核实 before 立案: citizen reports in this grid are filed only after on-site verification (migration 0042) */
   verify_before_filing: Generated<boolean>;
+  /** false: disabled by an admin (migration 0045); old cases keep it, new cases and catalogue rows refuse it */
+  active: Generated<boolean>;
 }
 
 export interface DepartmentTable {
@@ -37,6 +39,9 @@ export type AreaRow = Selectable<AreaTable>;
 export type DepartmentRow = Selectable<DepartmentTable>;
 
 
+/** the area (`areas` of the outer query) or one above it is disabled */
+const disabledAbove = sql<boolean>`exists (select 1 from areas d where not d.active and areas.path::ltree <@ d.path::ltree)`;
+
 const userColumns = [
   'id',
   'username',
@@ -54,8 +59,10 @@ const userColumns = [
 export function createOrgStore() {
   return {
     // ---- areas
-    listAreas(db: Db, scopePath: string, filter: { level?: AreaLevel; parent?: string; q?: string }, page: number, pageSize: number) {
+    listAreas(db: Db, scopePath: string, filter: { level?: AreaLevel; parent?: string; q?: string; active?: boolean }, page: number, pageSize: number) {
       let q = db.selectFrom('areas').where(withinScope('path', scopePath));
+      // in effect: an area under a disabled one is disabled too, so a picker never offers a grid of a closed district
+      if (filter.active !== undefined) q = q.where(filter.active ? sql<boolean>`not ${disabledAbove}` : sql<boolean>`${disabledAbove}`);
       if (filter.level) q = q.where('level', '=', filter.level);
       if (filter.parent) q = q.where('parent_code', '=', filter.parent);
       if (filter.q) q = q.where((eb) => eb.or([eb('name', 'like', `%${likeText(filter.q!)}%`), eb('code', 'like', `${likeText(filter.q!)}%`)]));
@@ -69,7 +76,11 @@ export function createOrgStore() {
     findAreaAnywhere: (db: Db, code: string) => db.selectFrom('areas').selectAll().where('code', '=', code).executeTakeFirst(),
     hasAreas: async (db: Db) => (await db.selectFrom('areas').select('code').limit(1).executeTakeFirst()) !== undefined,
     rootArea: (db: Db) => db.selectFrom('areas').selectAll().where('level', '=', 'city').orderBy('code').limit(1).executeTakeFirst(),
-    async insertArea(db: Db, a: Omit<AreaRow, 'created_at' | 'verify_before_filing'>) {
+    /** the highest disabled area on a path (itself or an ancestor), or undefined when every area on it is open */
+    disabledOnPath: (db: Db, path: string) =>
+      db.selectFrom('areas').selectAll().where('active', '=', false).where(sql<boolean>`${path}::ltree <@ path::ltree`).orderBy('path').limit(1).executeTakeFirst(),
+    setAreaActive: (db: Db, code: string, active: boolean) => db.updateTable('areas').set({ active }).where('code', '=', code).execute(),
+    async insertArea(db: Db, a: Omit<AreaRow, 'created_at' | 'verify_before_filing' | 'active'>) {
       await db.insertInto('areas').values(a).execute();
     },
     renameArea: (db: Db, code: string, name: string) => db.updateTable('areas').set({ name }).where('code', '=', code).execute(),

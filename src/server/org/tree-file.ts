@@ -37,7 +37,7 @@ export const orgTreeColumns: readonly ExportColumn<OrgTreeRow>[] = [
 
 export function treeRows(areas: AreaRow[], departments: DepartmentRow[]): OrgTreeRow[] {
   return [
-    ...areas.map((a) => ({ type: 'area' as const, code: a.code, name: a.name, nameEn: '', parentCode: a.parent_code, kind: a.level, active: true })),
+    ...areas.map((a) => ({ type: 'area' as const, code: a.code, name: a.name, nameEn: '', parentCode: a.parent_code, kind: a.level, active: a.active })),
     ...departments.map((d) => ({ type: 'department' as const, code: d.code, name: d.name, nameEn: d.name_en, parentCode: d.area_code, kind: d.kind, active: d.active })),
   ];
 }
@@ -50,7 +50,7 @@ export interface ImportRowError {
 }
 
 export interface TreePlan {
-  newAreas: Omit<AreaRow, 'created_at' | 'verify_before_filing'>[];
+  newAreas: Omit<AreaRow, 'created_at' | 'verify_before_filing' | 'active'>[];
   renames: { code: string; name: string }[];
   departments: { row: Omit<DepartmentRow, 'created_at'>; exists: boolean }[];
 }
@@ -117,7 +117,7 @@ export async function planTreeImport(sheet: Sheet, db: TreeLookups): Promise<{ p
     if (!out && r && depth < 6) {
       const parent = r.parent ? await areaFor(r.parent, depth + 1) : null;
       const level = parent ? childLevel[parent.level] : null;
-      if (parent && level && !childCodeProblem(parent, code)) out = { code, name: r.name, level, path: `${parent.path}.${code}`, parent_code: parent.code, created_at: new Date(0), verify_before_filing: false };
+      if (parent && level && !childCodeProblem(parent, code)) out = { code, name: r.name, level, path: `${parent.path}.${code}`, parent_code: parent.code, created_at: new Date(0), verify_before_filing: false, active: true };
     }
     resolved.set(code, out);
     return out;

@@ -6,6 +6,7 @@ import type { Db } from '../db/database.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import { addressKey } from '../geo/address.ts';
 import type { Page } from '../../../shared/paging.ts';
+import type { TaxonomyService } from '../taxonomy/service.ts';
 import type { Taxonomy } from '../taxonomy/taxonomy.ts';
 import { CLUSTER, clusterLevel, commonPath, countLevel, formatP, higherLevel, MASS, MASS_CATEGORIES, poissonTail, REPEAT_CALLER } from './methods.ts';
 import { createRiskStore, liveStatuses, type WarningFilter, type WarningListRow, type WarningRow } from './store.ts';
@@ -30,10 +31,12 @@ interface Candidate {
 
 export type WarningAction = { action: 'acknowledge' } | { action: 'assign'; assignee: string } | { action: 'resolve'; reason?: string } | { action: 'dismiss'; reason: string };
 
-export function createRiskService(deps: Deps, { taxonomy }: { taxonomy: Taxonomy }) {
+export function createRiskService(deps: Deps, { taxonomy }: { taxonomy: Pick<TaxonomyService, 'current'> }) {
   const store = createRiskStore();
   const { db, clock, audit, config } = deps;
-  const catName = (code: string | null | undefined) => (code ? (taxonomy.category(code)?.zh ?? code) : '');
+  // category names from the current taxonomy version, read once per scan (a category an admin added is named too)
+  let names: Pick<Taxonomy, 'category'> | null = null;
+  const catName = (code: string | null | undefined) => (code ? (names?.category(code)?.zh ?? code) : '');
 
   /** Opens a warning, or updates the live one of the same (kind, key): a new matching case never makes a second. */
   async function raise(tx: Db, c: Candidate, now: Date): Promise<'opened' | 'updated' | 'unchanged' | 'suppressed'> {
@@ -218,6 +221,8 @@ export function createRiskService(deps: Deps, { taxonomy }: { taxonomy: Taxonomy
 
   async function scan(): Promise<{ opened: number; updated: number }> {
     const now = clock.now();
+    // read before the transaction: on PGlite the one connection is the transaction's until it ends
+    names = await taxonomy.current();
     return db.transaction().execute(async (tx) => {
       await store.scanLock(tx, SCAN_LOCK);
       const candidates = [...(await clusters(tx, now)), ...(await massRisks(tx, now)), ...(await repeatCallers(tx, now)), ...(await staleDisputes(tx, now))];

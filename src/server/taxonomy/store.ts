@@ -7,6 +7,8 @@ export interface CategoryRule {
   deadlineHours: number;
   workingTime: boolean;
   urgent: boolean;
+  /** a category an admin added (not in the shipped files): its names, group and default unit */
+  added?: { zh: string; en: string; group: string; groupZh: string; department: string };
 }
 
 export interface TaxonomyVersionTable {

@@ -41,6 +41,8 @@ interface Props {
   id?: string;
   'aria-label'?: string;
   style?: React.CSSProperties;
+  /** offer disabled (停用) areas too (filters over old cases); by default only areas in use are offered */
+  includeDisabled?: boolean;
 }
 
 /**
@@ -48,11 +50,13 @@ interface Props {
  * once; communities and grids load when their parent opens. Search matches names and codes of what is loaded.
  * Only the caller's data scope is offered (the API lists areas in scope).
  */
-export function AreaTreePicker({ value, onChange, deepest = 'grid', placeholder, allowClear = true, disabled, id, style, ...rest }: Props) {
+export function AreaTreePicker({ value, onChange, deepest = 'grid', placeholder, allowClear = true, disabled, id, style, includeDisabled = false, ...rest }: Props) {
   const { t, te } = useLocale();
   const [nodes, setNodes] = useState<Node[]>([]);
   const [byCode, setByCode] = useState<Map<string, Area>>(new Map());
   const [error, setError] = useState<string | null>(null);
+  // an area under a disabled one counts as disabled (the API filters on the whole path)
+  const activeOnly: Record<string, string> = includeDisabled ? {} : { active: 'true' };
 
   const add = useCallback(
     (areas: Area[]) => {
@@ -68,9 +72,9 @@ export function AreaTreePicker({ value, onChange, deepest = 'grid', placeholder,
   useEffect(() => {
     let live = true;
     const wanted = eagerLevels.filter((l) => levels.indexOf(l) <= levels.indexOf(deepest));
-    Promise.all(wanted.map((level) => allAreas({ level })))
+    Promise.all(wanted.map((level) => allAreas({ level, ...activeOnly })))
       // a scope below the eager levels (a community or grid worker's) holds none of them: its own few areas, then
-      .then(async (lists) => (lists.some((l) => l.length) ? lists : [await allAreas({})]))
+      .then(async (lists) => (lists.some((l) => l.length) ? lists : [await allAreas({ ...activeOnly })]))
       .then((lists) => {
         if (!live) return;
         const areas = lists.flat();
@@ -82,7 +86,8 @@ export function AreaTreePicker({ value, onChange, deepest = 'grid', placeholder,
     return () => {
       live = false;
     };
-  }, [add, deepest, te]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- activeOnly follows includeDisabled
+  }, [add, deepest, te, includeDisabled]);
 
   // a value below the eager levels (a grid scope) still shows its name
   useEffect(() => {
@@ -97,7 +102,7 @@ export function AreaTreePicker({ value, onChange, deepest = 'grid', placeholder,
     const code = String(node.value);
     const parent = byCode.get(code);
     if (!parent || eagerLevels.includes(childOf(parent.level) ?? 'grid')) return;
-    add(await allAreas({ parent: code }));
+    add(await allAreas({ parent: code, ...activeOnly }));
   };
 
   return (

@@ -164,7 +164,7 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
         )}
         {filters.includes('area') && (
           can('org.read') ? (
-            <AreaTreePicker aria-label={t('dispatch.filter.area')} placeholder={t('dispatch.filter.area')} style={{ width: 240 }} value={user.grid ?? null} onChange={(grid) => set({ grid: grid ?? undefined })} />
+            <AreaTreePicker includeDisabled aria-label={t('dispatch.filter.area')} placeholder={t('dispatch.filter.area')} style={{ width: 240 }} value={user.grid ?? null} onChange={(grid) => set({ grid: grid ?? undefined })} />
           ) : (
             <Input.Search allowClear placeholder={t('dispatch.filter.area_code')} aria-label={t('dispatch.filter.area_code')} style={{ width: 220 }} inputMode="numeric" onSearch={(v) => set({ grid: /^[0-9]{6,15}$/.test(v.trim()) ? v.trim() : undefined })} />
           )

@@ -12,11 +12,12 @@ import { adminMessages } from './messages/admin.ts';
 import { adminSetupMessages } from './messages/admin-setup.ts';
 import { deskMessages } from './messages/desk.ts';
 import { deviceMessages } from './messages/devices.ts';
+import { adminGuardMessages } from './messages/admin-guards.ts';
 
 export type Locale = 'zh-CN' | 'en-US';
 
 /** Every string the UI shows, as [中文, English]; a missing translation is a type error, not a blank. */
-export const messages = { ...commonMessages, ...errorMessages, ...caseMessages, ...registryMessages, ...portalMessages, ...datahallMessages, ...notifyMessages, ...evaluationMessages, ...disputeMessages, ...participationMessages, ...adminMessages, ...adminSetupMessages, ...deskMessages, ...deviceMessages } as const;
+export const messages = { ...commonMessages, ...errorMessages, ...caseMessages, ...registryMessages, ...portalMessages, ...datahallMessages, ...notifyMessages, ...evaluationMessages, ...disputeMessages, ...participationMessages, ...adminMessages, ...adminSetupMessages, ...deskMessages, ...deviceMessages, ...adminGuardMessages } as const;
 export type MessageKey = keyof typeof messages;
 
 export type Vars = Record<string, string | number>;

@@ -102,7 +102,7 @@ export function AdminCataloguePage() {
       >
         <Space wrap style={{ marginBottom: 12 }}>
           <Select aria-label={t('catalogue.category')} placeholder={t('catalogue.category')} allowClear showSearch optionFilterProp="label" style={{ width: 220 }} options={categoryOptions} onChange={(category?: string) => setFilter((f) => ({ ...f, category, page: 1 }))} />
-          <AreaTreePicker aria-label={t('catalogue.area')} placeholder={t('catalogue.area')} onChange={(area) => setFilter((f) => ({ ...f, area: area ?? undefined, page: 1 }))} value={filter.area ?? null} />
+          <AreaTreePicker includeDisabled aria-label={t('catalogue.area')} placeholder={t('catalogue.area')} onChange={(area) => setFilter((f) => ({ ...f, area: area ?? undefined, page: 1 }))} value={filter.area ?? null} />
           <Select aria-label={t('catalogue.unit')} placeholder={t('catalogue.unit')} allowClear showSearch optionFilterProp="label" style={{ width: 220 }} options={departmentOptions} onChange={(department?: string) => setFilter((f) => ({ ...f, department, page: 1 }))} />
         </Space>
         <Table

@@ -5,6 +5,7 @@ import { api } from '../api/client.ts';
 import { forgetReference } from '../api/reference.ts';
 import type { Department } from '../api/types.ts';
 import { AreaTreePicker, allAreas } from '../components/area-tree-picker.tsx';
+import { CatalogueEntriesNote, catalogueEntriesOf, type CatalogueEntryNaming } from '../components/catalogue-entries-note.tsx';
 import { ExportButton } from '../components/export-button.tsx';
 import { OrgImport } from '../components/org-import.tsx';
 import { useLocale } from '../i18n/locale.tsx';
@@ -24,8 +25,9 @@ type DeptForm = { code: string; name: string; nameEn?: string; kind: Department[
 /** 组织架构: the admin hierarchy as a tree, the departments (处置单位) of each area, and the org-tree file. */
 export function AdminOrgPage() {
   const { t, te } = useLocale();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [areas, setAreas] = useState<Area[]>([]);
+  const [blocked, setBlocked] = useState<CatalogueEntryNaming[] | null>(null);
   const [selected, setSelected] = useState<Area | null>(null);
   const [departments, setDepartments] = useState<Department[]>([]);
   const [q, setQ] = useState('');
@@ -49,7 +51,7 @@ export function AdminOrgPage() {
   useEffect(loadAreas, [loadAreas]);
   useEffect(loadDepartments, [loadDepartments]);
 
-  const tree = useMemo(() => buildTree(areas), [areas]);
+  const tree = useMemo(() => buildTree(areas, t('org.area.inactive_tag')), [areas, t]);
   const areaName = (code: string | null) => (code ? (areas.find((a) => a.code === code)?.name ?? code) : t('org.city_wide'));
   const shown = onlyHere && selected ? departments.filter((d) => d.areaCode === selected.code) : departments;
 
@@ -57,10 +59,31 @@ export function AdminOrgPage() {
     api
       .patch(`/api/v1/departments/${d.code}`, { active: !d.active })
       .then(() => {
+        setBlocked(null);
         void message.success(t(d.active ? 'org.department.disabled' : 'org.department.enabled'));
         loadDepartments();
       })
-      .catch((err: unknown) => void message.error(te(err)));
+      .catch((err: unknown) => {
+        // named by the catalogue: list what to re-point, next to the table
+        const entries = catalogueEntriesOf(err);
+        if (entries) setBlocked(entries);
+        else void message.error(te(err));
+      });
+
+  // 停用区划 asks first (it closes everything under the area to new work); enabling does not
+  const toggleArea = (a: Area) => {
+    const run = () =>
+      api
+        .patch<Area>(`/api/v1/areas/${a.code}`, { active: !a.active })
+        .then((saved) => {
+          void message.success(t(saved.active ? 'org.area.enabled' : 'org.area.disabled'));
+          setAreas((prev) => mergeAreas(prev, [saved]));
+          setSelected(saved);
+        })
+        .catch((err: unknown) => void message.error(te(err)));
+    if (!a.active) return void run();
+    modal.confirm({ title: t('org.area.disable'), content: t('org.area.disable_confirm', { name: a.name }), okText: t('org.disable'), okButtonProps: { danger: true }, cancelText: t('common.cancel'), onOk: run });
+  };
 
   const columns: TableColumnsType<Department> = [
     { title: t('org.code'), dataIndex: 'code', width: 120 },
@@ -115,6 +138,9 @@ export function AdminOrgPage() {
                 <Button size="small" disabled={!selected} onClick={() => setAreaModal('rename')}>
                   {t('org.area.rename')}
                 </Button>
+                <Button size="small" danger={selected?.active !== false} disabled={!selected || selected.level === 'city'} onClick={() => selected && toggleArea(selected)}>
+                  {t(selected?.active === false ? 'org.area.enable' : 'org.area.disable')}
+                </Button>
               </Space>
             }
           >
@@ -154,6 +180,7 @@ export function AdminOrgPage() {
                 {selected ? t('org.only_area', { name: selected.name }) : t('org.pick_area_hint')}
               </Checkbox>
             </Space>
+            {blocked && <div style={{ marginBottom: 12 }}><CatalogueEntriesNote entries={blocked} /></div>}
             <Table rowKey="code" size="small" columns={columns} dataSource={shown} pagination={{ pageSize: 15, showTotal: (n) => t('common.total', { total: n }) }} />
           </Card>
         </Col>
@@ -191,8 +218,8 @@ function mergeAreas(prev: Area[], more: Area[]): Area[] {
   return [...m.values()].sort((a, b) => a.path.localeCompare(b.path));
 }
 
-function buildTree(areas: Area[]): TreeNode[] {
-  const nodes = new Map<string, TreeNode>(areas.map((a) => [a.code, { key: a.code, title: `${a.name}（${a.code}）`, isLeaf: a.level === 'grid' }]));
+function buildTree(areas: Area[], inactiveTag: string): TreeNode[] {
+  const nodes = new Map<string, TreeNode>(areas.map((a) => [a.code, { key: a.code, title: `${a.name}（${a.code}）${a.active ? '' : inactiveTag}`, isLeaf: a.level === 'grid' }]));
   const roots: TreeNode[] = [];
   for (const a of areas) {
     const n = nodes.get(a.code)!;
@@ -240,6 +267,7 @@ function DepartmentModal({ editing, defaultArea, onClose, onSaved }: { editing: 
   const { t, te } = useLocale();
   const [form] = Form.useForm<DeptForm>();
   const [error, setError] = useState<string | null>(null);
+  const [blocked, setBlocked] = useState<CatalogueEntryNaming[] | null>(null);
   const submit = async () => {
     // an invalid form shows its messages; the rejection is not an error
     const v = await form.validateFields().catch(() => null);
@@ -251,13 +279,16 @@ function DepartmentModal({ editing, defaultArea, onClose, onSaved }: { editing: 
       else await api.post('/api/v1/departments', { code: v.code, ...body });
       onSaved();
     } catch (err) {
-      setError(te(err));
+      const entries = catalogueEntriesOf(err);
+      setBlocked(entries);
+      setError(entries ? null : te(err));
     }
   };
   const initial: Partial<DeptForm> = editing ? { ...editing } : { kind: 'functional', active: true, areaCode: defaultArea };
   return (
     <Modal open title={editing ? t('org.department.edit', { code: editing.code }) : t('org.department.add')} onOk={() => void submit()} onCancel={onClose} okText={t('common.save')} cancelText={t('common.cancel')}>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      {blocked && <div style={{ marginBottom: 12 }}><CatalogueEntriesNote entries={blocked} /></div>}
       <Form form={form} layout="vertical" initialValues={initial}>
         <Form.Item name="code" label={t('org.department.code')} extra={t('org.department.code_hint')} rules={[{ required: true, pattern: /^[A-Z][A-Z0-9_]{0,31}$/, message: t('org.department.code_rule') }]}>
           <Input disabled={!!editing} />

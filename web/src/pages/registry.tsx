@@ -66,7 +66,7 @@ function RegistryTable<T extends Row>({ kind, columns, onOpen }: { kind: Kind; c
     <>
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search allowClear enterButton={t('common.search')} placeholder={t('registry.search')} aria-label={t('registry.search')} style={{ width: 320, maxWidth: '100%' }} onSearch={(v) => set({ q: v.trim() || undefined })} />
-        <AreaTreePicker aria-label={t('registry.filter.area')} placeholder={t('registry.filter.area')} style={{ width: 240 }} value={query.area ?? null} onChange={(code) => set({ area: code ?? undefined })} />
+        <AreaTreePicker includeDisabled aria-label={t('registry.filter.area')} placeholder={t('registry.filter.area')} style={{ width: 240 }} value={query.area ?? null} onChange={(code) => set({ area: code ?? undefined })} />
         {filtersOf[kind].map((f) => (
           <Select
             key={f.param}

@@ -62,7 +62,7 @@ export function WarningsPage() {
         />
         <Select allowClear aria-label={t('warnings.kind')} placeholder={t('warnings.kind')} style={{ width: 200 }} value={filter.kind} onChange={(kind?: Warning['kind']) => set({ kind })} options={warningKinds.map((k) => ({ value: k, label: t(`warnings.kind.${k}`) }))} />
         <Select allowClear aria-label={t('warnings.level')} placeholder={t('warnings.level')} style={{ width: 120 }} value={filter.level} onChange={(level?: Warning['level']) => set({ level })} options={warningLevels.map((l) => ({ value: l, label: t(`warnings.level.${l}`) }))} />
-        <AreaTreePicker aria-label={t('warnings.area')} placeholder={t('field.area')} value={filter.area ?? null} onChange={(area) => set({ area: area ?? undefined })} />
+        <AreaTreePicker includeDisabled aria-label={t('warnings.area')} placeholder={t('field.area')} value={filter.area ?? null} onChange={(area) => set({ area: area ?? undefined })} />
       </Space>
       <MapView height={320} points={points} label={t('warnings.map')} />
       <Table<Warning>

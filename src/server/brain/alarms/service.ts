@@ -3,7 +3,7 @@ import type { Deps } from '../../context.ts';
 import { getSetting } from '../../db/settings-store.ts';
 import { AppError, invalid, notFound } from '../../errors.ts';
 import type { Page } from '../../../../shared/paging.ts';
-import type { Taxonomy } from '../../taxonomy/taxonomy.ts';
+import type { TaxonomyService } from '../../taxonomy/service.ts';
 import type { AlarmFilter, AlarmRow, AlarmStore } from './store.ts';
 import type { AlarmCaseSink } from './case-link.ts';
 import type { DeviceStore } from '../devices/store.ts';
@@ -21,7 +21,7 @@ const nextSeverity = (s: AlarmRow['severity']) => severities[Math.min(severities
  */
 export function createAlarmService(
   deps: Deps,
-  parts: { alarms: AlarmStore; devices: DeviceStore; events: BrainEvents; engine: RuleEngine; pipeline: () => Pipeline; taxonomy?: Taxonomy; sink: () => AlarmCaseSink | null; types: DeviceTypeCatalog },
+  parts: { alarms: AlarmStore; devices: DeviceStore; events: BrainEvents; engine: RuleEngine; pipeline: () => Pipeline; taxonomy?: Pick<TaxonomyService, 'current'>; sink: () => AlarmCaseSink | null; types: DeviceTypeCatalog },
 ) {
   const { db, clock, audit, logger } = deps;
   const { alarms, events } = parts;
@@ -166,7 +166,7 @@ export function createAlarmService(
         const rule = a.rule_id ? await alarms.rule(db, a.rule_id) : undefined;
         const category = input.category ?? rule?.case_category ?? null;
         if (!category) throw invalid('alarm.category_required', 'this alarm\'s rule names no case category: choose one');
-        if (parts.taxonomy && !parts.taxonomy.category(category)) throw invalid('rule.unknown_category', `category ${category} is not in the taxonomy`);
+        if (parts.taxonomy && !(await parts.taxonomy.current()).category(category)) throw invalid('rule.unknown_category', `category ${category} is not in the taxonomy`);
         res = await sink.open(a, await caseContext(a, category, rule?.name ?? a.type));
       }
       const now = clock.now();

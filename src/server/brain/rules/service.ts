@@ -1,7 +1,7 @@
 import { assertCan, type Actor } from '../../access/permissions.ts';
 import type { Deps } from '../../context.ts';
 import { invalid, notFound } from '../../errors.ts';
-import type { Taxonomy } from '../../taxonomy/taxonomy.ts';
+import type { TaxonomyService } from '../../taxonomy/service.ts';
 import { ruleFromRow, type AlarmStore, type RuleRow } from '../alarms/store.ts';
 import type { DeviceStore } from '../devices/store.ts';
 import type { DeviceTypeCatalog } from '../devices/type-catalog.ts';
@@ -13,7 +13,7 @@ function metricsOf(c: Condition): string[] {
 }
 
 /** 预警规则 CRUD. Every change reloads the in-memory engine of this node; other nodes reload on their sweep. */
-export function createRuleService(deps: Deps, parts: { alarms: AlarmStore; devices: DeviceStore; engine: RuleEngine; taxonomy?: Taxonomy; types: DeviceTypeCatalog }) {
+export function createRuleService(deps: Deps, parts: { alarms: AlarmStore; devices: DeviceStore; engine: RuleEngine; taxonomy?: Pick<TaxonomyService, 'current'>; types: DeviceTypeCatalog }) {
   const { db, clock, audit } = deps;
   const { alarms, engine } = parts;
 
@@ -35,7 +35,7 @@ export function createRuleService(deps: Deps, parts: { alarms: AlarmStore; devic
     for (const m of metricsOf(r.condition)) {
       if (!parts.types.metricSpec(type!, m)) throw invalid('rule.unknown_metric', `a ${type} device does not report ${m}`);
     }
-    if (r.caseCategory && parts.taxonomy && !parts.taxonomy.category(r.caseCategory)) throw invalid('rule.unknown_category', `category ${r.caseCategory} is not in the taxonomy`);
+    if (r.caseCategory && parts.taxonomy && !(await parts.taxonomy.current()).category(r.caseCategory)) throw invalid('rule.unknown_category', `category ${r.caseCategory} is not in the taxonomy`);
   }
 
   return {

@@ -9,7 +9,7 @@ import type { ActInput } from './types.ts';
  * nature on file/answer, urgency and priority on file. Fields given with any other action are ignored.
  * Returns the category the case has after the action.
  */
-export function applyClassification(taxonomy: Taxonomy, c: CaseRow, action: CaseAction, input: ActInput, patch: CasePatch, payload: Record<string, unknown>): string | null {
+export function applyClassification(taxonomy: Pick<Taxonomy, 'category' | 'natures'>, c: CaseRow, action: CaseAction, input: ActInput, patch: CasePatch, payload: Record<string, unknown>): string | null {
   if (input.category !== undefined && ['file', 'dispatch', 'redispatch'].includes(action)) {
     if (!taxonomy.category(input.category)) throw invalid('case.unknown_category', `category ${input.category} is not in the taxonomy`);
     if (c.due_at && input.category !== c.category) throw conflict('case.category_locked', 'the handling clock has started; the category can no longer change');
