@@ -54,7 +54,10 @@ describe('the dispatch desk', () => {
     await expect.poll(() => dialog.getByTestId('resolved-unit').textContent(), { timeout: 10_000 }).toContain(mainName);
     const co = departments.find((x) => x.active && x.code !== resolved.department && !resolved.coDepartments.includes(x.code))!;
     await dialog.getByTestId('co-units').locator('input').fill(co.name);
-    await d.page.locator('.ant-select-item-option', { hasText: co.name }).first().click();
+    // Enter takes the option the filter made active: a click can chase a dropdown that keeps re-positioning
+    // while the dialog around it settles (a full run once waited 30 s for it to hold still)
+    await d.page.locator('.ant-select-dropdown:visible .ant-select-item-option-active', { hasText: co.name }).waitFor();
+    await d.page.keyboard.press('Enter');
     await d.page.keyboard.press('Escape'); // close the multi-select's list, keep the dialog
     await shot(d.page, 'desk-file-dispatch');
     await dialog.getByTestId('file-dispatch-submit').click();
