@@ -44,8 +44,9 @@ export default async function setup(project: TestProject) {
   // Vitest runs this once per project: each project builds only the template its tests clone (the
   // postgres project's tests never open PGlite, the pglite project's never PostgreSQL), which halves
   // the ~30 s of migrate + seed + train before the first test of a two-engine run.
+  // (the e2e project's browser tests run on PGlite too)
   const wantsLite = project.name !== 'postgres';
-  const wantsPostgres = project.name !== 'pglite';
+  const wantsPostgres = project.name !== 'pglite' && project.name !== 'e2e';
   let templatePath = '';
   if (wantsLite) {
     // The CLI tests start `civicgrid` as real processes: from the bundle `npm start` uses (built from these
