@@ -22,7 +22,7 @@ export default defineConfig({
       ...(process.env.TEST_DATABASE_URL
         ? [{ test: { ...shared, name: 'postgres', include: ['test/**/*.test.ts', 'src/**/*.db.test.ts'], exclude: [...configDefaults.exclude, 'test/e2e/**'], env: { CIVICGRID_TEST_DB: 'postgres' } } }]
         : []),
-      { test: { ...shared, name: 'e2e', include: ['test/e2e/**/*.test.ts'], env: { CIVICGRID_TEST_DB: 'pglite' }, maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      { test: { ...shared, name: 'e2e', include: ['test/e2e/**/*.test.ts'], env: { CIVICGRID_TEST_DB: 'pglite' }, maxWorkers: 1, sequence: { groupOrder: 1 }, retry: 1 } }, // retry: a stopgap for antd dropdown picks that miss under load (see the closing note of 2026-12-03)
     ],
   },
 });
