@@ -51,6 +51,11 @@ export function categoryName(categories: readonly TaxonomyCategory[], code: stri
   return `${code} ${locale === 'en-US' ? c.en : c.zh}`;
 }
 
+/** The units a form may choose (active ones), as every unit picker lists them: name（code）, so two of one name stay apart. */
+export function unitOptions(departments: readonly Department[], locale: string): { value: string; label: string }[] {
+  return departments.filter((d) => d.active).map((d) => ({ value: d.code, label: `${locale === 'en-US' && d.nameEn ? d.nameEn : d.name}（${d.code}）` }));
+}
+
 export function departmentName(departments: readonly Department[], code: string | null | undefined, locale: string): string {
   if (!code) return '—';
   const d = departments.find((x) => x.code === code);

@@ -1,5 +1,5 @@
 import { Form, Select } from 'antd';
-import { departmentName, useDepartments } from '../api/reference.ts';
+import { unitOptions, useDepartments } from '../api/reference.ts';
 import { useLocale } from '../i18n/locale.tsx';
 
 /**
@@ -10,7 +10,7 @@ import { useLocale } from '../i18n/locale.tsx';
 export function UnitChoice({ hint, co = false }: { hint: string; co?: boolean }) {
   const { t, locale } = useLocale();
   const departments = useDepartments();
-  const options = departments.filter((d) => d.active).map((d) => ({ value: d.code, label: `${departmentName(departments, d.code, locale)} (${d.code})` }));
+  const options = unitOptions(departments, locale);
   return (
     <>
       <Form.Item label={t('field.department')} name="department" extra={hint}>

@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type Page } from '../api/client.ts';
-import { categoryName, departmentName, forgetReference, useTaxonomy } from '../api/reference.ts';
+import { categoryName, departmentName, forgetReference, unitOptions, useTaxonomy } from '../api/reference.ts';
 import type { Department, Located } from '../api/types.ts';
 import { AreaTreePicker } from '../components/area-tree-picker.tsx';
 import { useLocale } from '../i18n/locale.tsx';
@@ -50,7 +50,7 @@ export function AdminCataloguePage() {
   }, [message, te]);
 
   const categoryOptions = useMemo(() => categories.map((c) => ({ value: c.code, label: `${c.code} ${locale === 'en-US' ? c.en : c.zh}` })), [categories, locale]);
-  const departmentOptions = useMemo(() => departments.filter((d) => d.active).map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` })), [departments]);
+  const departmentOptions = useMemo(() => unitOptions(departments, locale), [departments, locale]);
   const unit = (code: string) => departmentName(departments, code, locale);
 
   const remove = (r: Rule) =>

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Category, CategoryAddition, TaxonomyVersionDto } from '../../../shared/taxonomy.ts';
 import { api } from '../api/client.ts';
 import type { Department } from '../api/types.ts';
+import { unitOptions } from '../api/reference.ts';
 import { useLocale } from '../i18n/locale.tsx';
 
 type Edit = { deadlineHours?: number; workingTime?: boolean };
@@ -143,7 +144,7 @@ export function AdminTaxonomyPage() {
 
 /** 新增事项小类: saved as version N+1 on top of the one on screen (a stale screen gets the 409 and reloads). */
 function AddCategoryModal({ current, onClose, onSaved }: { current: TaxonomyVersionDto; onClose(): void; onSaved(): void }) {
-  const { t, te } = useLocale();
+  const { t, te, locale } = useLocale();
   const [form] = Form.useForm<CategoryAddition>();
   const [error, setError] = useState<string | null>(null);
   const [units, setUnits] = useState<Department[]>([]);
@@ -189,7 +190,7 @@ function AddCategoryModal({ current, onClose, onSaved }: { current: TaxonomyVers
           <Input aria-label={t('admin.taxonomy.name_en')} />
         </Form.Item>
         <Form.Item name="department" label={t('admin.taxonomy.department')} rules={[{ required: true }]}>
-          <Select aria-label={t('admin.taxonomy.department')} showSearch optionFilterProp="label" options={units.map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` }))} />
+          <Select aria-label={t('admin.taxonomy.department')} showSearch optionFilterProp="label" options={unitOptions(units, locale)} />
         </Form.Item>
         <Space>
           <Form.Item name="deadlineHours" label={t('admin.taxonomy.deadline')} rules={[{ required: true }]}>

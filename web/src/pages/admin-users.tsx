@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { roles, type Role } from '../../../shared/permissions.ts';
 import type { UserDto } from '../../../shared/org.ts';
 import { api, type Page } from '../api/client.ts';
-import { departmentName } from '../api/reference.ts';
+import { departmentName, unitOptions } from '../api/reference.ts';
 import type { Department } from '../api/types.ts';
 import { AreaTreePicker } from '../components/area-tree-picker.tsx';
 import { useSession } from '../auth/session.tsx';
@@ -159,7 +159,7 @@ export function AdminUsersPage() {
 }
 
 function UserModal({ user, departments, onClose, onSaved }: { user: UserDto | null; departments: Department[]; onClose(): void; onSaved(): void }) {
-  const { t, te } = useLocale();
+  const { t, te, locale } = useLocale();
   const [form] = Form.useForm<UserForm>();
   const [error, setError] = useState<string | null>(null);
   const submit = async () => {
@@ -206,7 +206,7 @@ function UserModal({ user, departments, onClose, onSaved }: { user: UserDto | nu
           <AreaTreePicker aria-label={t('users.scope')} allowClear={false} />
         </Form.Item>
         <Form.Item name="departmentCode" label={t('users.department')} extra={t('users.department_hint')}>
-          <Select aria-label={t('users.department')} allowClear showSearch optionFilterProp="label" options={departments.filter((d) => d.active).map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` }))} />
+          <Select aria-label={t('users.department')} allowClear showSearch optionFilterProp="label" options={unitOptions(departments, locale)} />
         </Form.Item>
       </Form>
     </Modal>

@@ -2,7 +2,7 @@ import { Alert, Button, Col, Form, Input, InputNumber, Modal, Radio, Row, Select
 import { useEffect, useMemo, useState } from 'react';
 import type { ConsultationDetail, ParticipationSpace } from '../../../shared/participation.ts';
 import { api } from '../api/client.ts';
-import { departmentName, useDepartments } from '../api/reference.ts';
+import { unitOptions, useDepartments } from '../api/reference.ts';
 import { AreaTreePicker } from '../components/area-tree-picker.tsx';
 import { MapView } from '../components/map-view.tsx';
 import { useLocale } from '../i18n/locale.tsx';
@@ -15,7 +15,7 @@ export const S = '/api/v1/participation';
 export function UnitSelect(props: { value?: string; onChange?: (code: string | undefined) => void; id?: string }) {
   const { t, locale } = useLocale();
   const departments = useDepartments();
-  return <Select {...props} allowClear showSearch optionFilterProp="label" aria-label={t('part.console.responsible_unit')} options={departments.map((d) => ({ value: d.code, label: departmentName(departments, d.code, locale) }))} />;
+  return <Select {...props} allowClear showSearch optionFilterProp="label" aria-label={t('part.console.responsible_unit')} options={unitOptions(departments, locale)} />;
 }
 
 /** 开设议事空间: a space for an area of my scope, picked on the area tree. */
