@@ -44,12 +44,15 @@ export async function seedBrainHistory(brain: Brain, actor: Actor, now: Date): P
   const simulated = fleet.filter((d) => d.id.startsWith('demo-') && d.id !== 'demo-water-level-001' && deviceTypes[d.type]);
   const nthOfType = new Map<string, number>();
   const rnd = seededRandom(20261203);
+  const acknowledged = incidents.at(-1)!; // the command centre has already taken this one on
+  let acknowledgedDevice: string | undefined;
   const batches: Promise<unknown>[] = [];
   let readings = 0;
   for (const d of simulated) {
     const nth = nthOfType.get(d.type) ?? 0;
     nthOfType.set(d.type, nth + 1);
     const incident = incidents.find((i) => i.type === d.type && i.nth === nth);
+    if (incident === acknowledged) acknowledgedDevice = d.id;
     const normal = { ...deviceTypes[d.type]!.normal, ...quieter[d.type] };
     const batch = [];
     for (let ts = now.getTime() - HOURS * 3_600_000; ts <= now.getTime(); ts += STEP_MS) {
@@ -69,9 +72,7 @@ export async function seedBrainHistory(brain: Brain, actor: Actor, now: Date): P
   await brain.pipeline.flush();
   await brain.alarms.idle();
   const open = await brain.alarms.list(actor, { status: ['active'] }, 1, 50);
-  const ack = incidents.at(-1)!;
-  const ackDevice = simulated.filter((d) => d.type === ack.type)[ack.nth];
-  const toAck = open.items.find((a) => a.device_id === ackDevice?.id);
+  const toAck = open.items.find((a) => a.device_id === acknowledgedDevice);
   if (toAck) await brain.alarms.acknowledge(actor, toAck.id, '已通知市政井盖养护单位到场处置');
   const all = await brain.alarms.list(actor, {}, 1, 1);
   return { readings, alarms: all.total };
