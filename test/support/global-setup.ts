@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { ManualClock } from '../../src/server/clock.ts';
@@ -35,31 +35,49 @@ async function prepare(database: Database) {
 }
 
 /**
+ * The PGlite template, built once per run however many projects clone it (pglite and e2e): global setups run
+ * in Vitest's own process, so a process-wide promise shares it; the last project's teardown removes it.
+ */
+const shared = globalThis as { __civicgridLiteTemplate?: { path: Promise<string>; users: number } };
+function liteTemplate(): Promise<string> {
+  if (!shared.__civicgridLiteTemplate) {
+    const path = (async () => {
+      // The CLI tests start `civicgrid` as real processes: from the bundle `npm start` uses (built from these
+      // very sources, rebuilt whenever one is newer) each starts in ~1 s, through tsx in ~4 s.
+      await ensureServerBuilt();
+      const lite = await openPglite();
+      await prepare(lite);
+      const dump = await lite.pglite!.dumpDataDir('gzip');
+      await lite.close();
+      const file = join(mkdtempSync(join(tmpdir(), 'civicgrid-test-')), 'template.tar.gz');
+      writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+      return file;
+    })();
+    shared.__civicgridLiteTemplate = { path, users: 0 };
+  }
+  shared.__civicgridLiteTemplate.users++;
+  return shared.__civicgridLiteTemplate.path;
+}
+async function releaseLiteTemplate(): Promise<void> {
+  const t = shared.__civicgridLiteTemplate;
+  if (!t || --t.users > 0) return;
+  shared.__civicgridLiteTemplate = undefined;
+  rmSync(dirname(await t.path), { recursive: true, force: true });
+}
+
+/**
  * Migrating and seeding once per run, then cloning, is what keeps the suite fast: PGlite's initdb costs
  * seconds, a load of a dumped data dir about one.
  */
 export default async function setup(project: TestProject) {
   const runId = `${process.pid}_${Date.now().toString(36)}`;
-  const dir = mkdtempSync(join(tmpdir(), 'civicgrid-test-'));
   // Vitest runs this once per project: each project builds only the template its tests clone (the
   // postgres project's tests never open PGlite, the pglite project's never PostgreSQL), which halves
   // the ~30 s of migrate + seed + train before the first test of a two-engine run.
-  // (the e2e project's browser tests run on PGlite too)
+  // (the e2e project's browser tests run on PGlite too, cloning the same template as the pglite project)
   const wantsLite = project.name !== 'postgres';
   const wantsPostgres = project.name !== 'pglite' && project.name !== 'e2e';
-  let templatePath = '';
-  if (wantsLite) {
-    // The CLI tests start `civicgrid` as real processes: from the bundle `npm start` uses (built from these
-    // very sources, rebuilt whenever one is newer) each starts in ~1 s, through tsx in ~4 s.
-    await ensureServerBuilt();
-    const lite = await openPglite();
-    await prepare(lite);
-    const dump = await lite.pglite!.dumpDataDir('gzip');
-    await lite.close();
-    templatePath = join(dir, 'template.tar.gz');
-    writeFileSync(templatePath, Buffer.from(await dump.arrayBuffer()));
-  }
-  project.provide('pgliteTemplate', templatePath);
+  project.provide('pgliteTemplate', wantsLite ? await liteTemplate() : '');
   project.provide('runId', runId);
 
   const url = wantsPostgres ? process.env.TEST_DATABASE_URL : undefined;
@@ -79,7 +97,7 @@ export default async function setup(project: TestProject) {
   project.provide('postgresTemplate', templateDb);
 
   return async () => {
-    rmSync(dir, { recursive: true, force: true });
+    if (wantsLite) await releaseLiteTemplate();
     if (url) {
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
