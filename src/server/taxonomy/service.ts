@@ -93,12 +93,17 @@ export function createTaxonomyService(deps: Deps, base: Taxonomy, services: { or
 
   /** The version new cases use; writes version 1 (the shipped defaults) on first use. `dbOrTx`: inside a caller's transaction. */
   async function current(dbOrTx: Db = db): Promise<TaxonomyVersion> {
-    let row = await store.latest(dbOrTx);
-    if (!row) {
-      await store.insert(dbOrTx, { version: 1, categories: shippedRules(), note: 'shipped default', created_by: null, created_at: clock.now() });
-      row = (await store.latest(dbOrTx))!;
+    // every intake, Open311 and public-map request asks: one indexed number, and the rules only for a new version
+    const latest = await store.latestVersion(dbOrTx);
+    let v = latest === undefined ? undefined : cache.get(latest);
+    if (!v) {
+      let row = await store.latest(dbOrTx);
+      if (!row) {
+        await store.insert(dbOrTx, { version: 1, categories: shippedRules(), note: 'shipped default', created_by: null, created_at: clock.now() });
+        row = (await store.latest(dbOrTx))!;
+      }
+      v = view(row);
     }
-    const v = view(row);
     if (!newest || v.version > newest.version) newest = v;
     return v;
   }

@@ -32,6 +32,10 @@ const json = (rules: CategoryRule[]) => JSON.stringify(rules) as unknown as Cate
 
 export function createTaxonomyStore() {
   return {
+    /** the newest version's number only: most calls have that version cached and need none of its rules */
+    latestVersion(db: Db) {
+      return db.selectFrom('taxonomy_versions').select('version').orderBy('version', 'desc').limit(1).executeTakeFirst().then((r) => r?.version);
+    },
     latest(db: Db) {
       return db.selectFrom('taxonomy_versions').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
     },
