@@ -47,10 +47,11 @@ describe('admin guards in the console', () => {
     await page.locator('.ant-tree-node-content-wrapper', { hasText: `${district.name}（${district.code}）` }).click();
     await page.getByRole('button', { name: '新增单位' }).first().click();
     const dialog = page.getByRole('dialog');
+    // searched by the district's code rather than opened on its switcher: a search shows every match with its
+    // parents opened, where a switcher click toggles (and a tree that opened the district by itself closes it)
     await dialog.getByLabel('所属区划').click();
-    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: `${district.name}（${district.code}）` }).first().waitFor();
-    await page.locator('.ant-select-tree-treenode', { hasText: `${district.name}（${district.code}）` }).locator('.ant-select-tree-switcher').first().click();
-    await page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: new RegExp(`（${district.code}\\d{3}）`) }).first().waitFor();
+    await page.keyboard.type(`（${district.code}`);
+    await page.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').filter({ hasText: new RegExp(`（${district.code}\\d{3}）`) }).first().waitFor();
     expect(await page.locator('.ant-select-tree-node-content-wrapper', { hasText: `（${street.code}）` }).count()).toBe(0);
     expect(jsErrors(page)).toEqual([]);
   }, 120_000);

@@ -102,16 +102,32 @@ export async function mapReady(page: Page): Promise<void> {
 
 /**
  * Opens an antd Select (or tree select), types to filter (a long list is virtual: a far option is not rendered),
- * and clicks the option: a string is the option's whole text, a RegExp matches it. Only a dropdown on screen counts: a closed one stays in the page, hidden. A multiple
- * select stays open after a pick, so it is closed by clicking the dialog's title (Escape or the mask would close
- * the dialog itself), or by Tab outside one.
+ * and clicks the option: a string is the option's whole text, a RegExp matches it. Only a dropdown on screen
+ * counts: a closed one stays in the page, hidden. A multiple select stays open after a pick, so it is closed by
+ * clicking the dialog's title (Escape or the mask would close the dialog itself), or by Tab outside one.
+ *
+ * The pick is then read back off the select: under CPU load the list can re-render between Playwright's hit test
+ * and the click (the filter catching up with the typed text), and the click lands on nothing. Such a miss is
+ * retried; a select that still does not show the option after three tries fails here, naming both texts,
+ * instead of a later step failing on a form that quietly lacks a value.
  */
 export async function choose(page: Page, select: Locator, search: string, option: string | RegExp): Promise<void> {
-  await select.click();
-  await page.keyboard.type(search);
   const text = typeof option === 'string' ? new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\（）]/g, '\\$&')}$`) : option;
-  await page.locator('.ant-select-dropdown:visible').locator('.ant-select-item-option, .ant-select-tree-node-content-wrapper').filter({ hasText: text }).first().click();
-  const title = page.locator('.ant-modal-title:visible');
-  if (await title.count()) await title.first().click();
-  else await page.keyboard.press('Tab');
+  const root = select.locator('xpath=ancestor::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  for (let attempt = 1; ; attempt++) {
+    // this select's own state (another's dropdown may still be fading out)
+    if ((await select.getAttribute('aria-expanded')) !== 'true') await select.click();
+    await select.press('ControlOrMeta+a');
+    await page.keyboard.type(search);
+    const item = dropdown.locator('.ant-select-item-option, .ant-select-tree-node-content-wrapper').filter({ hasText: text }).first();
+    const label = (await item.innerText()).trim();
+    await item.click();
+    const title = page.locator('.ant-modal-title:visible');
+    if (await title.count()) await title.first().click();
+    else await page.keyboard.press('Tab');
+    const shown = (await root.innerText()).replace(/\s+/g, ' ').trim();
+    if (shown.includes(label.replace(/\s+/g, ' '))) return;
+    if (attempt === 3) throw new Error(`choose(): clicked 「${label}」 three times, the select still shows 「${shown}」`);
+  }
 }

@@ -66,44 +66,68 @@ async function releaseLiteTemplate(): Promise<void> {
 }
 
 /**
+ * The PostgreSQL template, shared the same way by the projects that run on PostgreSQL (the main one, and the
+ * late one that runs beside the browser tests): one migrate + seed + train, dropped by the last teardown.
+ */
+const pgShared = globalThis as { __civicgridPgTemplate?: { name: Promise<string>; users: number } };
+function postgresTemplate(url: string): Promise<string> {
+  if (!pgShared.__civicgridPgTemplate) {
+    const name = (async () => {
+      const templateDb = `cg_tpl_${process.pid}_${Date.now().toString(36)}`;
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`create database ${templateDb}`);
+      await admin.end();
+      const u = new URL(url);
+      u.pathname = `/${templateDb}`;
+      const database = await openPostgres(u.toString(), 2);
+      await prepare(database);
+      await database.close();
+      return templateDb;
+    })();
+    pgShared.__civicgridPgTemplate = { name, users: 0 };
+  }
+  pgShared.__civicgridPgTemplate.users++;
+  return pgShared.__civicgridPgTemplate.name;
+}
+async function releasePostgresTemplate(url: string): Promise<void> {
+  const t = pgShared.__civicgridPgTemplate;
+  if (!t || --t.users > 0) return;
+  pgShared.__civicgridPgTemplate = undefined;
+  await dropDatabases(url, await t.name);
+}
+async function dropDatabases(url: string, like: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [like]);
+  for (const r of rows) await admin.query(`drop database if exists ${r.datname} with (force)`);
+  await admin.end();
+}
+
+/**
  * Migrating and seeding once per run, then cloning, is what keeps the suite fast: PGlite's initdb costs
  * seconds, a load of a dumped data dir about one.
  */
 export default async function setup(project: TestProject) {
-  const runId = `${process.pid}_${Date.now().toString(36)}`;
+  const runId = `${process.pid}_${Date.now().toString(36)}_${project.name.replace(/\W/g, '')}`;
   // Vitest runs this once per project: each project builds only the template its tests clone (the
-  // postgres project's tests never open PGlite, the pglite project's never PostgreSQL), which halves
+  // postgres projects' tests never open PGlite, the pglite project's never PostgreSQL), which halves
   // the ~30 s of migrate + seed + train before the first test of a two-engine run.
   // (the e2e project's browser tests run on PGlite too, cloning the same template as the pglite project)
-  const wantsLite = project.name !== 'postgres';
-  const wantsPostgres = project.name !== 'pglite' && project.name !== 'e2e';
+  const onPostgres = project.name.startsWith('postgres');
+  const wantsLite = !onPostgres;
   project.provide('pgliteTemplate', wantsLite ? await liteTemplate() : '');
   project.provide('runId', runId);
 
-  const url = wantsPostgres ? process.env.TEST_DATABASE_URL : undefined;
-  let templateDb = '';
-  if (url) {
-    templateDb = `cg_tpl_${runId}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database ${templateDb}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${templateDb}`;
-    const database = await openPostgres(u.toString(), 2);
-    await prepare(database);
-    await database.close();
-  }
-  project.provide('postgresTemplate', templateDb);
+  const url = onPostgres ? process.env.TEST_DATABASE_URL : undefined;
+  project.provide('postgresTemplate', url ? await postgresTemplate(url) : '');
 
   return async () => {
     if (wantsLite) await releaseLiteTemplate();
     if (url) {
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`cg_%${runId}%`]);
-      for (const r of rows) await admin.query(`drop database if exists ${r.datname} with (force)`);
-      await admin.end();
+      // this project's own test databases (a crashed file leaves its clone behind), then the shared template
+      await dropDatabases(url, `cg_t_${runId}_%`);
+      await releasePostgresTemplate(url);
     }
   };
 }
