@@ -64,7 +64,9 @@ export function useStage(setup?: (stage: Stage) => Promise<void>, timeoutMs = 24
   return stage;
 }
 
-/** A fresh browser profile (its own session storage), as a different person at a different PC. */
+/**
+ * A fresh browser profile (its own session storage), as a different person at a different PC.
+ */
 export async function person(stage: Stage, opts: { phone?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await stage.browser.newContext(
     opts.phone
@@ -75,7 +77,44 @@ export async function person(stage: Stage, opts: { phone?: boolean } = {}): Prom
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as Page & { jsErrors: string[] }).jsErrors = errors;
+  trackRequests(page);
   return { context, page };
+}
+
+/** The page's API calls in flight (fetch and XHR; a live feed's event stream never ends and does not count). */
+const inFlight = new WeakMap<Page, { n: number; last: number }>();
+function trackRequests(page: Page) {
+  const state = { n: 0, last: Date.now() };
+  inFlight.set(page, state);
+  const counts = (r: { resourceType(): string; headers(): Record<string, string> }) => (r.resourceType() === 'fetch' || r.resourceType() === 'xhr') && !(r.headers().accept ?? '').includes('text/event-stream');
+  page.on('request', (r) => {
+    if (counts(r)) state.n++;
+  });
+  const done = (r: Parameters<typeof counts>[0]) => {
+    if (counts(r)) {
+      state.n--;
+      state.last = Date.now();
+    }
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+}
+
+/**
+ * Waits until the screen's fetches have come back: none in flight for `quietMs` (a screen's first requests often
+ * lead to a second round, reference data then the list). Instead of a fixed sleep long enough for the slowest run.
+ */
+export async function settled(page: Page, quietMs = 250, timeoutMs = 20_000): Promise<void> {
+  const state = inFlight.get(page);
+  if (!state) throw new Error('settled(): the page was not opened with person()');
+  const since = Date.now();
+  const until = since + timeoutMs;
+  for (;;) {
+    // quiet for quietMs since the call too: a screen that has just rendered may not have sent its fetches yet
+    if (state.n <= 0 && Date.now() - Math.max(state.last, since) >= quietMs) return;
+    if (Date.now() > until) throw new Error(`settled(): ${state.n} request(s) still in flight after ${timeoutMs} ms`);
+    await page.waitForTimeout(50);
+  }
 }
 
 export const jsErrors = (page: Page) => (page as Page & { jsErrors?: string[] }).jsErrors ?? [];
@@ -89,9 +128,14 @@ export async function signIn(page: Page, username: string): Promise<void> {
   await page.getByTestId('whoami').waitFor();
 }
 
-export async function shot(page: Page, name: string): Promise<void> {
+/**
+ * A picture for docs/screenshots, taken by local runs (they are committed from there). CI's clone is thrown away
+ * after the run, so there the picture and the pause before it are skipped: no step relies on either.
+ */
+export async function shot(page: Page, name: string, opts: { pauseMs?: number } = {}): Promise<void> {
+  if (process.env.CI === 'true') return;
   // Let maps and charts finish drawing and toasts fade before the picture.
-  await page.waitForTimeout(600);
+  await page.waitForTimeout(opts.pauseMs ?? 600);
   await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
 }
 

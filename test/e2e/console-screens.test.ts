@@ -40,8 +40,7 @@ describe('the console and the portal around the appeal story', () => {
     await shot(leader.page, '11-operations');
     await leader.page.goto('/map');
     await mapReady(leader.page);
-    await leader.page.waitForTimeout(1500);
-    await shot(leader.page, '12-map');
+    await shot(leader.page, '12-map', { pauseMs: 1500 });
     // Supervision: the sweep has raised cards on late cases; the dispatcher's red-card view lists them.
     const dispatcher = await person(stage);
     await signIn(dispatcher.page, 'dispatcher');

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { jsErrors, person, shot, signIn, useStage } from './browser.ts';
+import { jsErrors, person, settled, shot, signIn, useStage } from './browser.ts';
 import { busyDay } from './busy-day.ts';
 
 /**
@@ -141,7 +141,7 @@ describe('no screen fetches what its role may not see', () => {
         await p.page.goto(path);
         await p.page.locator('#main').waitFor();
         // the screen's first fetches (lists, reference data, panels) have gone out and come back
-        await p.page.waitForTimeout(1200);
+        await settled(p.page);
       }
       for (const r of refused) found.push(`${user}: ${r}`);
       expect(jsErrors(p.page)).toEqual([]);

@@ -40,8 +40,7 @@ describe('evaluation in the browser', () => {
     await mapReady(screen);
     expect(await screen.locator('header').count()).toBe(1); // its own header, no console menu
     expect(await screen.locator('.ant-layout-sider').count()).toBe(0);
-    await screen.waitForTimeout(1500);
-    await shot(screen, 'big-screen-4k');
+    await shot(screen, 'big-screen-4k', { pauseMs: 1500 });
     await wall.close();
   }, 180_000);
 });
