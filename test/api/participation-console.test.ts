@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedParticipationDiscussion } from '../../src/server/participation/demo-seed.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
 
 /**
@@ -67,5 +68,24 @@ describe('the organisers’ lists', () => {
     expect((await t.call('GET', `${S}/comments/reported`, { token: gridworker })).json().items).toEqual([]);
     expect((await t.call('POST', `${S}/comments/${id}/hide`, { token: admin, body: { reason: '言辞不文明' } })).statusCode).toBe(204);
     expect((await t.call('GET', `${S}/comments/reported`, { token: admin })).json().items).toEqual([]);
+  });
+});
+
+describe('the first boot’s discussion (npm start seeds it after the year of history)', () => {
+  it('puts the reported advert in the organiser’s moderation queue, and the residents’ comments on the consultation', async () => {
+    const own = await createTestApp();
+    try {
+      const token = await own.login('admin');
+      expect((await own.call('GET', `${S}/comments/reported`, { token })).json().items).toEqual([]);
+      await seedParticipationDiscussion(own.deps.db, own.clock.now());
+      const queue = (await own.call('GET', `${S}/comments/reported`, { token })).json().items as { body: string; reports: number; consultationTitle: string; hidden: boolean }[];
+      expect(queue).toEqual([expect.objectContaining({ reports: 2, consultationTitle: '小区电动车充电棚选址', hidden: false })]);
+      expect(queue[0]!.body).toContain('代办');
+      const open = (await own.call('GET', `${P}/consultations?pageSize=100`)).json().items.find((c: { title: string }) => c.title === '小区电动车充电棚选址');
+      const comments = (await own.call('GET', `${P}/consultations/${open.id}/comments`)).json().items as { body: string }[];
+      expect(comments).toHaveLength(3);
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { createAlarmStore } from './alarms/store.ts';
 import { secretDigest } from '../privacy/pii.ts';
 import { generateSecret, hashDeviceSecret } from './devices/credentials.ts';
 import { createDeviceStore, type DeviceTable, type GridCentre } from './devices/store.ts';
-import { defaultRules } from './devices/types.ts';
+import { defaultRules, deviceTypes } from './devices/types.ts';
 
 /** PRODUCT.md's demo device: MQTT username = its id, password below; level > 0.3 raises an alarm → case 0705. */
 export const DEMO_DEVICE = { id: 'demo-water-level-001', password: 'demo-device-pass', name: '东城区积水点水位计 1 号' };
@@ -46,7 +46,7 @@ export async function seedBrainDemo(tx: Db, at: Date): Promise<void> {
   for (let i = 1; i <= DEMO_FLEET_SIZE; i++) {
     const type = fleetMix[i % fleetMix.length]!;
     const g = grids[Math.floor(rnd() * grids.length)]!;
-    rows.push(row(`demo-${type.replace(/_/g, '-')}-${String(i).padStart(3, '0')}`, `${g.code.slice(-6)} 网格 ${type} ${i}`, type, g, unknown));
+    rows.push(row(`demo-${type.replace(/_/g, '-')}-${String(i).padStart(3, '0')}`, `${g.code.slice(-6)} 网格${deviceTypes[type]?.zh ?? type} ${i} 号`, type, g, unknown));
   }
   await devices.insertMany(tx, rows);
 }

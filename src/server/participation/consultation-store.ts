@@ -109,6 +109,9 @@ export function createConsultationStore() {
       .select([sql<string>`c.area_path::text`.as('area_path'), 'a.name as area_name']);
 
   return {
+    /** A consultation's id by its title (the demo's seeding steps find what an earlier step made). */
+    idByTitle: (db: Db, title: string) =>
+      db.selectFrom('participation_consultations').select('id').where('title', '=', title).orderBy('created_at').executeTakeFirst().then((r) => r?.id),
     insertSpace: (db: Db, row: Insertable<SpaceTable>) => db.insertInto('participation_spaces').values(row).returning('id').executeTakeFirstOrThrow(),
     spaces: (db: Db, scopePath: string | null) => {
       let q = db.selectFrom('participation_spaces as s').innerJoin('areas as a', 'a.code', 's.area_code').select(spaceCols);

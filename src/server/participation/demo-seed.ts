@@ -1,6 +1,7 @@
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { createConsultationStore } from './consultation-store.ts';
+import { createCommentStore } from './comment-store.ts';
 import { createConventionStore } from './convention-store.ts';
 import { createProposalStore } from './proposal-store.ts';
 import { createResidentStore } from './resident-store.ts';
@@ -128,4 +129,23 @@ export async function seedParticipationDemo(tx: Db, _deps: Deps, now: Date): Pro
   await proposal('在小区门口增设无障碍坡道', '小区正门有三级台阶，轮椅和婴儿车进出困难，建议增设无障碍坡道。', residents.slice(1, 4));
   await proposal('增加夜间路灯', '5号楼到东门一段夜里很黑，建议增加两盏路灯。', residents.slice(1, 2));
   await proposal('健身器材更新', '小区健身器材老化生锈，建议更换。', residents.slice(2, 5), { decision: 'work', answer: '采纳：由责任单位更换健身器材，预计一个月内完成。' });
+}
+
+/**
+ * A discussion on the open consultation for `npm start` only (not in the test template, whose moderation tests
+ * start from nothing reported): residents' comments, one of them an advert that two residents reported, so the
+ * organiser's 举报处理 tab has work on first boot.
+ */
+export async function seedParticipationDiscussion(db: Db, now: Date): Promise<void> {
+  const day = (d: number) => new Date(now.getTime() + d * DAY_MS);
+  const open = await createConsultationStore().idByTitle(db, '小区电动车充电棚选址');
+  const residents = await createResidentStore().firstVerified(db, 3);
+  if (!open || residents.length < 3) return;
+  const comments = createCommentStore();
+  const say = (i: number, body: string, d: number) => comments.insert(db, { consultation_id: open, resident_id: residents[i]!, body, created_at: day(d) });
+  await say(0, '3号楼北侧那块空地离楼太近，充电棚着火的话不安全，建议离楼远一点。', -6);
+  await say(1, '东门停车场一角进出方便，晚上也有保安巡逻，我投这个。', -5);
+  const advert = await say(2, '低价代办房产证、居住证，当天出证，加微信 fz8899 详谈。', -3);
+  await comments.report(db, advert.id);
+  await comments.report(db, advert.id);
 }

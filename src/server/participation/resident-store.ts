@@ -64,6 +64,8 @@ export function createResidentStore() {
       db.selectFrom('people').select(['id', 'name_mask', 'id_number_bidx', 'area_path', 'grid_code']).where('id', '=', id).where(withinScope('people.area_path', scopePath)).executeTakeFirst(),
     residentByIdNumber: (db: Db, bidx: string) => db.selectFrom('participation_residents').selectAll().where('id_number_bidx', '=', bidx).executeTakeFirst(),
     insertResident: (db: Db, row: Omit<ResidentTable, 'id' | 'created_at'>) => db.insertInto('participation_residents').values(row).returningAll().executeTakeFirstOrThrow(),
+    /** The first residents verified (the demo's seeding steps). */
+    firstVerified: (db: Db, n: number) => db.selectFrom('participation_residents').select('id').orderBy('verified_at').orderBy('id').limit(n).execute().then((rs) => rs.map((r) => r.id)),
     setDisplayName: (db: Db, id: string, displayName: string) => db.updateTable('participation_residents').set({ display_name: displayName }).where('id', '=', id).execute(),
 
     /** A new code retires the person's earlier ones, so only the last one sent works. */

@@ -12,7 +12,7 @@ import { createServices } from '../services.ts';
 import { seedDispatchCatalogue } from '../dispatch/service.ts';
 import { demoCityMap, seedCityMap } from '../geo/seed.ts';
 import { createOrgStore } from '../org/store.ts';
-import { seedParticipationDemo } from '../participation/demo-seed.ts';
+import { seedParticipationDemo, seedParticipationDiscussion } from '../participation/demo-seed.ts';
 import { seedRegistryDemo } from '../registry/demo-seed.ts';
 import { createPartitionStore } from '../db/partitions.ts';
 import { putSetting } from '../db/settings-store.ts';
@@ -79,6 +79,7 @@ export async function seedDemo(deps: Deps, taxonomy: Taxonomy, password: string,
   if (opts.history) {
     await seedEvaluationHistory(deps, taxonomy); // a year of cases for `npm start` only (the test template stays light)
     await createPartitionStore().settle(deps.db, 'case_events'); // the year's events move from the default partition into their months
+    await seedParticipationDiscussion(deps.db, now); // comments on the open consultation, one reported (the moderation tab's first work)
   }
   if (opts.disputes || opts.telemetry) {
     const services = createServices(deps, taxonomy); // built once, in the composition root
