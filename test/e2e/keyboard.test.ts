@@ -154,4 +154,44 @@ describe('the desk from the keyboard', () => {
     expect(jsErrors(c)).toEqual([]);
     expect(jsErrors(d)).toEqual([]);
   }, 60_000);
+
+  it('the case list and the workbench: j/k move over the rows and Enter opens the case', async () => {
+    // two calls of its own (the test template is light): a street light, filed and dispatched to 市政 (SZ), and a
+    // manhole cover that waits
+    const { t } = stage;
+    const [clerk, dispatcher] = await Promise.all([t.login('clerk'), t.login('dispatcher')]);
+    const light = (await t.call('POST', '/api/v1/cases', { token: clerk, body: { channel: 'hotline', text: '长江路口的路灯坏了，一到晚上就不亮', category: '0501' } })).json() as { code: string };
+    expect((await t.call('POST', '/api/v1/cases', { token: clerk, body: { channel: 'hotline', text: '人民公园南门的井盖松了，一踩就晃' } })).statusCode).toBe(201);
+    for (const action of ['file', 'dispatch']) expect((await t.call('POST', `/api/v1/cases/${light.code}/actions`, { token: dispatcher, body: { action } })).statusCode, action).toBe(200);
+    expect((await t.call('GET', `/api/v1/cases/${light.code}`, { token: dispatcher })).json().department.main).toBe('SZ');
+
+    // the case list: down, down, up, down, Enter
+    const list = await person(stage);
+    await signIn(list.page, 'dispatcher');
+    await list.page.goto('/cases');
+    await list.page.locator('tr.ant-table-row').nth(1).waitFor();
+    const codes = await list.page.locator('tr.ant-table-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row-key')));
+    await list.page.keyboard.press('j'); // the first key shows the cursor on the first row
+    expect(await focused(list.page)).toBe(codes[0]);
+    await list.page.keyboard.press('j');
+    expect(await focused(list.page)).toBe(codes[1]);
+    await list.page.keyboard.press('k');
+    expect(await focused(list.page)).toBe(codes[0]);
+    await list.page.keyboard.press('ArrowDown');
+    await list.page.keyboard.press('Enter');
+    await list.page.waitForURL((url) => url.pathname === `/cases/${codes[1]}`);
+    expect(jsErrors(list.page)).toEqual([]);
+
+    // the workbench: the street light waits there to be accepted
+    const unit = await person(stage);
+    await signIn(unit.page, 'handler.sz');
+    await unit.page.goto('/workbench');
+    await unit.page.locator(`tr[data-row-key="${light.code}"]`).waitFor();
+    const code = await unit.page.locator('tr.ant-table-row').first().getAttribute('data-row-key');
+    await unit.page.keyboard.press('j');
+    expect(await focused(unit.page)).toBe(code);
+    await unit.page.keyboard.press('Enter');
+    await unit.page.waitForURL((url) => url.pathname === `/cases/${code}`);
+    expect(jsErrors(unit.page)).toEqual([]);
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import type { CaseSummary } from '../api/types.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 import { useLocale } from '../i18n/locale.tsx';
 import { formatDateTime } from '../lib/format.ts';
-import { Link } from '../router.tsx';
+import { Link, navigate } from '../router.tsx';
 import { DeadlineClock, StateTag } from './case-bits.tsx';
 import { ExportButton } from './export-button.tsx';
 import { caseStates } from '../../../shared/cases/state-machine.ts';
@@ -49,12 +49,14 @@ interface Props {
   exportable?: boolean;
   /** address and district (区) columns: where the case is, at a glance */
   place?: boolean;
-  /** the keyboard path through the rows: ↓/↑ or j/k, Enter opens, letters act (useRowCursor) */
+  /** the keyboard path through the rows: ↓/↑ or j/k, Enter opens, letters act (useRowCursor); by default Enter
+   * opens the case (the case list, the workbench) */
   keys?: RowKeys<CaseSummary>;
 }
 
 const noRows: CaseSummary[] = [];
 const rowCode = (row: CaseSummary) => row.code;
+const openCase: RowKeys<CaseSummary> = { open: (row) => navigate(`/cases/${row.code}`) };
 
 /** Filterable, paged, live-updating list of cases in the viewer's scope (GET /api/v1/cases). */
 export function CaseTable({ base, filters = [], selectable, onSelectionChange, extraColumns = [], actions, reloadKey = 0, onLoaded, compact, hide = [], label, exportable, place, keys }: Props) {
@@ -72,7 +74,7 @@ export function CaseTable({ base, filters = [], selectable, onSelectionChange, e
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   useCaseFeed(reload);
-  const cursor = useRowCursor(data?.items ?? noRows, rowCode, keys);
+  const cursor = useRowCursor(data?.items ?? noRows, rowCode, keys ?? openCase);
 
   const merged: CaseFilter = { ...base, ...user, state: user.state?.length ? user.state : base.state };
   const key = JSON.stringify([merged, page, pageSize, tick, reloadKey]);
