@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureWebBuilt } from '../../scripts/build-web.mjs';
-import { createTestApp, type TestApp } from '../support/harness.ts';
+import { createTestApp, eventually, type TestApp } from '../support/harness.ts';
 import { DEMO_PASSWORD } from '../support/constants.ts';
 
 /** The Debian browser, never a downloaded one (.ci/run installs it with apt-get). */
@@ -64,9 +64,7 @@ export function useStage(setup?: (stage: Stage) => Promise<void>, timeoutMs = 24
   return stage;
 }
 
-/**
- * A fresh browser profile (its own session storage), as a different person at a different PC.
- */
+/** A fresh browser profile (its own session storage), as a different person at a different PC. */
 export async function person(stage: Stage, opts: { phone?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await stage.browser.newContext(
     opts.phone
@@ -108,13 +106,8 @@ export async function settled(page: Page, quietMs = 250, timeoutMs = 20_000): Pr
   const state = inFlight.get(page);
   if (!state) throw new Error('settled(): the page was not opened with person()');
   const since = Date.now();
-  const until = since + timeoutMs;
-  for (;;) {
-    // quiet for quietMs since the call too: a screen that has just rendered may not have sent its fetches yet
-    if (state.n <= 0 && Date.now() - Math.max(state.last, since) >= quietMs) return;
-    if (Date.now() > until) throw new Error(`settled(): ${state.n} request(s) still in flight after ${timeoutMs} ms`);
-    await page.waitForTimeout(50);
-  }
+  // quiet for quietMs since the call too: a screen that has just rendered may not have sent its fetches yet
+  await eventually(async () => state.n <= 0 && Date.now() - Math.max(state.last, since) >= quietMs, "the screen's fetches to come back", timeoutMs);
 }
 
 export const jsErrors = (page: Page) => (page as Page & { jsErrors?: string[] }).jsErrors ?? [];

@@ -35,44 +35,51 @@ async function prepare(database: Database) {
 }
 
 /**
- * The PGlite template, built once per run however many projects clone it (pglite and e2e): global setups run
- * in Vitest's own process, so a process-wide promise shares it; the last project's teardown removes it.
+ * A template shared by every project that clones it: global setups run in Vitest's own process, so a
+ * process-wide, counted promise shares it; the last project's teardown disposes of it.
  */
-const shared = globalThis as { __civicgridLiteTemplate?: { path: Promise<string>; users: number } };
-function liteTemplate(): Promise<string> {
-  if (!shared.__civicgridLiteTemplate) {
-    const path = (async () => {
-      // The CLI tests start `civicgrid` as real processes: from the bundle `npm start` uses (built from these
-      // very sources, rebuilt whenever one is newer) each starts in ~1 s, through tsx in ~4 s.
-      await ensureServerBuilt();
-      const lite = await openPglite();
-      await prepare(lite);
-      const dump = await lite.pglite!.dumpDataDir('gzip');
-      await lite.close();
-      const file = join(mkdtempSync(join(tmpdir(), 'civicgrid-test-')), 'template.tar.gz');
-      writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-      return file;
-    })();
-    shared.__civicgridLiteTemplate = { path, users: 0 };
-  }
-  shared.__civicgridLiteTemplate.users++;
-  return shared.__civicgridLiteTemplate.path;
-}
-async function releaseLiteTemplate(): Promise<void> {
-  const t = shared.__civicgridLiteTemplate;
-  if (!t || --t.users > 0) return;
-  shared.__civicgridLiteTemplate = undefined;
-  rmSync(dirname(await t.path), { recursive: true, force: true });
+const registry = globalThis as { __civicgridTemplates?: Map<string, { value: Promise<string>; users: number }> };
+function sharedTemplate(key: string, build: () => Promise<string>, dispose: (value: string) => Promise<void>) {
+  const all = (registry.__civicgridTemplates ??= new Map());
+  return {
+    acquire(): Promise<string> {
+      let entry = all.get(key);
+      if (!entry) all.set(key, (entry = { value: build(), users: 0 }));
+      entry.users++;
+      return entry.value;
+    },
+    async release(): Promise<void> {
+      const entry = all.get(key);
+      if (!entry || --entry.users > 0) return;
+      all.delete(key);
+      await dispose(await entry.value);
+    },
+  };
 }
 
-/**
- * The PostgreSQL template, shared the same way by the projects that run on PostgreSQL (the main one, and the
- * late one that runs beside the browser tests): one migrate + seed + train, dropped by the last teardown.
- */
-const pgShared = globalThis as { __civicgridPgTemplate?: { name: Promise<string>; users: number } };
-function postgresTemplate(url: string): Promise<string> {
-  if (!pgShared.__civicgridPgTemplate) {
-    const name = (async () => {
+/** The PGlite template, built once per run however many projects clone it (pglite and e2e). */
+const liteTemplate = sharedTemplate(
+  'pglite',
+  async () => {
+    // The CLI tests start `civicgrid` as real processes: from the bundle `npm start` uses (built from these
+    // very sources, rebuilt whenever one is newer) each starts in ~1 s, through tsx in ~4 s.
+    await ensureServerBuilt();
+    const lite = await openPglite();
+    await prepare(lite);
+    const dump = await lite.pglite!.dumpDataDir('gzip');
+    await lite.close();
+    const file = join(mkdtempSync(join(tmpdir(), 'civicgrid-test-')), 'template.tar.gz');
+    writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    return file;
+  },
+  async (file) => rmSync(dirname(file), { recursive: true, force: true }),
+);
+
+/** The PostgreSQL template, shared by the projects that run on PostgreSQL (the main one, and the late one). */
+const postgresTemplate = (url: string) =>
+  sharedTemplate(
+    'postgres',
+    async () => {
       const templateDb = `cg_tpl_${process.pid}_${Date.now().toString(36)}`;
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
@@ -84,18 +91,10 @@ function postgresTemplate(url: string): Promise<string> {
       await prepare(database);
       await database.close();
       return templateDb;
-    })();
-    pgShared.__civicgridPgTemplate = { name, users: 0 };
-  }
-  pgShared.__civicgridPgTemplate.users++;
-  return pgShared.__civicgridPgTemplate.name;
-}
-async function releasePostgresTemplate(url: string): Promise<void> {
-  const t = pgShared.__civicgridPgTemplate;
-  if (!t || --t.users > 0) return;
-  pgShared.__civicgridPgTemplate = undefined;
-  await dropDatabases(url, await t.name);
-}
+    },
+    (templateDb) => dropDatabases(url, templateDb),
+  );
+
 async function dropDatabases(url: string, like: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -116,18 +115,18 @@ export default async function setup(project: TestProject) {
   // (the e2e project's browser tests run on PGlite too, cloning the same template as the pglite project)
   const onPostgres = project.name.startsWith('postgres');
   const wantsLite = !onPostgres;
-  project.provide('pgliteTemplate', wantsLite ? await liteTemplate() : '');
+  project.provide('pgliteTemplate', wantsLite ? await liteTemplate.acquire() : '');
   project.provide('runId', runId);
 
   const url = onPostgres ? process.env.TEST_DATABASE_URL : undefined;
-  project.provide('postgresTemplate', url ? await postgresTemplate(url) : '');
+  project.provide('postgresTemplate', url ? await postgresTemplate(url).acquire() : '');
 
   return async () => {
-    if (wantsLite) await releaseLiteTemplate();
+    if (wantsLite) await liteTemplate.release();
     if (url) {
       // this project's own test databases (a crashed file leaves its clone behind), then the shared template
       await dropDatabases(url, `cg_t_${runId}_%`);
-      await releasePostgresTemplate(url);
+      await postgresTemplate(url).release();
     }
   };
 }

@@ -56,7 +56,8 @@ interface Props {
 
 const noRows: CaseSummary[] = [];
 const rowCode = (row: CaseSummary) => row.code;
-const openCase: RowKeys<CaseSummary> = { open: (row) => navigate(`/cases/${row.code}`) };
+/** Enter on a row opens its case: every case table's default, the dispatch queue's too */
+export const openCase: RowKeys<CaseSummary> = { open: (row) => navigate(`/cases/${row.code}`) };
 
 /** Filterable, paged, live-updating list of cases in the viewer's scope (GET /api/v1/cases). */
 export function CaseTable({ base, filters = [], selectable, onSelectionChange, extraColumns = [], actions, reloadKey = 0, onLoaded, compact, hide = [], label, exportable, place, keys }: Props) {

@@ -5,7 +5,7 @@ import { useCaseFeed } from '../api/live.ts';
 import { categoryName, useTaxonomy } from '../api/reference.ts';
 import type { CaseDetail, CaseSummary, TriageResult } from '../api/types.ts';
 import { CaseRowActions } from '../components/case-row-actions.tsx';
-import { CaseTable, type CaseFilter, type FilterKey } from '../components/case-table.tsx';
+import { CaseTable, openCase, type CaseFilter, type FilterKey } from '../components/case-table.tsx';
 import { useLocale } from '../i18n/locale.tsx';
 import { useSession } from '../auth/session.tsx';
 import { confidentCases, type TriageGuess } from '../lib/bulk.ts';
@@ -14,7 +14,6 @@ import { ObjectionNote } from '../components/objection-note.tsx';
 import { CaseActionModal } from '../components/case-action-modal.tsx';
 import { FileDispatchModal } from '../components/file-dispatch-modal.tsx';
 import type { RowCursorHandle, RowKeys } from '../components/row-cursor.ts';
-import { navigate } from '../router.tsx';
 
 const caseQuery = (f: CaseFilter) => ({ state: f.state?.join(','), supervision: f.supervision });
 
@@ -99,7 +98,7 @@ export function DispatchQueuePage() {
   // category and the catalogue's unit already on the form, so agreeing is D then Ctrl+Enter.
   const cursor = useRef<RowCursorHandle | null>(null);
   const rowKeys = useMemo<RowKeys<CaseSummary>>(
-    () => ({ open: (row) => navigate(`/cases/${row.code}`), keys: { d: (row) => fileable(row) && setFiling(row) }, handle: cursor }),
+    () => ({ ...openCase, keys: { d: (row) => fileable(row) && setFiling(row) }, handle: cursor }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [can],
   );
