@@ -76,7 +76,9 @@ describe('civicgrid start', () => {
       await admin.end();
       const url = new URL(process.env.TEST_DATABASE_URL!);
       url.pathname = `/${name}`;
-      env = { DATABASE_URL: url.toString() };
+      // and a data dir of its own: the default ./data is the checkout's, where an earlier run's cached triage
+      // model would make this first boot load instead of train
+      env = { DATABASE_URL: url.toString(), CIVICGRID_DATA_DIR: join(dir, 'data-pg') };
       cleanup = async () => {
         const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
         await c.connect();

@@ -39,7 +39,8 @@ export async function cliDatabase(prefix: string): Promise<CliDatabase> {
     await database.close(); // also lets go of the data dir's lock, so the CLI process may take it
     env = { CIVICGRID_DATA_DIR: dataDir };
   } else {
-    env = { DATABASE_URL: database.url! };
+    // files (attachments, the triage model's cache) in the test's own dir, never the checkout's ./data
+    env = { DATABASE_URL: database.url!, CIVICGRID_DATA_DIR: dataDir };
   }
   return {
     env,
