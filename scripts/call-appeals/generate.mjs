@@ -1,14 +1,16 @@
 // Builds the call-style triage sets (#20) from scenes.mjs: speech framing, fillers, a second problem, traditional
 // script, voice-to-text homophones, pinyin/English words and address-only texts. Deterministic (seeded).
-//   node scripts/call-appeals/generate.mjs   → src/server/triage/data/calls-dev.jsonl, calls-test.jsonl, calls-train.jsonl
-// Dev rows come only from the `dev` scenes and test rows only from the `test` scenes, so no test scene is ever
-// seen while tuning; neither file is trained on. Train rows come only from train-scenes.mjs (their own scenes, a
+//   node scripts/call-appeals/generate.mjs   → src/server/triage/data/calls-dev.jsonl, calls-dev2.jsonl, calls-test.jsonl, calls-train.jsonl
+// Dev rows come only from the `dev` scenes of scenes.mjs, dev2 rows from its `dev2` scenes (the test part until
+// 2026-12-04) and test rows only from scenes-fresh.mjs, written blind, so no test scene is ever seen while tuning;
+// none of these files is trained on. Train rows come only from train-scenes.mjs (their own scenes, a
 // second problem drawn from train scenes too) and carry their scene id for grouped cross-validation. The train
 // part is built after the other two with its own seed, so adding it left calls-dev and calls-test byte-identical.
 import { writeFileSync } from 'node:fs';
 import OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
 import { SCENES } from './scenes.mjs';
+import { FRESH } from './scenes-fresh.mjs';
 import { TRAIN_SCENES } from './train-scenes.mjs';
 
 let seed = 20261202;
@@ -91,7 +93,10 @@ const allowed = (cat, scene) => {
 };
 
 const codes = Object.keys(SCENES);
-const sourceOf = (part) => (part === 'train' ? TRAIN_SCENES : SCENES);
+const sourceOf = (part) => (part === 'train' ? TRAIN_SCENES : part === 'test' ? FRESH : SCENES);
+/** a short form per part: dev and dev2 each have their own of scenes.mjs, the fresh test part its own */
+const shortOf = (cat, part) =>
+  part === 'train' ? pick(TRAIN_SCENES[cat].short) : part === 'test' ? FRESH[cat].short[0] : SCENES[cat].short[part === 'dev' ? 0 : 1];
 function otherScene(cat, part) {
   let c = cat;
   while (c === cat) c = pick(codes);
@@ -104,8 +109,8 @@ function row(cat, rawScene, part) {
   const place = pick(PLACES);
   // very short, address-only style: what a clerk types while the caller is still talking
   if (chance(0.08)) {
-    // the first short form is the dev part's, the second the test part's: the parts share no text
-    const short = part === 'train' ? pick(TRAIN_SCENES[cat].short) : SCENES[cat].short[part === 'dev' ? 0 : 1];
+    // each part has its own short forms: the parts share no text
+    const short = shortOf(cat, part);
     const t = pick([`${place}，${short}`, `${place} ${short}`, `${short}。地址${place}`]);
     // a bare problem is a request to fix it; one that judges (太吵, 态度差, 推来推去) is a complaint
     return { text: t, category: cat, nature: /差|太|推来推去|没人管|不管|乱/.test(short) ? 'complaint' : 'help', style: ['short'] };
@@ -137,7 +142,7 @@ function row(cat, rawScene, part) {
 
 function build(part, perScene) {
   const rows = [];
-  for (const cat of codes) for (const scene of SCENES[cat][part]) for (let i = 0; i < perScene; i++) rows.push(row(cat, scene, part));
+  for (const cat of codes) for (const scene of sourceOf(part)[cat][part]) for (let i = 0; i < perScene; i++) rows.push(row(cat, scene, part));
   return rows;
 }
 
@@ -149,15 +154,27 @@ const bigrams = (t) => {
   for (let i = 0; i + 1 < s.length; i++) b.add(s.slice(i, i + 2));
   return b;
 };
-const evalScenes = Object.values(SCENES).flatMap((s) => [...s.dev, ...s.test]).map(bigrams);
+const overlaps = (a, b) => {
+  let shared = 0;
+  for (const x of a) if (b.has(x)) shared++;
+  return shared >= 0.5 * Math.min(a.size, b.size);
+};
+const evalScenes = [...Object.values(SCENES).flatMap((s) => [...s.dev, ...s.dev2]), ...Object.values(FRESH).flatMap((s) => s.test)].map(bigrams);
 const retells = (scene) => {
   const a = bigrams(scene);
-  return evalScenes.some((b) => {
-    let shared = 0;
-    for (const x of a) if (b.has(x)) shared++;
-    return shared >= 0.5 * Math.min(a.size, b.size);
-  });
+  return evalScenes.some((b) => overlaps(a, b));
 };
+// The same test for the fresh part against the two dev parts, which were read while tuning: a fresh scene that
+// retells one of them would not be held out, so it is left out of the test part.
+const devScenes = Object.values(SCENES).flatMap((s) => [...s.dev, ...s.dev2]).map(bigrams);
+let freshDropped = 0;
+for (const c of codes) {
+  FRESH[c].test = FRESH[c].test.filter((scene) => {
+    const keep = !devScenes.some((b) => overlaps(bigrams(scene), b));
+    if (!keep) freshDropped++;
+    return keep;
+  });
+}
 let dropped = 0;
 
 function buildTrain(perScene) {
@@ -178,13 +195,18 @@ function buildTrain(perScene) {
 
 const out = (rows) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const dir = new URL('../../src/server/triage/data/', import.meta.url);
+// the order and seeds of the parts are fixed, so adding a later part leaves the earlier files byte-identical
 const dev = build('dev', 2);
-const test = build('test', 3);
+const dev2 = build('dev2', 3);
 seed = 20261203;
-const seen = new Set([...dev, ...test].map((r) => r.text));
-// a train text identical to a dev or test text (a short form, say) would leak it into training: drop it
-const train = buildTrain(3).filter((r) => !seen.has(r.text));
+const trainRows = buildTrain(3);
+seed = 20261204;
+const test = build('test', 3);
+const seen = new Set([...dev, ...dev2, ...test].map((r) => r.text));
+// a train text identical to an evaluated text (a short form, say) would leak it into training: drop it
+const train = trainRows.filter((r) => !seen.has(r.text));
 writeFileSync(new URL('calls-dev.jsonl', dir), out(dev));
+writeFileSync(new URL('calls-dev2.jsonl', dir), out(dev2));
 writeFileSync(new URL('calls-test.jsonl', dir), out(test));
 writeFileSync(new URL('calls-train.jsonl', dir), out(train));
-console.log(`calls-dev ${dev.length} rows, calls-test ${test.length} rows, calls-train ${train.length} rows (${dropped} train scenes left out as retelling a dev or test scene)`);
+console.log(`calls-dev ${dev.length} rows, calls-dev2 ${dev2.length}, calls-test ${test.length} (${freshDropped} fresh scenes left out as retelling a dev scene), calls-train ${train.length} (${dropped} train scenes left out as retelling an evaluated scene)`);
