@@ -7,6 +7,7 @@
 // '@' describes wrongdoing by someone else and may be framed as 举报; `short` are address-only fragments.
 // generate.mjs frames them into data/calls-train.jsonl (each row keeps its scene id, so cross-validation can keep
 // a scene's rows in one fold).
+import { BLIND } from './train-scenes-blind.mjs';
 import { BREADTH, COLLOQUIAL, EVERYDAY } from './train-scenes-more.mjs';
 
 export const TRAIN_SCENES = {
@@ -375,3 +376,8 @@ const MORE = {
 for (const [code, scenes] of Object.entries(MORE)) TRAIN_SCENES[code].train.push(...scenes);
 
 for (const round of [COLLOQUIAL, BREADTH, EVERYDAY]) for (const [code, scenes] of Object.entries(round)) TRAIN_SCENES[code].train.push(...scenes);
+// the sixth round, written blind to every other scene (train-scenes-blind.mjs)
+for (const [code, { train, short }] of Object.entries(BLIND)) {
+  TRAIN_SCENES[code].train.push(...train);
+  TRAIN_SCENES[code].short.push(...short);
+}
