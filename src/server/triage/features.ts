@@ -67,13 +67,29 @@ export class FeatureIndex implements FeatureVisitor {
 
   /** Any feature string; the n-gram and word families are routed to their numeric/raw keys. */
   token(f: string): void {
+    this.route(f, this.count);
+  }
+
+  /** A feature string's table, key and family, handed to `to` (the same keys `word`/`bigram`/`trigram` use). */
+  private route<R>(f: string, to: <K>(map: Map<K, number>, key: K, fam: string) => R): R {
     const fam = f.slice(0, f.indexOf(':'));
     const body = f.slice(fam.length + 1);
-    if (fam === 'w') this.word(body);
-    else if (fam === 'b' && body.length === 2) this.bigram(body.charCodeAt(0), body.charCodeAt(1));
-    else if (fam === 't' && body.length === 3) this.trigram(body.charCodeAt(0), body.charCodeAt(1), body.charCodeAt(2));
-    else this.add(this.tokens, f, fam);
+    if (fam === 'w') return to(this.words, body, 'w');
+    if (fam === 'b' && body.length === 2) return to(this.ngrams, body.charCodeAt(0) * 0x10000 + body.charCodeAt(1), 'b');
+    if (fam === 't' && body.length === 3) return to(this.ngrams, (body.charCodeAt(0) * 0x10000 + body.charCodeAt(1)) * 0x10000 + body.charCodeAt(2), 't');
+    return to(this.tokens, f, fam);
   }
+
+  private readonly count = <K>(map: Map<K, number>, key: K, fam: string): void => this.add(map, key, fam);
+  private readonly idOf = <K>(map: Map<K, number>, key: K, fam: string): number => {
+    let id = map.get(key);
+    if (id === undefined) {
+      id = this.family.length;
+      map.set(key, id);
+      this.family.push(fam);
+    }
+    return id;
+  };
 
   finish(): Bag {
     return { ids: Int32Array.from(this.outIds), counts: Float64Array.from(this.outCounts) };
@@ -108,9 +124,12 @@ export class FeatureIndex implements FeatureVisitor {
     return byId;
   }
 
-  /** Interns one feature string and returns its id. */
+  /**
+   * Interns one feature string and returns its id, without a bag: a restored model interns its ~10⁵ feature
+   * names one by one at every start, and building two typed arrays per name was most of that (issue #19).
+   */
   intern(name: string): number {
-    return this.encode([name], true).ids[0]!;
+    return this.route(name, this.idOf);
   }
 
   encode(features: readonly string[], grow: boolean): Bag {
@@ -123,9 +142,7 @@ export class FeatureIndex implements FeatureVisitor {
     let id = map.get(key);
     if (id === undefined) {
       if (!this.grow) return;
-      id = this.family.length;
-      map.set(key, id);
-      this.family.push(fam);
+      id = this.idOf(map, key, fam);
     }
     if (id >= this.stamp.length) this.growScratch(id);
     if (this.stamp[id] === this.generation) {
