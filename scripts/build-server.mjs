@@ -12,10 +12,12 @@ import { newestMtime } from './newest-mtime.mjs';
 const root = fileURLToPath(new URL('../', import.meta.url));
 export const bundlePath = join(root, 'dist', 'server', 'civicgrid.mjs');
 export const triageWorkerPath = join(root, 'dist', 'server', 'triage-worker.mjs');
+export const pgliteWorkerPath = join(root, 'dist', 'server', 'pglite-worker.mjs');
+export const pgliteBootPath = join(root, 'dist', 'server', 'pglite-boot.mjs');
 
 /** True when the bundle is missing or older than anything it is built from (sources, shared/, the lockfile). */
 export function serverBuildIsStale() {
-  if (!existsSync(bundlePath) || !existsSync(triageWorkerPath)) return true;
+  if (![bundlePath, triageWorkerPath, pgliteWorkerPath, pgliteBootPath].every((p) => existsSync(p))) return true;
   const built = statSync(bundlePath).mtimeMs;
   return Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'shared')), newestMtime(join(root, 'package-lock.json'))) > built;
 }
@@ -55,10 +57,14 @@ export async function ensureServerBuilt({ force = false } = {}) {
     // bundled CommonJS packages call require() for Node's own modules, which an ES module does not have
     banner: { js: "import { createRequire as __civicgridRequire } from 'node:module'; const require = __civicgridRequire(import.meta.url);" },
   };
-  // The triage worker (src/server/triage/worker.ts) is its own entry, next to the server bundle, built first so
-  // the bundle's mtime (the staleness check) covers both. The server bundle marks itself with its own URL so
-  // the worker is started from triage-worker.mjs, not from the TypeScript source its import.meta.url names.
+  // The worker threads (the triage model, src/server/triage/worker.ts; PGlite, src/server/db/pglite-thread.ts)
+  // are their own entries next to the server bundle, built first so the bundle's mtime (the staleness check)
+  // covers them. The server bundle marks itself with its own URL so a worker is started from its .mjs, not
+  // from the TypeScript source its import.meta.url names (src/server/threads.ts).
   await build({ ...common, entryPoints: [join(root, 'src', 'server', 'triage', 'worker.ts')], outfile: triageWorkerPath });
+  await build({ ...common, entryPoints: [join(root, 'src', 'server', 'db', 'pglite-worker.ts')], outfile: pgliteWorkerPath });
+  // the boot's first step (bin/civicgrid.js): lock the data dir and start the database thread, before the bundle loads
+  await build({ ...common, entryPoints: [join(root, 'src', 'server', 'db', 'pglite-thread.ts')], outfile: pgliteBootPath, banner: { js: `${common.banner.js} globalThis.__civicgridBundleUrl = import.meta.url;` } });
   await build({
     ...common,
     entryPoints: [join(root, 'src', 'cli', 'main.ts')],

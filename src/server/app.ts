@@ -163,9 +163,9 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false, t
   await app.register(registryRoutes(services.registry, config.IMPORT_MAX_BYTES)); // 人·地·物·事·组织 base data and imports
   await registerCases(app, services); // cases, notifications, dispatch catalogue, public tracking; `cases.intake` is the front door for other channels
   await app.register(triageRoutes(triage));
-  if (warmTriage) {
-    app.addHook('onReady', async () => void setImmediate(() => void triage.warm(triageSource).finally(() => triageSource?.close())));
-  }
+  // Warming starts now, not once the app is ready: its database reads (closed cases, corrections) run in the
+  // database thread while this thread registers the remaining routes (issue #19, restart time).
+  if (warmTriage) void triage.warm(triageSource).finally(() => triageSource?.close());
   if (triageSource) app.addHook('onClose', () => triageSource.close());
   await app.register(open311Routes(services.open311Keys, services.open311)); // Open311 GeoReport v2 under /open311/v2/ and its API keys
   await registerBrain(app, services.brain, auth); // City Brain: devices, telemetry, rules, alarms → cases, live operations

@@ -18,7 +18,7 @@ export async function startServer(config: Config): Promise<void> {
   describeDataDirHolder({ what: 'civicgrid start', port: config.PORT }); // named in the line a second process gets
   // first: the triage worker loads its code and decodes the cached model while the database opens (issue #19)
   const triageSource = startTriageWorker(config.CIVICGRID_DATA_DIR);
-  const runtime = await openRuntime(config).catch(async (err: unknown) => {
+  const runtime = await openRuntime(config, { pgliteThread: true }).catch(async (err: unknown) => {
     await triageSource.close();
     throw err;
   });
@@ -59,7 +59,7 @@ export async function startServer(config: Config): Promise<void> {
     stopDatahall();
     stopNotify();
     stopRiskJobs();
-    stopPartitions();
+    await stopPartitions();
     await app.close();
     // after the last request has committed: seal once more so nothing acknowledged is left unsealed
     await sealer.stop().catch((err: unknown) => runtime.deps.logger.error({ err }, 'final audit seal failed'));

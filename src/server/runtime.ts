@@ -23,10 +23,11 @@ export interface Runtime {
  * Opens the database, applies migrations and, on a fresh database, seeds it: the demo city unless demo mode
  * is switched off, in which case only the reference departments (no account, no default password).
  */
-export async function openRuntime(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean } = {}): Promise<Runtime> {
+/** `pgliteThread`: PGlite in its own worker thread (the server; CLI commands keep it on their thread). */
+export async function openRuntime(config: Config, opts: { clock?: Clock; logger?: Logger; migrate?: boolean; pgliteThread?: boolean } = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const database = await openDatabase({
-    databaseUrl: config.DATABASE_URL, dataDir: config.CIVICGRID_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE,
+    databaseUrl: config.DATABASE_URL, dataDir: config.CIVICGRID_DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, pgliteThread: opts.pgliteThread,
     replica: config.DATABASE_REPLICA_URL ? { url: config.DATABASE_REPLICA_URL, logger, checkEveryMs: config.DATABASE_REPLICA_CHECK_SECONDS * 1000 } : undefined,
   });
   const deps = createDeps(database, { clock: opts.clock, config, logger, pii: createPiiCipher(config.CIVICGRID_SECRET_KEY ? parseSecretKey(config.CIVICGRID_SECRET_KEY) : demoSecretKey()) });

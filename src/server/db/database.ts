@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { ltree } from '@electric-sql/pglite/contrib/ltree';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import type { Logger } from 'pino';
+import { pgliteExtensions, pgliteParsers, typeParsers } from './pglite-options.ts';
 import { pglitePool } from './pglite-pool.ts';
+import { openPgliteThread, takeEarlyDatabase, type PgliteLike } from './pglite-thread.ts';
 import { createReplicaRouter, type ReplicaRouter } from './replica.ts';
 import { pgliteSignals, postgresSignals, type Signals } from './signals.ts';
 import type { Db, Tables } from './tables.ts';
@@ -28,42 +27,27 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const pgliteExtensions = { ltree, pg_trgm, pgcrypto };
-
-// Both drivers must hand services the same JS types: counts as numbers, dates as ISO date strings.
-const INT8 = 20;
-const NUMERIC = 1700;
-const DATE = 1082;
-const toNumber = (v: string) => Number(v);
-const keepString = (v: string) => v;
+export { pgliteExtensions } from './pglite-options.ts';
 
 export interface PgliteOptions {
   dataDir?: string;
   /** a dumped, already-migrated data dir to start from (tests clone a template this way) */
   loadDataDir?: Blob | File;
+  /** run PGlite in its own worker thread (the server: pglite-thread.ts); needs an on-disk `dataDir` */
+  thread?: boolean;
 }
 
 export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
-  const onDisk = Boolean(opts.dataDir && !opts.dataDir.startsWith('memory://'));
-  if (onDisk) mkdirSync(opts.dataDir!, { recursive: true });
-  // one process per data dir: a second one gets a clear line instead of Aborted() (data-dir-lock.ts)
-  const unlock = onDisk ? lockDataDir(opts.dataDir!) : () => {};
-  const pglite = await PGlite.create({
-    dataDir: opts.dataDir,
-    loadDataDir: opts.loadDataDir,
-    extensions: pgliteExtensions,
-    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keepString },
-  }).catch((err: unknown) => {
-    unlock();
-    throw err;
-  });
+  // `civicgrid start` may have locked the directory and started its database thread before loading this code
+  const early = opts.thread && opts.dataDir ? takeEarlyDatabase(opts.dataDir) : undefined;
+  const { pglite, unlock } = early ? await early : await lockAndOpen(opts);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pglitePool(pglite) }) });
   const signals = pgliteSignals(pglite);
   return {
     db,
     kind: 'pglite',
     signals,
-    pglite,
+    pglite: pglite instanceof PGlite ? pglite : undefined,
     async close() {
       await signals.close();
       await db.destroy();
@@ -71,6 +55,22 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
       unlock();
     },
   };
+}
+
+/** One process per data dir (a second one gets a clear line instead of Aborted(), data-dir-lock.ts), then PGlite. */
+async function lockAndOpen(opts: PgliteOptions): Promise<{ pglite: PgliteLike; unlock: () => void }> {
+  const onDisk = Boolean(opts.dataDir && !opts.dataDir.startsWith('memory://'));
+  if (onDisk) mkdirSync(opts.dataDir!, { recursive: true });
+  const unlock = onDisk ? lockDataDir(opts.dataDir!) : () => {};
+  const threaded = Boolean(opts.thread && onDisk && !opts.loadDataDir);
+  const opened: Promise<PgliteLike> = threaded
+    ? openPgliteThread(opts.dataDir!)
+    : PGlite.create({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir, extensions: pgliteExtensions, parsers: pgliteParsers });
+  const pglite = await opened.catch((err: unknown) => {
+    unlock();
+    throw err;
+  });
+  return { pglite, unlock };
 }
 
 export interface ReplicaOptions {
@@ -87,9 +87,7 @@ function postgresPool(url: string, max: number, applicationName?: string): pg.Po
     ...(applicationName ? { application_name: applicationName } : {}),
     types: {
       getTypeParser: ((oid: number, format?: string) => {
-        if (oid === INT8 || oid === NUMERIC) return toNumber;
-        if (oid === DATE) return keepString;
-        return pg.types.getTypeParser(oid, format as 'text');
+        return typeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text');
       }) as typeof pg.types.getTypeParser,
     },
   });
@@ -124,8 +122,8 @@ export async function openPostgres(url: string, poolSize = 10, replicaOpts?: Rep
   };
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize?: number; replica?: ReplicaOptions }): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize, opts.replica) : openPglite({ dataDir: opts.dataDir });
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolSize?: number; replica?: ReplicaOptions; pgliteThread?: boolean }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize, opts.replica) : openPglite({ dataDir: opts.dataDir, thread: opts.pgliteThread });
 }
 
 /** Readiness probe: one round trip. */

@@ -30,14 +30,19 @@ export function createPartitionJobs(db: Db, clock: Clock, store: PartitionStore 
 export type PartitionJobs = ReturnType<typeof createPartitionJobs>;
 
 /** Runs the upkeep at start and then every `intervalMs` (hourly); returns the stopper. */
-export function startPartitionJobs(jobs: PartitionJobs, logger: Logger, intervalMs = 3_600_000): () => void {
+export function startPartitionJobs(jobs: PartitionJobs, logger: Logger, intervalMs = 3_600_000): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
   const run = () =>
-    jobs
+    (running = jobs
       .maintain()
       .then((r) => r.settled.length && logger.info({ settled: r.settled }, 'rows moved from default partitions into their months'))
-      .catch((err: unknown) => logger.error({ err }, 'partition upkeep failed'));
+      .catch((err: unknown) => logger.error({ err }, 'partition upkeep failed')));
   void run();
   const timer = setInterval(run, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  // a shutdown right after the boot waits for the first upkeep instead of closing the database under it
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

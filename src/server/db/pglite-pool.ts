@@ -1,12 +1,12 @@
-import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import type { PgliteLike } from './pglite-thread.ts';
 
 /**
  * PGlite is one connection. Kysely's Postgres driver expects a pool whose clients run transactions with
  * plain BEGIN/COMMIT, so the adapter hands out the single connection to one holder at a time: concurrent
  * requests queue here instead of interleaving statements inside each other's transactions.
  */
-export function pglitePool(db: PGlite): PostgresPool {
+export function pglitePool(db: PgliteLike): PostgresPool {
   let tail: Promise<void> = Promise.resolve();
 
   const client = (release: () => void): PostgresPoolClient =>
@@ -18,7 +18,7 @@ export function pglitePool(db: PGlite): PostgresPool {
         const last = results[results.length - 1];
         return { command: 'SELECT', rowCount: last?.affectedRows ?? 0, rows: (last?.rows ?? []) as R[] };
       }
-      const result = await db.query<R>(sql, parameters as unknown[]);
+      const result = await db.query<R>(sql, [...parameters]);
       const command = /^\s*(insert|update|delete|merge)\b/i.exec(sql)?.[1]?.toUpperCase() ?? 'SELECT';
       return {
         command: command as PostgresQueryResult<R>['command'],

@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PgliteLike } from './pglite-thread.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Db } from './tables.ts';
@@ -67,7 +67,7 @@ function listenerRegistry() {
 }
 
 /** PGlite is one process: its LISTEN never loses a connection, so there is never a gap. */
-export function pgliteSignals(pglite: PGlite): Signals {
+export function pgliteSignals(pglite: PgliteLike): Signals {
   const listeners = listenerRegistry();
   const unlisten = new Map<string, () => Promise<void>>();
   return {

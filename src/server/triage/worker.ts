@@ -13,10 +13,9 @@
  * through the driver at every start.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { failure, newWorker, workerRpc, type Reply } from '../threads.ts';
 import { loadTaxonomy, type Taxonomy } from '../taxonomy/taxonomy.ts';
 import { trainCityEngine, type CityExample } from './engine.ts';
 import { decodeSnapshot, snapshotBuffers, snapshotEngine, type Snapshot } from './snapshot.ts';
@@ -48,65 +47,17 @@ interface Request {
   bytes?: Uint8Array;
 }
 
-interface Reply {
-  id: number;
-  ok: boolean;
-  value?: unknown;
-  error?: string;
-}
-
 interface Data {
   civicgridTriageWorker: true;
   dataDir: string;
 }
 
-/**
- * The worker: the bundle's own entry (scripts/build-server.mjs marks the server bundle with its URL), or the
- * TypeScript source with tsx's hooks registered inside the worker first (a worker does not inherit hooks
- * registered with module.register, and ignores `--import` in its execArgv). tsx's ESM api is the .mjs file.
- */
-function newWorker(data: Data): Worker {
-  const bundle = (globalThis as { __civicgridBundleUrl?: string }).__civicgridBundleUrl;
-  if (bundle) return new Worker(new URL('./triage-worker.mjs', bundle), { workerData: data });
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(code, { eval: true, workerData: data });
-}
-
 /** Starts the worker now (the boot's first step); it reads and decodes the cache file at once. */
 export function startTriageWorker(dataDir: string): TriageModelSource {
-  const worker = newWorker({ civicgridTriageWorker: true, dataDir });
+  const worker = newWorker('triage-worker.mjs', new URL('./worker.ts', import.meta.url), { civicgridTriageWorker: true, dataDir } satisfies Data);
   worker.unref(); // never what keeps the process alive
-  let next = 0;
-  let dead: Error | undefined;
-  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  const fail = (err: Error) => {
-    dead ??= err;
-    for (const w of waiting.values()) w.reject(err);
-    waiting.clear();
-  };
-  worker.on('message', (r: Reply) => {
-    const w = waiting.get(r.id);
-    waiting.delete(r.id);
-    if (r.ok) w?.resolve(r.value);
-    else w?.reject(new Error(r.error));
-  });
-  worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`triage worker exited (${code})`)));
-  const pending = new Set<Promise<unknown>>();
-  const ask = <T>(req: Omit<Request, 'id'>, transfer: ArrayBuffer[] = []): Promise<T> => {
-    if (dead) return Promise.reject(dead);
-    const id = ++next;
-    const p = new Promise<T>((resolve, reject) => {
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ ...req, id }, transfer);
-    });
-    pending.add(p);
-    const done = () => pending.delete(p);
-    p.then(done, done);
-    return p;
-  };
+  const rpc = workerRpc(worker);
+  const ask = <T>(req: Omit<Request, 'id'>, transfer: ArrayBuffer[] = []) => rpc.ask<T>({ ...req }, transfer);
   return {
     cached: (key) => ask<Snapshot | null>({ op: 'cached', key }),
     train: (key, known, corrections) => ask<Uint8Array>({ op: 'train', key, known: [...known], corrections: [...corrections] }),
@@ -115,8 +66,8 @@ export function startTriageWorker(dataDir: string): TriageModelSource {
       ask({ op: 'remember', key, bytes: copy }, [copy.buffer as ArrayBuffer]).catch(() => {});
     },
     async close() {
-      await Promise.allSettled([...pending]); // a cache write still going finishes first
-      fail(new Error('triage worker closed'));
+      await Promise.allSettled([...rpc.pending]); // a cache write still going finishes first
+      rpc.fail(new Error('triage worker closed'));
       await worker.terminate();
     },
   };
@@ -175,7 +126,7 @@ function runWorker(port: NonNullable<typeof parentPort>, data: Data): void {
         port.postMessage({ id: req.id, ok: true } satisfies Reply);
       }
     } catch (err) {
-      port.postMessage({ id: req.id, ok: false, error: (err as Error).message } satisfies Reply);
+      port.postMessage(failure(req.id, err));
     }
   });
 }
