@@ -84,6 +84,9 @@ export async function seedSynthetic(deps: Deps, taxonomy: Taxonomy, opts: Synthe
     await deleteSetting(db, droppedKey);
     log(`indexes built again in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
+  // Statistics before the rollups are rebuilt: without them the planner takes the freshly loaded tables for
+  // empty and joins ten million cases to their events by index probes, which ran for hours at 10M (2026-12-04).
+  await store.analyze(db);
   const devices = opts.devices ?? Math.max(10, Math.round(opts.cases / 1000));
   const result = await db.transaction().execute(async (tx) => {
     await store.bumpAllCodeDays(tx);
