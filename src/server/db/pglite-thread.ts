@@ -9,8 +9,8 @@
  * clone keeps Dates, bytes and parsed JSON), errors with their SQLSTATE fields, and NOTIFY payloads.
  * The same pool (pglite-pool.ts) hands the one connection to one holder at a time, so transactions behave
  * exactly as with an in-thread PGlite; tests and tools keep the in-thread one (`openPglite`). This file is
- * the main thread's side (no PGlite in it, so the boot can start the thread before loading anything else,
- * boot.ts); pglite-worker.ts is the thread.
+ * the main thread's side (no PGlite in it, so `civicgrid start` can start the thread before loading anything
+ * else: `startEarlyDatabase` below); pglite-worker.ts is the thread.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
