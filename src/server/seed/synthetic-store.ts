@@ -166,6 +166,9 @@ export function createSyntheticStore() {
       return Number(r.numAffectedRows ?? 0);
     },
     rebuildEvaluation: async (tx: Db) => {
+      // every case joins its own events: hash and merge joins, never ten million index probes (a nested loop is
+      // what the planner picks when it underestimates the groups of a fresh load, and it ran for hours at 10M)
+      await sql`select set_config('enable_nestloop', 'off', true)`.execute(tx);
       await sql`select evaluation_rebuild()`.execute(tx);
       await sql`select case_counts_rebuild()`.execute(tx);
     },
@@ -177,6 +180,7 @@ export function createSyntheticStore() {
       await sql`vacuum analyze cases`.execute(db);
       await sql`vacuum analyze case_events`.execute(db);
       await sql`vacuum analyze case_counts`.execute(db);
+      await sql`analyze evaluation_settings`.execute(db);
     },
   };
 }
