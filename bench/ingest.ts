@@ -189,7 +189,7 @@ async function bareJetStream(nats: NatsCluster, o: ReturnType<typeof natsOptions
   await ensureIngestStream(jsm, o);
   const consumer = child('js-consumer', { BENCH_NATS: nats.urls, BENCH_STREAM: o.stream, BENCH_CONSUMER: o.consumer });
   await consumer.next();
-  const pub = child('publisher', { BENCH_URL: mqttUrl, BENCH_PASSWORD: password, BENCH_OFFERED: String(NATS_RATE), BENCH_CONNECTIONS: '8' });
+  const pub = child('publisher', { BENCH_URL: mqttUrl, BENCH_PASSWORD: password, BENCH_TYPES: JSON.stringify(benchTypes), BENCH_OFFERED: String(NATS_RATE), BENCH_CONNECTIONS: '8' });
   const published = JSON.parse(await pub.next()) as { sent: number; skipped: number; seconds: number; rate: number };
   const deadline = performance.now() + 60_000;
   for (;;) {
