@@ -57,7 +57,7 @@ export async function ensureServerBuilt({ force = false } = {}) {
     // bundled CommonJS packages call require() for Node's own modules, which an ES module does not have
     banner: { js: "import { createRequire as __civicgridRequire } from 'node:module'; const require = __civicgridRequire(import.meta.url);" },
   };
-  // The worker threads (the triage model, src/server/triage/worker.ts; PGlite, src/server/db/pglite-thread.ts)
+  // The worker threads (the triage model, src/server/triage/worker.ts; PGlite, src/server/db/pglite-worker.ts)
   // are their own entries next to the server bundle, built first so the bundle's mtime (the staleness check)
   // covers them. The server bundle marks itself with its own URL so a worker is started from its .mjs, not
   // from the TypeScript source its import.meta.url names (src/server/threads.ts).

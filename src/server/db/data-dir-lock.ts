@@ -84,6 +84,17 @@ export function lockDataDir(dataDir: string): () => void {
   throw new DataDirLockedError(`could not lock ${dataDir} (${path}); remove the file if no civicgrid process is running`);
 }
 
+/** Takes the lock of `dataDir`, then opens what lives in it; a failure to open lets the lock go again. */
+export async function openLocked<T>(dataDir: string, open: () => Promise<T>): Promise<{ value: T; unlock: () => void }> {
+  const unlock = lockDataDir(dataDir);
+  try {
+    return { value: await open(), unlock };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
 function release(path: string) {
   const n = (held.get(path) ?? 0) - 1;
   if (n > 0) return void held.set(path, n);

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { lockDataDir } from './data-dir-lock.ts';
+import { openLocked } from './data-dir-lock.ts';
 import type { Logger } from 'pino';
-import { pgliteExtensions, pgliteParsers, typeParsers } from './pglite-options.ts';
+import { pgliteExtensions, typeParsers } from './pglite-options.ts';
 import { pglitePool } from './pglite-pool.ts';
 import { openPgliteThread, takeEarlyDatabase, type PgliteLike } from './pglite-thread.ts';
 import { createReplicaRouter, type ReplicaRouter } from './replica.ts';
@@ -40,7 +40,7 @@ export interface PgliteOptions {
 export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
   // `civicgrid start` may have locked the directory and started its database thread before loading this code
   const early = opts.thread && opts.dataDir ? takeEarlyDatabase(opts.dataDir) : undefined;
-  const { pglite, unlock } = early ? await early : await lockAndOpen(opts);
+  const { value: pglite, unlock } = early ? await early : await lockAndOpen(opts);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pglitePool(pglite) }) });
   const signals = pgliteSignals(pglite);
   return {
@@ -58,19 +58,13 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Database> {
 }
 
 /** One process per data dir (a second one gets a clear line instead of Aborted(), data-dir-lock.ts), then PGlite. */
-async function lockAndOpen(opts: PgliteOptions): Promise<{ pglite: PgliteLike; unlock: () => void }> {
-  const onDisk = Boolean(opts.dataDir && !opts.dataDir.startsWith('memory://'));
-  if (onDisk) mkdirSync(opts.dataDir!, { recursive: true });
-  const unlock = onDisk ? lockDataDir(opts.dataDir!) : () => {};
-  const threaded = Boolean(opts.thread && onDisk && !opts.loadDataDir);
-  const opened: Promise<PgliteLike> = threaded
-    ? openPgliteThread(opts.dataDir!)
-    : PGlite.create({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir, extensions: pgliteExtensions, parsers: pgliteParsers });
-  const pglite = await opened.catch((err: unknown) => {
-    unlock();
-    throw err;
-  });
-  return { pglite, unlock };
+async function lockAndOpen(opts: PgliteOptions): Promise<{ value: PgliteLike; unlock: () => void }> {
+  const inThread = (): Promise<PgliteLike> =>
+    PGlite.create({ dataDir: opts.dataDir, loadDataDir: opts.loadDataDir, extensions: pgliteExtensions, parsers: typeParsers });
+  if (!opts.dataDir || opts.dataDir.startsWith('memory://')) return { value: await inThread(), unlock: () => {} };
+  const dir = opts.dataDir;
+  mkdirSync(dir, { recursive: true });
+  return openLocked(dir, opts.thread && !opts.loadDataDir ? () => openPgliteThread(dir) : inThread);
 }
 
 export interface ReplicaOptions {

@@ -12,4 +12,3 @@ const DATE = 1082;
 const toNumber = (v: string) => Number(v);
 const keepString = (v: string) => v;
 export const typeParsers: Readonly<Record<number, (v: string) => number | string>> = { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: keepString };
-export const pgliteParsers = typeParsers;

@@ -15,7 +15,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newWorker, workerRpc } from '../threads.ts';
-import { describeDataDirHolder, lockDataDir } from './data-dir-lock.ts';
+import { describeDataDirHolder, openLocked } from './data-dir-lock.ts';
 
 /** What pglite-pool.ts and signals.ts use of a PGlite: an in-thread instance or this thread's proxy. */
 export interface PgliteLike {
@@ -96,16 +96,13 @@ export function startEarlyDatabase(env: NodeJS.ProcessEnv = process.env): void {
   const dataDir = resolve(env.CIVICGRID_DATA_DIR ?? './data'); // config.ts's default
   const port = Number(env.PORT ?? 8080);
   describeDataDirHolder({ what: 'civicgrid start', port: Number.isInteger(port) ? port : undefined });
-  const opened = (async () => {
+  let opened: EarlyDatabase['opened'];
+  try {
     mkdirSync(dataDir, { recursive: true });
-    const unlock = lockDataDir(dataDir);
-    try {
-      return { pglite: await openPgliteThread(dataDir), unlock };
-    } catch (err) {
-      unlock();
-      throw err;
-    }
-  })();
+    opened = openLocked(dataDir, () => openPgliteThread(dataDir)); // the lock is taken before this returns
+  } catch (err) {
+    opened = Promise.reject(err);
+  }
   opened.catch(() => {}); // reported where the server opens the database
   (globalThis as { [EARLY]?: EarlyDatabase })[EARLY] = { dataDir, opened };
 }
@@ -122,5 +119,5 @@ export function takeEarlyDatabase(dataDir: string): EarlyDatabase['opened'] | un
 const EARLY = '__civicgridEarlyDatabase';
 interface EarlyDatabase {
   dataDir: string;
-  opened: Promise<{ pglite: PgliteLike; unlock: () => void }>;
+  opened: Promise<{ value: PgliteLike; unlock: () => void }>;
 }

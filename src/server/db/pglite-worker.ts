@@ -2,11 +2,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { failure, type Reply } from '../threads.ts';
-import { pgliteExtensions, pgliteParsers } from './pglite-options.ts';
+import { pgliteExtensions, typeParsers } from './pglite-options.ts';
 import type { DatabaseThreadData as Data, DatabaseThreadNotification as Notification, DatabaseThreadRequest as Request } from './pglite-thread.ts';
 
 function runDatabaseThread(port: MessagePort, data: Data): void {
-  const opening = PGlite.create({ dataDir: data.dataDir, extensions: pgliteExtensions, parsers: pgliteParsers });
+  const opening = PGlite.create({ dataDir: data.dataDir, extensions: pgliteExtensions, parsers: typeParsers });
   opening.catch(() => {}); // reported to the 'open' request
   const unlisten = new Map<string, () => Promise<void>>();
   // one request at a time, in arrival order: PGlite is one connection, and the pool already serialises holders

@@ -22,16 +22,15 @@ beforeAll(() => {
 });
 
 describe('call-style set', () => {
-  it('covers every leaf category and all six natures in both parts, and the parts share no text', () => {
-    const test = loadAppeals(TEST, taxonomy);
-    const devs = [...loadAppeals(DEV, taxonomy), ...loadAppeals(DEV2, taxonomy)];
-    for (const part of [test, loadAppeals(DEV, taxonomy), loadAppeals(DEV2, taxonomy)]) {
+  it('covers every leaf category and all six natures in each part, and the test part shares no text with the dev parts', () => {
+    const [test, dev, dev2] = [TEST, DEV, DEV2].map((f) => loadAppeals(f, taxonomy));
+    for (const part of [test!, dev!, dev2!]) {
       expect(new Set(part.map((a) => a.category)).size).toBe(taxonomy.categories.length);
       expect(new Set(part.map((a) => a.nature)).size).toBe(6);
     }
-    const devTexts = new Set(devs.map((a) => a.text));
-    expect(test.filter((a) => devTexts.has(a.text))).toEqual([]);
-    expect(test.length).toBeGreaterThanOrEqual(500);
+    const devTexts = new Set([...dev!, ...dev2!].map((a) => a.text));
+    expect(test!.filter((a) => devTexts.has(a.text))).toEqual([]);
+    expect(test!.length).toBeGreaterThanOrEqual(500);
   });
 
   it('the call-style training rows cover every leaf category and share no text with any evaluated part', () => {
