@@ -1,7 +1,7 @@
 import { sql, type Generated, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { boxDegrees, h3CellsAround } from '../geo/geometry.ts';
-import { inScope, withinScope } from '../db/scope.ts';
+import { inScope, narrowerScope, withinScope } from '../db/scope.ts';
 import type { SelectQueryBuilder } from 'kysely';
 import type { Tables } from '../db/tables.ts';
 import type { CaseAction, CaseState } from '../../../shared/cases/state-machine.ts';
@@ -89,6 +89,8 @@ declare module '../db/tables.ts' {
     case_code_days: CaseCodeDayTable;
     /** trigger-kept sums of cases per grid × state × category × supervision (0026) */
     case_counts: { area_path: string; state: string; category: string; supervision: string; n: string | number };
+    /** the same sums once per area a case lies in, city down to grid (0046): a scope's totals are its own rows */
+    case_scope_counts: { scope: string; state: string; category: string; supervision: string; n: string | number };
   }
 }
 
@@ -160,14 +162,15 @@ function probesJson(probes: readonly (DuplicateProbeRow & { n?: number })[], o: 
 /** One window start for the statement: the earliest (probes of a batch are milliseconds apart). */
 const windowStart = (probes: readonly DuplicateProbeRow[]) => new Date(probes.length ? Math.min(...probes.map((p) => p.since.getTime())) : 0);
 
-/** Filters the case counters (0026) cover: summed from them, exact, thousands of rows whatever the history. */
+/** Filters the case counters (0026, 0046) cover: summed from them, exact, thousands of rows whatever the history. */
 const countable = (f: CaseFilter) => !f.channel && f.urgent === undefined && !f.department;
 
 async function countFromCounters(db: Db, scopePath: string, f: CaseFilter) {
-  let counts = db.selectFrom('case_counts').where(withinScope('area_path', scopePath));
+  const scope = narrowerScope(scopePath, f.areaPath);
+  if (scope === null) return { total: 0, estimated: false };
+  let counts = db.selectFrom('case_scope_counts').where('scope', '=', sql<string>`${scope}::ltree`);
   if (f.state?.length) counts = counts.where('state', 'in', f.state);
   if (f.category) counts = counts.where('category', '=', f.category);
-  if (f.areaPath) counts = counts.where(withinScope('area_path', f.areaPath));
   if (f.supervision) counts = counts.where('supervision', '=', f.supervision);
   const r = await counts.select(sql<string>`coalesce(sum(n), 0)`.as('n')).executeTakeFirstOrThrow();
   return { total: Number(r.n), estimated: false };

@@ -21,3 +21,11 @@ export const withinScope = (column: string, scopePath: string) => sql<boolean>`$
  */
 export const inScope = (column: string, scopePath: string) =>
   sql<boolean>`((${sql.ref(column)}::text || '.') collate "C") >= (${`${scopePath}.`}::text collate "C") and ((${sql.ref(column)}::text || '.') collate "C") < (${`${scopePath}/`}::text collate "C")`;
+
+/** The deeper of two area paths when one lies within the other; null when they are disjoint (nothing is in both). */
+export function narrowerScope(a: string, b: string | undefined): string | null {
+  if (!b || b === a) return a;
+  if (b.startsWith(`${a}.`)) return b;
+  if (a.startsWith(`${b}.`)) return a;
+  return null;
+}

@@ -9,6 +9,16 @@ export interface SyntheticCategory { code: string; department: string; hours: nu
 /** `base`: cases loaded by earlier seeds, so their codes (day × number) never meet. */
 export interface SyntheticRange { seed: number; base: number; from: number; to: number; now: Date; tzMinutes: number; grids: SyntheticGrid[]; categories: SyntheticCategory[] }
 
+/** Non-unique, non-primary indexes of `tables` with their definitions, to drop for a bulk write and build after. */
+const secondaryIndexes = async (db: Db, tables: readonly string[]) =>
+  (
+    await sql<{ name: string; def: string }>`
+      select c.relname as name, pg_get_indexdef(x.indexrelid) as def from pg_index x
+      join pg_class c on c.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
+      where t.relname in (${sql.join(tables)}) and t.relnamespace = 'public'::regnamespace and not x.indisunique and not x.indisprimary
+      order by c.relname`.execute(db)
+  ).rows;
+
 /**
  * The synthetic city as set-based SQL: every value is a hash of (seed, row number, slot), so the same seed gives
  * the same city on PostgreSQL and PGlite, and ten million rows are a handful of INSERT … SELECT statements.
@@ -40,14 +50,7 @@ export function createSyntheticStore() {
      * Secondary (non-unique) indexes of cases and case_events: a big load drops them and builds each once at
      * the end, a sort per index instead of a B-tree/GiST insert per row and index (the load's main cost).
      */
-    secondaryIndexes: async (db: Db) =>
-      (
-        await sql<{ name: string; def: string }>`
-          select c.relname as name, pg_get_indexdef(x.indexrelid) as def from pg_index x
-          join pg_class c on c.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
-          where t.relname in ('cases', 'case_events') and t.relnamespace = 'public'::regnamespace and not x.indisunique and not x.indisprimary
-          order by c.relname`.execute(db)
-      ).rows,
+    secondaryIndexes: (db: Db, tables: readonly string[] = ['cases', 'case_events']) => secondaryIndexes(db, tables),
     async dropIndexes(db: Db, names: readonly string[]) {
       for (const n of names) await sql`drop index if exists ${sql.id(n)}`.execute(db);
     },
@@ -169,7 +172,15 @@ export function createSyntheticStore() {
       // every case joins its own events: hash and merge joins, never ten million index probes (a nested loop is
       // what the planner picks when it underestimates the groups of a fresh load, and it ran for hours at 10M)
       await sql`select set_config('enable_nestloop', 'off', true)`.execute(tx);
+      // the per-case pass sorts 60M events: with the default 4 MB each sort spilled and merged in many passes
+      // (an interrupted 10M rebuild had written 580 GB of temporary files)
+      await sql`select set_config('work_mem', '1GB', true)`.execute(tx);
+      await sql`select set_config('maintenance_work_mem', '1GB', true)`.execute(tx);
+      // the facts' own indexes (a GiST among them) are built once after the rows, not a probe per inserted fact
+      const facts = await secondaryIndexes(tx, ['evaluation_case_facts']);
+      for (const f of facts) await sql`drop index ${sql.id(f.name)}`.execute(tx);
       await sql`select evaluation_rebuild()`.execute(tx);
+      for (const f of facts) await sql.raw(f.def).execute(tx);
       await sql`select case_counts_rebuild()`.execute(tx);
     },
     async mark(tx: Db, m: { seed: number; cases: number; devices: number; events: number; seconds: number; now: Date }) {

@@ -33,15 +33,27 @@ export function createBrainCaseReads() {
     caseById: (db: Db, id: string) => db.selectFrom('cases').select(['id', 'code', 'state', 'area_path']).where('id', '=', id).executeTakeFirst(),
 
     /**
-     * Dashboard KPIs: open cases by state, category and district (the 2nd level of the area path), summed from
-     * the trigger-kept case_counts (0026); only "overdue" depends on the clock and reads the open-work index.
+     * Dashboard KPIs: open cases by state, category and district (the 2nd level of the area path), from the
+     * trigger-kept counters of the scope itself (case_scope_counts, 0046); only "overdue" depends on the clock
+     * and reads the open-work index.
      */
     async openCaseKpis(db: Db, scopePath: string, openStates: readonly string[], now: Date) {
-      const counts = db.selectFrom('case_counts').where(withinScope('area_path', scopePath)).where('state', 'in', openStates as never[]);
-      const [byState, byCategory, byArea, overdue] = await Promise.all([
+      const counts = db.selectFrom('case_scope_counts').where('scope', '=', sql<string>`${scopePath}::ltree`).where('state', 'in', openStates as never[]);
+      const depth = scopePath.split('.').length;
+      const [byState, byCategory, districts, overdue] = await Promise.all([
         counts.select(['state', sql<string>`sum(n)`.as('n')]).groupBy('state').execute(),
         counts.select(['category', sql<string>`sum(n)`.as('n')]).groupBy('category').orderBy(sql`sum(n)`, 'desc').limit(20).execute(),
-        counts.select([sql<string>`subpath(area_path, 0, least(nlevel(area_path), 2))::text`.as('path'), sql<string>`sum(n)`.as('n')]).groupBy(sql`1`).execute(),
+        // the city's districts are the scope rows one level down; a narrower scope lies in one district
+        depth >= 2
+          ? Promise.resolve([])
+          : db
+              .selectFrom('case_scope_counts')
+              .where(sql<boolean>`nlevel(scope) = ${depth + 1}`)
+              .where(withinScope('scope', scopePath))
+              .where('state', 'in', openStates as never[])
+              .select([sql<string>`scope::text`.as('path'), sql<string>`sum(n)`.as('n')])
+              .groupBy('scope')
+              .execute(),
         db
           .selectFrom('cases')
           .where(withinScope('area_path', scopePath))
@@ -52,6 +64,10 @@ export function createBrainCaseReads() {
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow(),
       ]);
+      const total = byState.reduce((s, r) => s + Number(r.n), 0);
+      // cases placed no deeper than the scope itself (no location: the city) count under the scope's own path
+      const placed = districts.reduce((s, r) => s + Number(r.n), 0);
+      const byArea = depth >= 2 ? [{ path: scopePath.split('.').slice(0, 2).join('.'), n: total }] : [...districts, { path: scopePath, n: total - placed }];
       const states = byState.map((r) => ({ state: r.state as string, n: Number(r.n) })).filter((r) => r.n > 0);
       return {
         total: states.reduce((s, r) => s + r.n, 0),
