@@ -41,6 +41,7 @@ import { migrate } from '../src/server/db/migrate.ts';
 import { seedDemo } from '../src/server/seed/demo.ts';
 import { createServices } from '../src/server/services.ts';
 import { loadTaxonomy } from '../src/server/taxonomy/taxonomy.ts';
+import { startProfiler } from './measure.ts';
 
 const RATE = Number(process.env.BENCH_RATE ?? 25_000);
 const NATS_RATE = Number(process.env.BENCH_NATS_RATE ?? 60_000);
@@ -229,6 +230,7 @@ async function measure(label: string, base: Deps, password: string, tag: string,
   const sub = nats ? null : child('subscriber', { BENCH_URL: url, BENCH_PASSWORD: password });
   await sub?.next();
   const s0 = { ...brain.pipeline.stats };
+  const profiler = await startProfiler();
   const started = performance.now();
   const offered = nats ? NATS_RATE : RATE;
   const pub = child('publisher', { BENCH_URL: url, BENCH_PASSWORD: password, BENCH_TYPES: JSON.stringify(benchTypes), BENCH_OFFERED: String(offered), BENCH_CONNECTIONS: nats ? '8' : '4' });
@@ -250,6 +252,7 @@ async function measure(label: string, base: Deps, password: string, tag: string,
   while (brain.pipeline.stats.received - s0.received < published.sent + LATENCY_GAUGES && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await brain.pipeline.flush();
   const elapsed = (performance.now() - started) / 1000;
+  await profiler?.stop(`ingest-${tag}`);
   sub?.proc.stdin.write('report\n');
   const bare = sub ? (JSON.parse(await sub.next()) as { received: number; seconds: number }) : baseline!.bare;
   await probe.endAsync();
