@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedEvaluationHistory } from '../../src/server/evaluation/demo-history.ts';
 import { loadTaxonomy } from '../../src/server/taxonomy/taxonomy.ts';
 import { createTestApp, type TestApp } from '../support/harness.ts';
-import { loginAll, type Tokens } from './cases-support.ts';
+import { gridWorkerPoint, intake, loginAll, type Tokens } from './cases-support.ts';
 
 // 0037: the unit rollup the city's and districts' scores read, and the rebuild's set-based recurrence rule,
 // against their definitions (evaluation_daily summed; the per-case EXISTS of 0015) on months of demo history.
@@ -25,7 +25,32 @@ const summed = async () =>
       sum(rated)::int as rated, sum(satisfied)::int as satisfied, sum(red)::int as red, sum(objections)::int as objections
     from evaluation_daily group by 1, 2, 3 having sum(received + dispatched + closed + objections + red) > 0 order by 1, 2, 3`.execute(t.deps.db)).rows;
 
+/** Every rollup the evaluation reads, all columns, non-empty rows: what the triggers kept, to compare with a rebuild. */
+const rollups = async () => ({
+  facts: (await sql`select case_id, department, grid_code, area_path::text, category, channel, reporter_id, received_day::text, filed, dispatched from evaluation_case_facts order by 1`.execute(t.deps.db)).rows,
+  daily: (await sql`select * from evaluation_daily where received + filed + dispatched + closed + objections + red + yellow + urges > 0 order by day, department, grid_code, category`.execute(t.deps.db)).rows,
+  units: (await sql`select * from evaluation_unit_daily where received + filed + dispatched + closed + objections + red + yellow + urges > 0 order by day, department, district`.execute(t.deps.db)).rows,
+  actors: (await sql`select * from evaluation_actor_daily where intakes + reports + dispatched + checks > 0 order by day, actor_id`.execute(t.deps.db)).rows,
+});
+
 describe('evaluation unit rollup and rebuild (0037)', () => {
+  it('keeps, for intakes written in one batch (0047), the facts and rollups a rebuild computes', async () => {
+    const p = await gridWorkerPoint(t, tok.gridworker);
+    // concurrent requests: the intake writer groups them into one statement, whose trigger adds them at once
+    const made = await Promise.all(
+      ['0501', '0503', '0501', '0403', '0501', '0503'].map((category, i) =>
+        intake(t, i % 2 ? tok.clerk : tok.gridworker, { text: '路灯坏了晚上一片漆黑，请尽快修理', category, nature: 'complaint', lon: p.lon + i * 0.0001, lat: p.lat, channel: i % 2 ? 'hotline' : 'gridworker' }),
+      ),
+    );
+    expect(new Set(made.map((c) => c.code)).size).toBe(6);
+    const kept = await rollups();
+    const withFacts = await sql<{ n: number }>`select count(*)::int as n from evaluation_case_facts f join cases c on c.id = f.case_id where c.code in (${sql.join(made.map((c) => c.code))})`.execute(t.deps.db);
+    expect(withFacts.rows[0]!.n).toBe(6);
+    expect((await t.call('POST', '/api/v1/evaluation/rebuild', { token: tok.admin })).statusCode).toBe(200);
+    expect(await rollups()).toEqual(kept);
+  });
+
+
   it('marks as recurred exactly the closed cases the per-case rule of 0015 finds', async () => {
     const byRule = await sql<{ id: string }>`
       select p.id from cases p join evaluation_case_facts f on f.case_id = p.id, evaluation_settings s
