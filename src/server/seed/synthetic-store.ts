@@ -176,8 +176,8 @@ export function createSyntheticStore() {
       // (an interrupted 10M rebuild had written 580 GB of temporary files)
       await sql`select set_config('work_mem', '1GB', true)`.execute(tx);
       await sql`select set_config('maintenance_work_mem', '1GB', true)`.execute(tx);
-      // the facts' own indexes (a GiST among them) are built once after the rows, not a probe per inserted fact
-      const facts = await secondaryIndexes(tx, ['evaluation_case_facts']);
+      // the facts' and daily rows' own indexes (GiST among them) are built once after the rows, not an insert per row
+      const facts = await secondaryIndexes(tx, ['evaluation_case_facts', 'evaluation_daily']);
       for (const f of facts) await sql`drop index ${sql.id(f.name)}`.execute(tx);
       await sql`select evaluation_rebuild()`.execute(tx);
       for (const f of facts) await sql.raw(f.def).execute(tx);
