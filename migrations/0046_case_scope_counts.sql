@@ -19,7 +19,10 @@ create index case_scope_counts_depth on case_scope_counts (nlevel(scope), state)
 -- locked them in the order of the rows, and a city-level counter is shared by every case of its kind). Keys
 -- whose changes cancel out (an update that moves no counted column) are not touched at all.
 create function case_read_model_apply(d_path ltree[], d_state text[], d_category text[], d_supervision text[], d_h3 text[], d_open boolean[], d_n int[])
-returns void language sql as $$
+returns void language plpgsql as $$
+-- (plpgsql, not sql: its statements' plans are kept for the session instead of planned at every call)
+begin
+  if d_path is null then return; end if;  -- a statement that touched no case
   insert into case_counts as t (area_path, state, category, supervision, n)
     select p, s, c, v, sum(n) from unnest(d_path, d_state, d_category, d_supervision, d_n) as u(p, s, c, v, n)
     group by 1, 2, 3, 4 having sum(n) <> 0 order by 1, 2, 3, 4
@@ -32,7 +35,7 @@ returns void language sql as $$
     select h, p, sum(n) from unnest(d_h3, d_path, d_open, d_n) as u(h, p, o, n) where o
     group by 1, 2 having sum(n) <> 0 order by 1, 2
     on conflict (h3, area_path) do update set n = t.n + excluded.n;
-$$;
+end $$;
 
 -- One trigger function for the three events; each sees only the transition tables its event has.
 create function cases_read_model_changed() returns trigger language plpgsql as $$
