@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inSchedule, RuleEngine, type Rule } from './engine.ts';
+import { inSchedule, RATE_WINDOW_MS, RuleEngine, type Rule } from './engine.ts';
 
 const base = { deviceType: 'water_level', deviceId: null, severity: 'major' as const, durationS: 0, schedule: null, caseCategory: null, escalateAfterMin: null, enabled: true };
 const dev = { id: 'd1', type: 'water_level' };
@@ -42,6 +42,18 @@ describe('rule engine', () => {
     expect(kinds(e.onReading(dev, 2 * min, { tilt: 1.9 }))).toEqual([]);
     expect(kinds(e.onReading(dev, 3 * min, { tilt: 2.5 }))).toEqual(['raise']);
     expect(kinds(e.onReading(dev, 4 * min, { tilt: 1 }))).toEqual(['clear']);
+  });
+
+  it('rate of change over at least RATE_WINDOW_MS: noise between readings milliseconds apart is no ramp', () => {
+    const e = engineWith({ condition: { kind: 'rate', metric: 'tilt', perMinute: 0.5, direction: 'up' } });
+    // ten readings a second for a minute, ±0.05° of noise around a steady 1°
+    const outs = Array.from({ length: 600 }, (_, i) => e.onReading(dev, i * 100, { tilt: 1 + (i % 2 ? 0.05 : -0.05) })).flat();
+    expect(kinds(outs)).toEqual([]);
+    // a real ramp at the same pace, 1°/min, raises within one window
+    const ramp = Array.from({ length: 600 }, (_, i) => e.onReading(dev, min + i * 100, { tilt: 1 + (i * 100) / min }));
+    expect(kinds(ramp.flat())[0]).toBe('raise');
+    expect(kinds(ramp.flat())).not.toContain('clear');
+    expect(ramp.findIndex((o) => o.length > 0) * 100).toBeLessThanOrEqual(RATE_WINDOW_MS + 100);
   });
 
   it('no data: raised by the sweeper, cleared by the next reading', () => {
