@@ -118,7 +118,7 @@ const metric = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
 export const condition: z.ZodType<Condition> = z.lazy(() =>
   z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('threshold'), metric, op: z.enum(['>', '>=', '<', '<=']), value: z.number(), clearValue: z.number().optional() }),
-    z.object({ kind: z.literal('rate'), metric, perMinute: z.number().positive(), direction: z.enum(['up', 'down', 'any']) }),
+    z.object({ kind: z.literal('rate'), metric, perMinute: z.number().positive(), direction: z.enum(['up', 'down', 'any']) }).describe('rate of change per minute, measured between readings at least 30 s apart'),
     z.object({ kind: z.literal('nodata'), minutes: z.number().positive().max(10_080) }),
     z.object({ kind: z.literal('all'), conditions: z.array(condition).min(1).max(10) }),
     z.object({ kind: z.literal('any'), conditions: z.array(condition).min(1).max(10) }),
