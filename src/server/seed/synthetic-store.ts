@@ -19,6 +19,10 @@ const secondaryIndexes = async (db: Db, tables: readonly string[]) =>
       order by c.relname`.execute(db)
   ).rows;
 
+async function dropIndexes(db: Db, names: readonly string[]) {
+  for (const n of names) await sql`drop index if exists ${sql.id(n)}`.execute(db);
+}
+
 /**
  * The synthetic city as set-based SQL: every value is a hash of (seed, row number, slot), so the same seed gives
  * the same city on PostgreSQL and PGlite, and ten million rows are a handful of INSERT … SELECT statements.
@@ -51,9 +55,7 @@ export function createSyntheticStore() {
      * the end, a sort per index instead of a B-tree/GiST insert per row and index (the load's main cost).
      */
     secondaryIndexes: (db: Db, tables: readonly string[] = ['cases', 'case_events']) => secondaryIndexes(db, tables),
-    async dropIndexes(db: Db, names: readonly string[]) {
-      for (const n of names) await sql`drop index if exists ${sql.id(n)}`.execute(db);
-    },
+    dropIndexes,
     /** Builds indexes from their definitions (skipping any that exist), with memory for the sorts. */
     async createIndexes(db: Db, defs: readonly { name: string; def: string }[]) {
       await db.transaction().execute(async (tx) => {
@@ -177,10 +179,10 @@ export function createSyntheticStore() {
       await sql`select set_config('work_mem', '1GB', true)`.execute(tx);
       await sql`select set_config('maintenance_work_mem', '1GB', true)`.execute(tx);
       // the facts' and daily rows' own indexes (GiST among them) are built once after the rows, not an insert per row
-      const facts = await secondaryIndexes(tx, ['evaluation_case_facts', 'evaluation_daily']);
-      for (const f of facts) await sql`drop index ${sql.id(f.name)}`.execute(tx);
+      const indexes = await secondaryIndexes(tx, ['evaluation_case_facts', 'evaluation_daily']);
+      await dropIndexes(tx, indexes.map((i) => i.name));
       await sql`select evaluation_rebuild()`.execute(tx);
-      for (const f of facts) await sql.raw(f.def).execute(tx);
+      for (const i of indexes) await sql.raw(i.def).execute(tx);
       await sql`select case_counts_rebuild()`.execute(tx);
     },
     async mark(tx: Db, m: { seed: number; cases: number; devices: number; events: number; seconds: number; now: Date }) {

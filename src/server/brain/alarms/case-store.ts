@@ -64,13 +64,13 @@ export function createBrainCaseReads() {
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow(),
       ]);
-      const total = byState.reduce((s, r) => s + Number(r.n), 0);
+      const states = byState.map((r) => ({ state: r.state as string, n: Number(r.n) })).filter((r) => r.n > 0);
+      const total = states.reduce((s, r) => s + r.n, 0);
       // cases placed no deeper than the scope itself (no location: the city) count under the scope's own path
       const placed = districts.reduce((s, r) => s + Number(r.n), 0);
       const byArea = depth >= 2 ? [{ path: scopePath.split('.').slice(0, 2).join('.'), n: total }] : [...districts, { path: scopePath, n: total - placed }];
-      const states = byState.map((r) => ({ state: r.state as string, n: Number(r.n) })).filter((r) => r.n > 0);
       return {
-        total: states.reduce((s, r) => s + r.n, 0),
+        total,
         overdue: Number(overdue.n),
         byState: states,
         byCategory: byCategory.map((r) => ({ category: r.category || null, n: Number(r.n) })).filter((r) => r.n > 0),
