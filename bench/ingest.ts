@@ -8,7 +8,9 @@
  * held down by the pipeline. First a bare JetStream consumer (a child process that only acks, on the same
  * stream and durable consumer) takes the load; then CivicGrid (NATS_URL, pull + batch write + ack after
  * commit) takes the same offered load. Offered rate BENCH_NATS_RATE (default 60000/s, over 8 connections), high
- * enough that the publisher's skipped count shows where the broker stops taking more.
+ * enough that the publisher's skipped count shows where the broker stops taking more. The server is Debian 12's
+ * 2.9.10 unless NATS_SERVER_BIN names another: `NATS_SERVER_BIN=$(scripts/nats-server-current.sh)` fetches 2.10,
+ * on which a backlog drains at the pipeline's pace instead of 2.9's (D17).
  *
  * aedes:
  *   - first the baseline: a plain aedes broker in a process of its own (no logins, no pipeline), the same
@@ -21,13 +23,13 @@
  * Prints figures; asserts nothing. Knobs: BENCH_RATE (offered readings/s, default 25000), BENCH_SECONDS (15),
  * BENCH_DEVICES (10000), BENCH_DB (both | pglite | postgres), BENCH_PROFILE (a directory: a CPU profile of the run).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { connect } from 'nats';
 import pg from 'pg';
-import { natsServerAvailable, startNatsCluster, type NatsCluster } from '../test/support/nats-cluster.ts';
+import { NATS_SERVER_BIN, natsServerAvailable, startNatsCluster, type NatsCluster } from '../test/support/nats-cluster.ts';
 import { createBrain } from '../src/server/brain/brain.ts';
 import { generateSecret, hashDeviceSecret } from '../src/server/brain/devices/credentials.ts';
 import { secretDigest } from '../src/server/privacy/pii.ts';
@@ -175,7 +177,8 @@ async function run(label: string, database: Database) {
     if (broker === 'nats') {
       const nats = await startNatsCluster(1);
       try {
-        await measure(`${label}, NATS JetStream (separate nats-server)`, deps, password, tag, nats);
+        const version = execFileSync(NATS_SERVER_BIN, ['--version'], { encoding: 'utf8' }).trim().replace(/^nats-server: /, '');
+        await measure(`${label}, NATS JetStream (separate nats-server ${version})`, deps, password, tag, nats);
       } finally {
         await nats.stop();
       }

@@ -67,6 +67,8 @@ export function evaluateBatch(batch: Pending[], swept: Outcome[], ctx: EvaluateC
   const lastHit = new Map<string, AlarmHit>();
   const seen = new Map<string, number[]>();
   let accepted = 0;
+  let monthFrom = Infinity;
+  let monthTo = -Infinity;
   for (const p of batch) {
     if (p.source) {
       const list = seen.get(p.source.stream);
@@ -93,8 +95,13 @@ export function evaluateBatch(batch: Pending[], swept: Outcome[], ctx: EvaluateC
       cols.ts.push(iso);
       cols.value.push(value);
     }
-    const month = monthOf(p.ts);
-    if (!ctx.knownMonth(month)) months.add(month);
+    // the month's bounds are kept: readings of a batch nearly always share one month
+    if (p.ts < monthFrom || p.ts >= monthTo) {
+      const month = monthOf(p.ts);
+      monthFrom = Date.parse(`${month}T00:00:00Z`);
+      monthTo = nextMonthMs(monthFrom);
+      if (!ctx.knownMonth(month)) months.add(month);
+    }
     ctx.accepted(meta, p);
     addOutcomes(ops, lastHit, ctx.engine.onReading(meta, p.ts, p.values), meta);
   }
@@ -104,6 +111,11 @@ export function evaluateBatch(batch: Pending[], swept: Outcome[], ctx: EvaluateC
   }
   return { cols, months, ops, accepted, seen };
 }
+
+const nextMonthMs = (from: number) => {
+  const d = new Date(from);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+};
 
 /** Turns rule outcomes into alarm operations, folding a run of raise/repeat for one alarm into one upsert. */
 function addOutcomes(ops: AlarmOp[], lastHit: Map<string, AlarmHit>, outcomes: Outcome[], meta: DeviceMeta) {

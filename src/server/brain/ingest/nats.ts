@@ -113,6 +113,30 @@ export function natsBridge(nc: NatsConnection, o: NatsIngestOptions, clock: Cloc
   };
 }
 
+/** A pulled message as the pipeline's source: acked once its batch commits, handed back (nak) when it did not. */
+class PulledMessage implements Source {
+  readonly seq: number;
+  constructor(
+    readonly stream: string,
+    private readonly m: JsMsg,
+    private readonly stats: NatsConsumerStats,
+  ) {
+    this.seq = m.seq;
+  }
+
+  settle(written: boolean) {
+    try {
+      if (written) this.m.ack();
+      else {
+        this.stats.nakked++;
+        this.m.nak(1000);
+      }
+    } catch {
+      // the connection is gone: the server redelivers whatever was not acked
+    }
+  }
+}
+
 export interface NatsConsumerStats {
   delivered: number;
   redelivered: number;
@@ -144,12 +168,8 @@ export async function startNatsConsumer(a: { nc: NatsConnection; o: NatsIngestOp
     const id = device(m.subject);
     if (!id) return safe(() => m.term());
     const received = Number(m.headers?.get(RECEIVED_HEADER)) || Math.floor(m.info.timestampNanos / 1e6);
-    const source: Source = {
-      stream: o.stream,
-      seq: m.seq,
-      settle: (written) => safe(() => (written ? m.ack() : (stats.nakked++, m.nak(1000)))),
-    };
-    const refused = pipeline.submit(id, parsePayload(Buffer.from(m.data), clock.now().getTime()), source, received);
+    // the payload is read in place (a view, not a copy) and the source is one object: this runs per reading
+    const refused = pipeline.submit(id, parsePayload(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), clock.now().getTime()), new PulledMessage(o.stream, m, stats), received);
     if (!refused) return;
     if (refused.reason === 'overloaded') {
       stats.nakked++;

@@ -45,7 +45,8 @@ export function createBatchWriter(
     else {
       d.accepted++;
       if (p.ts >= d.ts.getTime()) {
-        d.ts = new Date(p.ts);
+        // in place: nothing else holds the row until the write that takes it (one batch at a time)
+        d.ts.setTime(p.ts);
         Object.assign(d.values, p.values);
       }
     }

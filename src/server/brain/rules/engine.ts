@@ -99,6 +99,11 @@ function leavesOf(c: Condition, out: Condition[] = []): Condition[] {
 
 const compare = (v: number, op: '>' | '>=' | '<' | '<=', x: number) => (op === '>' ? v > x : op === '>=' ? v >= x : op === '<' ? v < x : v <= x);
 
+/** What a decision reports: the rule's state at that reading (built only when there is something to report). */
+function outcome(rule: Rule, s: RuleState, deviceId: string, ts: number, kind: OutcomeKind): Outcome {
+  return { rule, deviceId, kind, ts, metric: s.metric, value: s.value };
+}
+
 /** Kleene AND/OR over the leaf values, walking the tree in the same order leavesOf flattened it. */
 function combine(c: Condition, leaves: Tri[], cursor: { i: number }): Tri {
   if (c.kind !== 'all' && c.kind !== 'any') return leaves[cursor.i++] ?? null;
@@ -187,13 +192,12 @@ export class RuleEngine {
   }
 
   private decide(rule: Rule, s: RuleState, deviceId: string, ts: number, result: Tri): Outcome | null {
-    const out = (kind: OutcomeKind): Outcome => ({ rule, deviceId, kind, ts, metric: s.metric, value: s.value });
     if (result === true) {
       s.since ??= ts;
-      if (s.raised) return out('repeat');
+      if (s.raised) return outcome(rule, s, deviceId, ts, 'repeat');
       if (ts - s.since >= rule.durationS * 1000) {
         s.raised = true;
-        return out('raise');
+        return outcome(rule, s, deviceId, ts, 'raise');
       }
       return null;
     }
@@ -201,7 +205,7 @@ export class RuleEngine {
       s.since = null;
       if (s.raised) {
         s.raised = false;
-        return out('clear');
+        return outcome(rule, s, deviceId, ts, 'clear');
       }
     }
     return null;
