@@ -65,7 +65,7 @@ export function createTriageService(deps: Deps, opts: TriageServiceOptions) {
     const key = modelKey(opts.taxonomy, [opts.historyLimit ?? 5_000, known, corrections]);
     let e: TriageEngine | null = null;
     let loaded = false;
-    // the worker's copy of the last model (decoded while the database was opening): no 17 MB read
+    // the worker's copy of the last model (decoded while the database was opening): no 26 MB read
     const asked = source ? source.cached(key).catch(() => null) : null;
     warmSegmenter(); // on this thread while the worker decodes: the two overlap instead of adding up
     const cached = asked ? await asked : null;

@@ -45,7 +45,7 @@ export function createTriageStore() {
 
     /** The persisted model for a key, if one was saved (see snapshot.ts modelKey). */
     /**
-     * The model (~17 MB) comes as base64 text: the drivers parse a bytea's hex text in JavaScript, which cost
+     * The model (~26 MB) comes as base64 text: the drivers parse a bytea's hex text in JavaScript, which cost
      * PGlite 1.75 s of CPU at every start, against 0.3 s for base64 decoded natively (bench:restart).
      */
     async loadModel(db: Db, key: string): Promise<Uint8Array | null> {
@@ -55,13 +55,13 @@ export function createTriageStore() {
 
     /** Saves a model and drops older ones: only the current training inputs' model is ever loaded. */
     async saveModel(db: Db, key: string, model: Uint8Array, builtAt: Date): Promise<void> {
+      // The ~26 MB model goes as one base64 text parameter: PGlite encodes a bytea parameter as hex on the main
+      // thread, which took 6.7 s a copy (and the upsert sent two), stalling a first boot for 16 s (issue #19).
+      const b64 = Buffer.from(model.buffer, model.byteOffset, model.byteLength).toString('base64');
       await db.transaction().execute(async (tx) => {
         await tx.deleteFrom('triage_models').where('key', '!=', key).execute();
-        await tx
-          .insertInto('triage_models')
-          .values({ key, model, built_at: builtAt })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ model, built_at: builtAt }))
-          .execute();
+        await sql`insert into triage_models (key, model, built_at) values (${key}, decode(${b64}, 'base64'), ${builtAt})
+          on conflict (key) do update set model = excluded.model, built_at = excluded.built_at`.execute(tx);
       });
     },
 

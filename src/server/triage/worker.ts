@@ -9,7 +9,7 @@
  * the model, so /healthz keeps answering 503 `server.warming` instead of the event loop stalling for seconds.
  *
  * The cache file holds the last model with its key (snapshot.ts modelKey): a key that does not match is never
- * used, so the database (triage_models) stays the source of truth and the file only saves reading ~17 MB
+ * used, so the database (triage_models) stays the source of truth and the file only saves reading ~26 MB
  * through the driver at every start.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
