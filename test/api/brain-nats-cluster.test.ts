@@ -94,7 +94,7 @@ describe.skipIf(!natsServerAvailable && !process.env.CI)('ingestion on a NATS cl
     await readings.ensurePartition(t.deps.db, monthOf(base));
     const written = taken.slice(0, 2).map((m) => JSON.parse(m.string()) as { ts: number; values: { level: number } });
     await t.deps.db.transaction().execute(async (tx) => {
-      await readings.insert(tx, { device: written.map(() => DEMO_DEVICE), metric: written.map(() => 'level'), ts: written.map((r) => new Date(r.ts).toISOString()), value: written.map((r) => r.values.level) });
+      await readings.insert(tx, { device: written.map(() => DEMO_DEVICE), metric: written.map(() => 'level'), ts: written.map((r) => r.ts), value: written.map((r) => r.values.level) });
       await createSeenStore().record(tx, o.stream, taken.slice(0, 2).map((m) => m.seq));
     });
     await dying.close();

@@ -88,12 +88,11 @@ export function evaluateBatch(batch: Pending[], swept: Outcome[], ctx: EvaluateC
       }
     }
     accepted++;
-    const iso = new Date(p.ts).toISOString();
-    for (const [metric, value] of Object.entries(p.values)) {
+    for (const metric in p.values) {
       cols.device.push(meta.id);
       cols.metric.push(metric);
-      cols.ts.push(iso);
-      cols.value.push(value);
+      cols.ts.push(p.ts);
+      cols.value.push(p.values[metric]!);
     }
     // the month's bounds are kept: readings of a batch nearly always share one month
     if (p.ts < monthFrom || p.ts >= monthTo) {

@@ -47,12 +47,13 @@ export const subjectFor = (subject: string, deviceId: string) => subject.replace
 
 /** The device a subject names, or null when it names none. */
 export function deviceOfSubject(subject: string): (s: string) => string | null {
-  const pattern = subject.split('.');
-  const at = pattern.indexOf('*');
+  // the tokens around the `*`, matched as text (this runs for every reading; splitting made arrays each time)
+  const [prefix, suffix] = subject.split('*') as [string, string];
   return (s) => {
-    const parts = s.split('.');
-    if (parts.length !== pattern.length) return null;
-    const id = parts[at]!.replaceAll('//', '.');
+    if (s.length <= prefix.length + suffix.length || !s.startsWith(prefix) || !s.endsWith(suffix)) return null;
+    const token = s.slice(prefix.length, s.length - suffix.length);
+    if (token.includes('.')) return null; // more tokens than the pattern has
+    const id = token.includes('/') ? token.replaceAll('//', '.') : token;
     return DEVICE_ID.test(id) ? id : null;
   };
 }

@@ -36,7 +36,8 @@ declare module '../../db/tables.ts' {
 export interface ReadingColumns {
   device: string[];
   metric: string[];
-  ts: string[];
+  /** epoch milliseconds: numbers go to the driver as they are, where ISO strings were built and escaped */
+  ts: number[];
   value: number[];
 }
 
@@ -57,7 +58,7 @@ export function createReadingStore() {
     async insert(db: Db, c: ReadingColumns) {
       if (!c.device.length) return;
       await sql`insert into readings (device_id, metric, ts, value)
-        select * from unnest(${c.device}::text[], ${c.metric}::text[], ${c.ts}::timestamptz[], ${c.value}::float8[])`.execute(db);
+        select d, m, to_timestamp(t / 1000.0), v from unnest(${c.device}::text[], ${c.metric}::text[], ${c.ts}::float8[], ${c.value}::float8[]) as u(d, m, t, v)`.execute(db);
     },
 
     async ensurePartition(db: Db, month: string) {

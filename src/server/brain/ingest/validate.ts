@@ -79,7 +79,8 @@ export function parsePayload(payload: Buffer | string, now: number): RawReading 
 
 /** The range check: every metric must be known for the device type and physically possible. */
 export function checkRanges(metricSpec: MetricLookup, type: string, values: Record<string, number>): Rejection | null {
-  for (const [name, v] of Object.entries(values)) {
+  for (const name in values) {
+    const v = values[name]!;
     const spec = metricSpec(type, name);
     if (!spec) return reject('unknown_metric', `a ${type} device does not report ${name}`);
     if (v < spec.min || v > spec.max) return reject('out_of_range', `${name} = ${v} is outside ${spec.min}..${spec.max} ${spec.unit}`);

@@ -252,9 +252,13 @@ export class RuleEngine {
       if (o) outcomes.push(o);
     }
     mem.lastTs = ts;
-    for (const [metric, value] of Object.entries(values)) {
+    for (const metric in values) {
       const prev = mem.prev.get(metric);
-      if (!prev || ts - prev.ts >= RATE_WINDOW_MS) mem.prev.set(metric, { ts, value });
+      if (!prev) mem.prev.set(metric, { ts, value: values[metric]! });
+      else if (ts - prev.ts >= RATE_WINDOW_MS) {
+        prev.ts = ts;
+        prev.value = values[metric]!;
+      }
     }
     return outcomes;
   }
