@@ -27,8 +27,9 @@ const facts = async (code: string) =>
   (await sql<{ filed: boolean; dispatched: boolean; urges: number }>`select f.filed, f.dispatched, f.urges from evaluation_case_facts f join cases c on c.id = f.case_id where c.code = ${code}`.execute(db())).rows[0];
 const outbox = async () => Number((await sql<{ n: string }>`select count(*) as n from notify_outbox`.execute(db())).rows[0]!.n);
 const countsMatch = async () => {
-  const kept = await sql`select area_path::text, state, category, supervision, n::int as n from case_counts where n <> 0 order by 1, 2, 3, 4`.execute(db());
-  const truth = await sql`select area_path::text, state, coalesce(category, '') as category, supervision, count(*)::int as n from cases group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(db());
+  const kept = await sql`select scope::text, state, category, supervision, n::int as n from case_scope_counts where n <> 0 order by 1, 2, 3, 4`.execute(db());
+  const truth = await sql`select subpath(area_path, 0, i)::text as scope, state, coalesce(category, '') as category, supervision, count(*)::int as n
+    from cases, generate_series(1, nlevel(area_path)) as i group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(db());
   return [kept.rows, truth.rows];
 };
 /** The partitions a query's plan reads (pruned ones are absent). */

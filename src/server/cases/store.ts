@@ -87,9 +87,7 @@ declare module '../db/tables.ts' {
     cases: CaseTable;
     case_events: CaseEventTable;
     case_code_days: CaseCodeDayTable;
-    /** trigger-kept sums of cases per grid × state × category × supervision (0026) */
-    case_counts: { area_path: string; state: string; category: string; supervision: string; n: string | number };
-    /** the same sums once per area a case lies in, city down to grid (0046): a scope's totals are its own rows */
+    /** trigger-kept sums of cases per state × category × supervision, once per area a case lies in, city down to grid (0046): a scope's totals are its own rows */
     case_scope_counts: { scope: string; state: string; category: string; supervision: string; n: string | number };
   }
 }

@@ -192,7 +192,7 @@ export function createSyntheticStore() {
       // vacuum too: the visibility map lets the open-work and counter indexes answer without the heap
       await sql`vacuum analyze cases`.execute(db);
       await sql`vacuum analyze case_events`.execute(db);
-      await sql`vacuum analyze case_counts`.execute(db);
+      await sql`vacuum analyze case_scope_counts`.execute(db);
       await sql`analyze evaluation_settings`.execute(db);
     },
   };
