@@ -118,6 +118,9 @@ export async function buildApp({ deps, taxonomy, services, warmTriage = false, t
 
   const { auth } = services;
   app.addHook('onClose', await auth.startSessionCache());
+  // what intake asks of every case (is the place disabled? which taxonomy version?), kept until it changes (0050)
+  app.addHook('onClose', await services.org.startCache());
+  app.addHook('onClose', await services.taxonomy.startCache());
   installAuthHook(app, auth);
   const sseTickets = createSseTickets(deps.pii, deps.clock);
   installSseTicketHook(app, sseTickets, auth); // GET …/stream?ticket= (EventSource sends no headers; no token in URLs)

@@ -111,6 +111,41 @@ describe('live feed across nodes', () => {
   });
 });
 
+// Each node keeps the disabled areas and the current taxonomy version (0050) instead of reading them for every case:
+// a change made anywhere, through the API or behind it, must still reach intake on every node.
+describe('settings intake depends on, across nodes', () => {
+  const file = (node: TestApp, token: string, point: { lon: number; lat: number }) =>
+    node.call('POST', '/api/v1/cases', { token, body: { channel: 'hotline', text: '小区门口路灯不亮了好几天', category: '0502', lon: point.lon, lat: point.lat } });
+
+  it('an area disabled on node a refuses cases on node b, and one re-enabled behind the service (psql) takes them again', async () => {
+    const [admin, clerk] = await Promise.all([a.login('admin'), b.login('clerk')]);
+    const street = (await sql<{ code: string }>`select code from areas where level = 'street' order by code limit 1`.execute(a.deps.db)).rows[0]!.code;
+    const point = await pointIn(a, street);
+    expect((await file(b, clerk, point)).statusCode).toBe(201); // node b has now read (and keeps) the disabled areas
+    expect((await a.call('PATCH', `/api/v1/areas/${street}`, { token: admin, body: { active: false } })).statusCode).toBe(200);
+    const refused = await eventually(async () => {
+      const res = await file(b, clerk, point);
+      return res.statusCode === 409 ? res : null;
+    }, 'node b to refuse cases in the disabled street', 3000);
+    expect(refused.json()).toMatchObject({ code: 'area.disabled', area: { code: street } });
+    await sql`update areas set active = true where code = ${street}`.execute(a.deps.db);
+    await eventually(async () => (await file(b, clerk, point)).statusCode === 201, 'node b to take cases there again', 3000);
+    expect((await file(a, await a.login('clerk'), point)).statusCode).toBe(201);
+  });
+
+  it('a taxonomy version written on node a is current on node b', async () => {
+    const admin = await a.login('admin');
+    const clerk = await b.login('clerk');
+    const codes = async () => ((await b.call('GET', '/api/v1/taxonomy', { token: clerk })).json().categories as { code: string }[]).map((c) => c.code);
+    expect(await codes()).not.toContain('0599'); // node b has now read (and keeps) the current version
+    const { version } = (await a.call('GET', '/api/v1/taxonomy/versions', { token: admin })).json().items[0] as { version: number };
+    const addition = { code: '0599', zh: '桥梁栏杆破损', en: 'Damaged bridge railing', group: '05', department: 'SZ', deadlineHours: 24, workingTime: false };
+    const saved = await a.call('POST', '/api/v1/taxonomy/versions', { token: admin, body: { basedOn: version, additions: [addition] } });
+    expect(saved.statusCode, saved.body).toBe(201);
+    await eventually(async () => (await codes()).includes('0599'), 'node b to see the new category', 3000);
+  });
+});
+
 describe.runIf(testDbKind === 'postgres')('when the signal connection drops (PostgreSQL)', () => {
   it('a node trusts no cached session until it listens again, then forgets what it held', async () => {
     const token = await a.login('handler.sz');

@@ -1,6 +1,7 @@
 import { assertCan, type Actor } from '../access/permissions.ts';
 import type { Deps } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { signalledCache } from '../db/signalled-cache.ts';
 import { conflict, invalid } from '../errors.ts';
 import type { OrgService } from '../org/service.ts';
 import { createTaxonomyStore, type CategoryRule, type TaxonomyVersionRow } from './store.ts';
@@ -48,13 +49,15 @@ const MAX_HOURS = 24 * 366;
  * 事项分类 versions: the shipped taxonomy (taxonomy/default) is version 1; an admin's deadline or urgency change
  * writes version N+1. Names, groups and departments stay in the shipped files; only the settings deadlines
  * depend on are versioned. Intake asks `current()`; a case's clock records the version it was started under.
- * Versions never change once written, so each is cached by number; "which is current" is read from the
- * database each time, so every API node sees a new version at once.
+ * Versions never change once written, so each is cached by number; "which is current" is kept per node until a
+ * version is written anywhere (migration 0050's signal, heard at its commit), so every API node sees a new version
+ * at once without asking the database for every case.
  */
 export function createTaxonomyService(deps: Deps, base: Taxonomy, services: { org?: Pick<OrgService, 'findDepartment'> } = {}) {
   const { db, clock, audit } = deps;
   const store = createTaxonomyStore();
   const cache = new Map<number, TaxonomyVersion>();
+  const latestNumber = signalledCache(deps.signals, 'taxonomy', (d) => store.latestVersion(d));
   /** the newest version this node has read as current: for synchronous name lookups (presenters) */
   let newest: TaxonomyVersion | undefined;
   const shippedRules = (): CategoryRule[] => base.categories.map(({ code, deadlineHours, workingTime, urgent }) => ({ code, deadlineHours, workingTime, urgent }));
@@ -94,12 +97,13 @@ export function createTaxonomyService(deps: Deps, base: Taxonomy, services: { or
   /** The version new cases use; writes version 1 (the shipped defaults) on first use. `dbOrTx`: inside a caller's transaction. */
   async function current(dbOrTx: Db = db): Promise<TaxonomyVersion> {
     // every intake, Open311 and public-map request asks: one indexed number, and the rules only for a new version
-    const latest = await store.latestVersion(dbOrTx);
+    const latest = dbOrTx === db ? await latestNumber.get(db) : await store.latestVersion(dbOrTx);
     let v = latest === undefined ? undefined : cache.get(latest);
     if (!v) {
       let row = await store.latest(dbOrTx);
       if (!row) {
         await store.insert(dbOrTx, { version: 1, categories: shippedRules(), note: 'shipped default', created_by: null, created_at: clock.now() });
+        latestNumber.forget();
         row = (await store.latest(dbOrTx))!;
       }
       v = view(row);
@@ -144,6 +148,8 @@ export function createTaxonomyService(deps: Deps, base: Taxonomy, services: { or
   }
 
   return {
+    /** Starts keeping which version is current (the app calls it; until then every request reads it). */
+    startCache: () => latestNumber.start(),
     current,
     at,
     /**
@@ -198,6 +204,7 @@ export function createTaxonomyService(deps: Deps, base: Taxonomy, services: { or
         if (!(await store.insert(tx, row))) throw conflict('taxonomy.stale_version', `version ${version} was just saved by someone else; reload and apply the change again`, { current: version });
         await audit.record(tx, row.created_at, actor, 'taxonomy.version.create', { type: 'taxonomy', id: String(version) }, { basedOn: now.version, changes: changed, added: added.map((a) => ({ code: a.code, ...a.added, deadlineHours: a.deadlineHours })) });
       });
+      latestNumber.forget(); // this node at once; the others when the signal of the commit reaches them
       return view((await store.find(db, version))!);
     },
   };
