@@ -45,5 +45,3 @@ export function signalledCache<T>(signals: Signals, what: string, load: (db: Db)
     forget,
   };
 }
-
-export type SignalledCache<T> = ReturnType<typeof signalledCache<T>>;

@@ -76,9 +76,9 @@ export function createOrgStore() {
     findAreaAnywhere: (db: Db, code: string) => db.selectFrom('areas').selectAll().where('code', '=', code).executeTakeFirst(),
     hasAreas: async (db: Db) => (await db.selectFrom('areas').select('code').limit(1).executeTakeFirst()) !== undefined,
     rootArea: (db: Db) => db.selectFrom('areas').selectAll().where('level', '=', 'city').orderBy('code').limit(1).executeTakeFirst(),
-    /** the highest disabled area on a path (itself or an ancestor), or undefined when every area on it is open */
     /** every disabled area, shallowest first (a handful: what intake checks a place against) */
     disabledAreas: (db: Db) => db.selectFrom('areas').select(['code', 'name', sql<string>`path::text`.as('path')]).where('active', '=', false).orderBy('path').execute(),
+    /** the highest disabled area on a path (itself or an ancestor), or undefined when every area on it is open */
     disabledOnPath: (db: Db, path: string) =>
       db.selectFrom('areas').selectAll().where('active', '=', false).where(sql<boolean>`${path}::ltree <@ path::ltree`).orderBy('path').limit(1).executeTakeFirst(),
     setAreaActive: (db: Db, code: string, active: boolean) => db.updateTable('areas').set({ active }).where('code', '=', code).execute(),

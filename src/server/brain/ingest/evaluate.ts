@@ -2,7 +2,7 @@ import type { AlarmHit } from '../alarms/store.ts';
 import type { DeviceMeta } from '../devices/store.ts';
 import type { MetricLookup } from '../devices/type-catalog.ts';
 import type { Outcome, RuleEngine } from '../rules/engine.ts';
-import { monthOf, type ReadingColumns } from './store.ts';
+import { monthBoundsOf, type ReadingColumns } from './store.ts';
 import { checkRanges, type Rejection } from './validate.ts';
 
 /** A reading waiting in the queue. */
@@ -96,10 +96,10 @@ export function evaluateBatch(batch: Pending[], swept: Outcome[], ctx: EvaluateC
     }
     // the month's bounds are kept: readings of a batch nearly always share one month
     if (p.ts < monthFrom || p.ts >= monthTo) {
-      const month = monthOf(p.ts);
-      monthFrom = Date.parse(`${month}T00:00:00Z`);
-      monthTo = nextMonthMs(monthFrom);
-      if (!ctx.knownMonth(month)) months.add(month);
+      const b = monthBoundsOf(p.ts);
+      monthFrom = b.from;
+      monthTo = b.to;
+      if (!ctx.knownMonth(b.month)) months.add(b.month);
     }
     ctx.accepted(meta, p);
     addOutcomes(ops, lastHit, ctx.engine.onReading(meta, p.ts, p.values), meta);
@@ -110,11 +110,6 @@ export function evaluateBatch(batch: Pending[], swept: Outcome[], ctx: EvaluateC
   }
   return { cols, months, ops, accepted, seen };
 }
-
-const nextMonthMs = (from: number) => {
-  const d = new Date(from);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-};
 
 /** Turns rule outcomes into alarm operations, folding a run of raise/repeat for one alarm into one upsert. */
 function addOutcomes(ops: AlarmOp[], lastHit: Map<string, AlarmHit>, outcomes: Outcome[], meta: DeviceMeta) {

@@ -114,6 +114,15 @@ export function natsBridge(nc: NatsConnection, o: NatsIngestOptions, clock: Cloc
   };
 }
 
+/** Acks, naks and terms of a message whose connection may be gone: the server then redelivers what was not acked. */
+function safe(f: () => void) {
+  try {
+    f();
+  } catch {
+    // nothing to undo here
+  }
+}
+
 /** A pulled message as the pipeline's source: acked once its batch commits, handed back (nak) when it did not. */
 class PulledMessage implements Source {
   readonly seq: number;
@@ -126,15 +135,9 @@ class PulledMessage implements Source {
   }
 
   settle(written: boolean) {
-    try {
-      if (written) this.m.ack();
-      else {
-        this.stats.nakked++;
-        this.m.nak(1000);
-      }
-    } catch {
-      // the connection is gone: the server redelivers whatever was not acked
-    }
+    if (written) return safe(() => this.m.ack());
+    this.stats.nakked++;
+    safe(() => this.m.nak(1000));
   }
 }
 
@@ -157,13 +160,6 @@ export async function startNatsConsumer(a: { nc: NatsConnection; o: NatsIngestOp
   const consumer = await nc.jetstream().consumers.get(o.stream, o.consumer);
   const stats: NatsConsumerStats = { delivered: 0, redelivered: 0, duplicates: 0, nakked: 0 };
   const device = deviceOfSubject(o.subject);
-  const safe = (f: () => void) => {
-    try {
-      f();
-    } catch {
-      // the connection is gone: the server redelivers whatever was not acked
-    }
-  };
 
   function take(m: JsMsg) {
     const id = device(m.subject);

@@ -44,10 +44,15 @@ export interface ReadingColumns {
 export const bucketMs = { '5m': 300_000, '1h': 3_600_000 } as const;
 
 /** First day of the UTC month of an instant, as the date partitions are keyed on. */
-export const monthOf = (ms: number) => {
+export const monthOf = (ms: number) => monthBoundsOf(ms).month;
+
+/** That month with its bounds [from, to) in epoch ms, so a run of instants can be checked against it without a Date each. */
+export function monthBoundsOf(ms: number): { month: string; from: number; to: number } {
   const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-01`;
-};
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  return { month: `${y}-${String(m + 1).padStart(2, '0')}-01`, from: Date.UTC(y, m, 1), to: Date.UTC(y, m + 1, 1) };
+}
 
 export function createReadingStore() {
   return {
